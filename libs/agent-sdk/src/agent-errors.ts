@@ -1,0 +1,88 @@
+/** How the retry handler treats a failure. */
+export enum ErrorKind {
+  Network = 'network',
+  Llm = 'llm',
+  Validation = 'validation',
+  Timeout = 'timeout',
+  Cancelled = 'cancelled',
+  Unknown = 'unknown',
+}
+
+/** Base of the error taxonomy: agents throw these so the engine knows whether to retry. */
+export class AgentError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A connection failed or a remote service answered 5xx: worth retrying. */
+export class NetworkError extends AgentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorKind.Network, message, options);
+  }
+}
+
+/** A language model refused or rate-limited the call. `retryAfterMs` honours `Retry-After`. */
+export class LlmError extends AgentError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(ErrorKind.Llm, message, options);
+  }
+}
+
+/** The input cannot work: retrying will not help, the user must act. */
+export class ValidationError extends AgentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorKind.Validation, message, options);
+  }
+}
+
+/** The step ran past its time limit. */
+export class TimeoutError extends AgentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorKind.Timeout, message, options);
+  }
+}
+
+/** The workflow was cancelled while the step ran. Never retried. */
+export class CancelledError extends AgentError {
+  constructor(message = 'workflow cancelled', options?: { cause?: unknown }) {
+    super(ErrorKind.Cancelled, message, options);
+  }
+}
+
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Classifies any thrown value, including plain Node errors from sockets and fetch. */
+export function errorKindOf(error: unknown): ErrorKind {
+  if (error instanceof AgentError) return error.kind;
+  if (error instanceof Error) {
+    if (error.name === 'AbortError') return ErrorKind.Cancelled;
+    const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return ErrorKind.Network;
+  }
+  return ErrorKind.Unknown;
+}
+
+/** A short, safe description of any thrown value for logs and events. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

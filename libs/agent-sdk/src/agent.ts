@@ -1,0 +1,55 @@
+import { LogLevel } from '@app/contracts';
+import { RetryConfig } from './retry-policy';
+
+/** What the registry knows about an agent before it runs. */
+export interface AgentDescriptor {
+  /** Unique name, used in workflow definitions, logs and metrics labels. */
+  name: string;
+  version: string;
+  description: string;
+  /** Overrides of the default retry policy for this agent's failures. */
+  retry?: Partial<RetryConfig>;
+  /** Overrides `AGENT_TIMEOUT_SECONDS` for this agent. */
+  timeoutSeconds?: number;
+  /** JSON Schemas of the input it reads and the output it returns, when it publishes them. */
+  inputSchema?: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+}
+
+/** Tokens spent in one language-model call, as the provider reported them. */
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Everything an agent may read or do during one step. */
+export interface AgentContext {
+  workflowId: string;
+  workflowType: string;
+  stepId: string;
+  sessionId: string;
+  tenantId: string;
+  /** 1 for the first attempt of this step. */
+  attempt: number;
+  /** The workflow's input, as the client sent it. */
+  input: Readonly<Record<string, unknown>>;
+  /** The session's preferences sent with the workflow. */
+  preferences: Readonly<Record<string, unknown>>;
+  /** Outputs of the steps this step depends on, by step id. */
+  dependencies: Readonly<Record<string, unknown>>;
+  /** Fires when the step times out or the workflow is cancelled; stop work and throw. */
+  signal: AbortSignal;
+  /** Adds a line to the workflow's log (a live `log` event and a row in PostgreSQL). */
+  log(level: LogLevel, message: string, metadata?: Record<string, unknown>): void;
+  /** Counts one language-model call and the tokens it really spent. */
+  recordLlmUsage(usage: LlmUsage): void;
+}
+
+/**
+ * A unit of agent work. `execute` returns a JSON-serialisable output that later steps read
+ * as `context.dependencies[stepId]`; it throws an {@link AgentError} to say how to retry.
+ */
+export interface Agent<Output = unknown> {
+  readonly descriptor: AgentDescriptor;
+  execute(context: AgentContext): Promise<Output>;
+}

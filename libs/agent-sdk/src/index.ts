@@ -1,0 +1,3 @@
+export * from './agent';
+export * from './agent-errors';
+export * from './retry-policy';

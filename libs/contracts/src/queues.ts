@@ -1,0 +1,33 @@
+import { LogEntry } from './log-entry';
+
+/**
+ * Every BullMQ queue of the system, each consumed by exactly one app. Job names are imperative;
+ * the data types below are the whole contract between producer and consumer.
+ */
+export const WORKFLOWS_QUEUE = 'orchestrator.workflows';
+export const WORKFLOW_STEPS_QUEUE = 'orchestrator.workflow-steps';
+export const METRICS_LOGS_QUEUE = 'metrics.logs';
+
+export enum WorkflowJobName {
+  StartWorkflow = 'StartWorkflow',
+}
+export interface StartWorkflowJob {
+  workflowId: string;
+}
+
+export enum WorkflowStepJobName {
+  ExecuteStep = 'ExecuteStep',
+}
+export interface ExecuteStepJob {
+  workflowId: string;
+  stepId: string;
+  /** The attempt this job runs (1 for the first); a retry is a new, delayed job. */
+  attempt: number;
+}
+
+export enum MetricsLogJobName {
+  PersistLogs = 'PersistLogs',
+}
+export interface PersistLogsJob {
+  entries: LogEntry[];
+}

@@ -1,0 +1,29 @@
+import { WorkflowEvent, WorkflowEventType } from './workflow-events';
+
+/** Client → server Socket.IO events. */
+export enum ClientSocketEvent {
+  Subscribe = 'workflow.subscribe',
+  Unsubscribe = 'workflow.unsubscribe',
+  Ping = 'ping',
+}
+
+/** Server → client events besides the workflow events (which use their `type` as name). */
+export enum ServerSocketEvent {
+  Pong = 'pong',
+  /** Emitted for a client message the server cannot act on; the connection stays open. */
+  Error = 'error',
+}
+
+/** The answer to an acknowledged client event. */
+export type SocketAck<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+
+/** The room a workflow's events are pushed to. */
+export function workflowRoom(workflowId: string): string {
+  return `workflow:${workflowId}`;
+}
+
+export type ServerToClientEvents = {
+  [K in WorkflowEventType]: (event: Extract<WorkflowEvent, { type: K }>) => void;
+} & {
+  pong: (payload: { timestamp: string }) => void;
+};
