@@ -1,0 +1,37 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { EnvironmentConfig } from '@app/config';
+import Redis from 'ioredis';
+
+/** Injection token of the app's shared command connection. */
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/**
+ * One ioredis connection for commands. `maxRetriesPerRequest: null` makes commands wait for a
+ * Redis that restarts instead of failing, which BullMQ requires and the state machine wants.
+ */
+export function createRedisConnection(url: string, name: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name, enableAutoPipelining: true });
+}
+
+@Injectable()
+class RedisConnectionCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [EnvironmentConfig],
+      useFactory: (config: EnvironmentConfig) => createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-commands`),
+    },
+    RedisConnectionCloser,
+  ],
+  exports: [REDIS_CLIENT],
+})
+export class RedisModule {}

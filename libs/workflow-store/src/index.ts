@@ -1,0 +1,2 @@
+export * from './workflow-graph';
+export * from './workflow-store';

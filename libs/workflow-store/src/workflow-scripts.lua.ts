@@ -1,0 +1,321 @@
+/**
+ * The workflow state machine as Redis Lua scripts. Each transition reads and writes the
+ * workflow's hash, numbers its events and publishes them in one atomic step, so two workers can
+ * never both advance a workflow and subscribers see a workflow's events in event-id order.
+ *
+ * Layout (P = key prefix, W = workflow id):
+ *   P:wf:W          hash: meta, graph (JSON, never rewritten), status, times, metrics, result,
+ *                   seq (last event id), step:<id> (JSON of one step's state)
+ *   P:wf:W:out      hash: step id -> output JSON
+ *   P:wf:W:events   stream of events, entry id "<eventId>-0", bounded
+ *   P:workflows[:STATUS]  sorted sets by creation time, for listing
+ * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
+ * in `meta` and `graph`, which scripts read but never write back.
+ *
+ * Every script gets KEYS = [wf, out, events] and ARGV = [prefix, workflowId, nowIso, nowMs, ...].
+ */
+const PRELUDE = `
+local wf, out, events = KEYS[1], KEYS[2], KEYS[3]
+local prefix, workflowId, now, nowMs = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local MAX_EVENTS = 5000
+
+local function encodeWithRaw(tbl, raw)
+  local s = cjson.encode(tbl)
+  for _, pair in ipairs(raw or {}) do
+    s = string.sub(s, 1, -2) .. ',"' .. pair[1] .. '":' .. pair[2] .. '}'
+  end
+  return s
+end
+
+local function emit(event, raw)
+  local id = redis.call('HINCRBY', wf, 'seq', 1)
+  event.workflowId = workflowId
+  event.eventId = id
+  event.timestamp = now
+  local json = encodeWithRaw(event, raw)
+  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, id .. '-0', 'e', json)
+  redis.call('PUBLISH', prefix .. ':workflow-events', json)
+  return id
+end
+
+local function setStatus(status)
+  local old = redis.call('HGET', wf, 'status')
+  local score = redis.call('HGET', wf, 'createdAtMs')
+  if old then redis.call('ZREM', prefix .. ':workflows:' .. old, workflowId) end
+  redis.call('ZADD', prefix .. ':workflows:' .. status, score, workflowId)
+  redis.call('HSET', wf, 'status', status, 'updatedAt', now)
+end
+
+local function loadGraph()
+  return cjson.decode(redis.call('HGET', wf, 'graph'))
+end
+
+local function loadSteps(graph)
+  local fields = {}
+  for i, id in ipairs(graph.order) do fields[i] = 'step:' .. id end
+  local raw = redis.call('HMGET', wf, unpack(fields))
+  local steps = {}
+  for i, id in ipairs(graph.order) do steps[id] = cjson.decode(raw[i]) end
+  return steps
+end
+
+local function saveStep(id, step)
+  redis.call('HSET', wf, 'step:' .. id, cjson.encode(step))
+end
+
+local function stepEvent(graph, id, step)
+  return { type = 'agent_status', stepId = id, agent = graph.agents[id], lifecycle = step.lifecycle,
+           attempt = step.attempts, error = step.error or cjson.null }
+end
+
+local function progress(graph, steps, status)
+  local done = 0
+  for _, id in ipairs(graph.order) do
+    if steps[id].lifecycle == 'COMPLETED' then done = done + 1 end
+  end
+  local total = #graph.order
+  emit({ type = 'progress', status = status, completedSteps = done, totalSteps = total,
+         percent = math.floor(done * 100 / total) })
+  return done, total
+end
+
+local function finish(status, ttlSeconds)
+  setStatus(status)
+  redis.call('HSET', wf, 'finishedAt', now)
+  local metrics = cjson.decode(redis.call('HGET', wf, 'metrics'))
+  local startedAtMs = tonumber(redis.call('HGET', wf, 'startedAtMs') or nowMs)
+  metrics.totalDurationMs = nowMs - startedAtMs
+  local metricsJson = cjson.encode(metrics)
+  redis.call('HSET', wf, 'metrics', metricsJson)
+  if ttlSeconds > 0 then
+    redis.call('EXPIRE', wf, ttlSeconds)
+    redis.call('EXPIRE', out, ttlSeconds)
+    redis.call('EXPIRE', events, ttlSeconds)
+  end
+  return metricsJson
+end
+`;
+
+function script(body: string): string {
+  return `${PRELUDE}\n${body}`;
+}
+
+/** ARGV[5..]: metaJson, graphJson, metricsJson, idempotencyKey ('' for none), idempotencyTtlSeconds. */
+export const CREATE_WORKFLOW = script(`
+local meta, graphJson, metricsJson, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
+if idemKey ~= '' then
+  local existing = redis.call('GET', idemKey)
+  if existing then return { 0, existing } end
+  redis.call('SET', idemKey, workflowId, 'EX', idemTtl)
+end
+if redis.call('EXISTS', wf) == 1 then return { 0, workflowId } end
+redis.call('HSET', wf, 'meta', meta, 'graph', graphJson, 'metrics', metricsJson, 'seq', 0,
+  'createdAt', now, 'createdAtMs', nowMs, 'updatedAt', now)
+local graph = cjson.decode(graphJson)
+for _, id in ipairs(graph.order) do
+  saveStep(id, { lifecycle = 'REGISTERED', attempts = 0 })
+end
+redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
+setStatus('PENDING')
+return { 1, workflowId }
+`);
+
+/** Moves PENDING to RUNNING and readies the root steps. Returns { status, ...readyStepIds }. */
+export const START_WORKFLOW = script(`
+local status = redis.call('HGET', wf, 'status')
+if not status then return { 'MISSING' } end
+local graph = loadGraph()
+local steps = loadSteps(graph)
+local ready = {}
+if status == 'PENDING' then
+  setStatus('RUNNING')
+  redis.call('HSET', wf, 'startedAt', now, 'startedAtMs', nowMs)
+  for _, id in ipairs(graph.order) do
+    emit(stepEvent(graph, id, steps[id]))
+  end
+  for _, id in ipairs(graph.order) do
+    if #graph.deps[id] == 0 then
+      steps[id].lifecycle = 'READY'
+      saveStep(id, steps[id])
+      emit(stepEvent(graph, id, steps[id]))
+    end
+  end
+  progress(graph, steps, 'RUNNING')
+  status = 'RUNNING'
+end
+if status == 'RUNNING' then
+  for _, id in ipairs(graph.order) do
+    if steps[id].lifecycle == 'READY' then ready[#ready + 1] = id end
+  end
+end
+return { status, unpack(ready) }
+`);
+
+/**
+ * ARGV[5..]: stepId, attempt, runToken. Marks the step EXECUTING and returns
+ * { 'RUN', metaJson, agent, ancestorId1, output1, ... }, or { 'COMPLETED', ...readyStepIds }
+ * when a re-delivered job finds its step done, or { 'INACTIVE', status } / { 'STALE' }.
+ */
+export const BEGIN_STEP = script(`
+local stepId, attempt, token = ARGV[5], tonumber(ARGV[6]), ARGV[7]
+local status = redis.call('HGET', wf, 'status')
+if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
+local graph = loadGraph()
+local raw = redis.call('HGET', wf, 'step:' .. stepId)
+if not raw then return { 'INACTIVE', 'MISSING' } end
+local step = cjson.decode(raw)
+if step.lifecycle == 'COMPLETED' then
+  local steps = loadSteps(graph)
+  local ready = {}
+  for _, id in ipairs(graph.order) do
+    if steps[id].lifecycle == 'READY' then ready[#ready + 1] = id end
+  end
+  return { 'COMPLETED', unpack(ready) }
+end
+if step.lifecycle == 'FAILED' or step.lifecycle == 'REGISTERED' then return { 'INACTIVE', step.lifecycle } end
+if (step.attempts or 0) > attempt then return { 'STALE' } end
+step.lifecycle = 'EXECUTING'
+step.attempts = attempt
+step.startedAt = step.startedAt or now
+step.runToken = token
+saveStep(stepId, step)
+emit(stepEvent(graph, stepId, step))
+-- every ancestor's output, found by walking the dependency graph
+local seen, queue, ancestors = {}, { stepId }, {}
+while #queue > 0 do
+  local current = table.remove(queue)
+  for _, dep in ipairs(graph.deps[current]) do
+    if not seen[dep] then
+      seen[dep] = true
+      ancestors[#ancestors + 1] = dep
+      queue[#queue + 1] = dep
+    end
+  end
+end
+local result = { 'RUN', redis.call('HGET', wf, 'meta'), graph.agents[stepId] }
+if #ancestors > 0 then
+  local outputs = redis.call('HMGET', out, unpack(ancestors))
+  for i, id in ipairs(ancestors) do
+    result[#result + 1] = id
+    result[#result + 1] = outputs[i] or 'null'
+  end
+end
+return result
+`);
+
+/**
+ * ARGV[5..]: stepId, runToken, outputJson, durationMs, llmCalls, llmTokens, ttlSeconds.
+ * Returns { status, ...newlyReadyStepIds }, or { 'INACTIVE', status } / { 'STALE' }.
+ */
+export const COMPLETE_STEP = script(`
+local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
+local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local status = redis.call('HGET', wf, 'status')
+if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
+local graph = loadGraph()
+local steps = loadSteps(graph)
+local step = steps[stepId]
+if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
+step.lifecycle = 'COMPLETED'
+step.finishedAt = now
+step.error = nil
+step.runToken = nil
+saveStep(stepId, step)
+redis.call('HSET', out, stepId, output)
+local metrics = cjson.decode(redis.call('HGET', wf, 'metrics'))
+metrics.agentDurationsMs[stepId] = (metrics.agentDurationsMs[stepId] or 0) + durationMs
+metrics.llmCalls = metrics.llmCalls + llmCalls
+metrics.llmTokens = metrics.llmTokens + llmTokens
+redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'updatedAt', now)
+emit(stepEvent(graph, stepId, step))
+local ready = {}
+for _, id in ipairs(graph.order) do
+  if steps[id].lifecycle == 'REGISTERED' then
+    local met = true
+    for _, dep in ipairs(graph.deps[id]) do
+      if steps[dep].lifecycle ~= 'COMPLETED' then met = false end
+    end
+    if met then
+      steps[id].lifecycle = 'READY'
+      saveStep(id, steps[id])
+      emit(stepEvent(graph, id, steps[id]))
+      ready[#ready + 1] = id
+    end
+  end
+end
+local done, total = progress(graph, steps, 'RUNNING')
+if done == total then
+  local parts = {}
+  for _, id in ipairs(graph.sinks) do
+    parts[#parts + 1] = cjson.encode(id) .. ':' .. (redis.call('HGET', out, id) or 'null')
+  end
+  local result = '{' .. table.concat(parts, ',') .. '}'
+  redis.call('HSET', wf, 'result', result)
+  local metricsJson = finish('COMPLETED', ttl)
+  emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metricsJson } })
+  return { 'COMPLETED' }
+end
+return { 'RUNNING', unpack(ready) }
+`);
+
+/**
+ * ARGV[5..]: stepId, runToken, errorMessage, durationMs, retryDelayMs (-1: no retry), ttlSeconds.
+ * Returns { 'RETRY' } / { 'FAILED' } / { 'INACTIVE', status } / { 'STALE' }.
+ */
+export const FAIL_STEP = script(`
+local stepId, token, message = ARGV[5], ARGV[6], ARGV[7]
+local durationMs, retryDelay, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local status = redis.call('HGET', wf, 'status')
+if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
+local graph = loadGraph()
+local step = cjson.decode(redis.call('HGET', wf, 'step:' .. stepId))
+if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
+local metrics = cjson.decode(redis.call('HGET', wf, 'metrics'))
+metrics.errorCount = metrics.errorCount + 1
+metrics.agentDurationsMs[stepId] = (metrics.agentDurationsMs[stepId] or 0) + durationMs
+step.error = message
+step.runToken = nil
+if retryDelay >= 0 then
+  metrics.retryCount = metrics.retryCount + 1
+  redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'updatedAt', now)
+  step.lifecycle = 'READY'
+  saveStep(stepId, step)
+  emit({ type = 'log', level = 'warning', stepId = stepId, agent = graph.agents[stepId],
+         message = 'attempt ' .. step.attempts .. ' of step ' .. stepId .. ' failed (' .. message .. '); retry ' ..
+           step.attempts .. ' in ' .. retryDelay .. ' ms' },
+       { { 'metadata', cjson.encode({ attempt = step.attempts, retryDelayMs = retryDelay, error = message }) } })
+  emit(stepEvent(graph, stepId, step))
+  return { 'RETRY' }
+end
+step.lifecycle = 'FAILED'
+step.finishedAt = now
+saveStep(stepId, step)
+redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'error', stepId .. ': ' .. message)
+emit(stepEvent(graph, stepId, step))
+local metricsJson = finish('FAILED', ttl)
+emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
+     { { 'metrics', metricsJson } })
+return { 'FAILED' }
+`);
+
+/** ARGV[5..]: reason, ttlSeconds. Returns { 'CANCELLED' } or { 'TERMINAL', status } / { 'MISSING' }. */
+export const CANCEL_WORKFLOW = script(`
+local reason, ttl = ARGV[5], tonumber(ARGV[6])
+local status = redis.call('HGET', wf, 'status')
+if not status then return { 'MISSING' } end
+if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' then return { 'TERMINAL', status } end
+redis.call('HSET', wf, 'error', reason)
+local metricsJson = finish('CANCELLED', ttl)
+emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metricsJson } })
+redis.call('PUBLISH', prefix .. ':workflow-cancellations', workflowId)
+return { 'CANCELLED' }
+`);
+
+/** ARGV[5..]: level, message, stepId ('' for none), agent ('' for none), metadataJson. Returns the event id or 0. */
+export const APPEND_LOG = script(`
+if redis.call('EXISTS', wf) == 0 then return 0 end
+local stepId, agent = ARGV[7], ARGV[8]
+return emit({ type = 'log', level = ARGV[5], message = ARGV[6],
+              stepId = stepId ~= '' and stepId or cjson.null, agent = agent ~= '' and agent or cjson.null },
+            { { 'metadata', ARGV[9] } })
+`);

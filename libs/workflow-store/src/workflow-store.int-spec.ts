@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { AgentLifecycle, LogLevel, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
+import Redis from 'ioredis';
+import { compileWorkflowGraph } from './workflow-graph';
+import { WorkflowMeta, WorkflowStore } from './workflow-store';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const diamond = compileWorkflowGraph(
+  {
+    type: 'DIAMOND',
+    description: '',
+    steps: [
+      { id: 'a', agent: 'echo', dependsOn: [] },
+      { id: 'b', agent: 'echo', dependsOn: ['a'] },
+      { id: 'c', agent: 'echo', dependsOn: ['a'] },
+      { id: 'd', agent: 'echo', dependsOn: ['b', 'c'] },
+    ],
+  },
+  () => true,
+);
+
+describe('WorkflowStore (real Redis)', () => {
+  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  let redis: Redis;
+  let subscriber: Redis;
+  let store: WorkflowStore;
+  const published: WorkflowEvent[] = [];
+
+  const meta = (): WorkflowMeta => ({
+    workflowId: randomUUID(),
+    type: 'DIAMOND',
+    tenantId: 't1',
+    sessionId: 's1',
+    input: { list: [] },
+    preferences: {},
+  });
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    subscriber = new Redis(REDIS_URL);
+    store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
+    await subscriber.subscribe(store.eventsChannel);
+    subscriber.on('message', (_channel, message) => published.push(JSON.parse(message) as WorkflowEvent));
+  });
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await Promise.all([redis.quit(), subscriber.quit()]);
+  });
+
+  async function runStep(workflowId: string, stepId: string, output: unknown) {
+    const begun = await store.beginStep(workflowId, stepId, 1);
+    if (begun.outcome !== 'run') throw new Error(`expected to run ${stepId}, got ${begun.outcome}`);
+    const completed = await store.completeStep({
+      workflowId,
+      stepId,
+      runToken: begun.runToken,
+      output,
+      durationMs: 5,
+      llmCalls: 1,
+      llmTokens: 10,
+    });
+    return { begun, completed };
+  }
+
+  it('runs a diamond: readies b and c together, d after both, with every ancestor output', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    expect(await store.start(workflowId)).toEqual({ status: 'RUNNING', readySteps: ['a'] });
+    expect((await runStep(workflowId, 'a', { from: 'a', list: [] })).completed).toEqual({
+      outcome: 'advanced',
+      status: 'RUNNING',
+      readySteps: ['b', 'c'],
+    });
+    expect((await runStep(workflowId, 'b', 'B')).completed).toMatchObject({ readySteps: [] });
+    const last = await runStep(workflowId, 'c', 'C');
+    expect(last.completed).toMatchObject({ readySteps: ['d'] });
+    const d = await runStep(workflowId, 'd', { done: true });
+    expect(d.begun).toMatchObject({ dependencies: { a: { from: 'a', list: [] }, b: 'B', c: 'C' } });
+    expect(d.completed).toEqual({ outcome: 'advanced', status: 'COMPLETED', readySteps: [] });
+
+    const state = await store.get(workflowId);
+    expect(state).toMatchObject({ status: WorkflowStatus.Completed, result: { d: { done: true } }, input: { list: [] } });
+    expect(state?.steps.map((step) => step.lifecycle)).toEqual(Array(4).fill(AgentLifecycle.Completed));
+    expect(state?.steps.find((step) => step.stepId === 'd')?.dependsOn).toEqual(['b', 'c']);
+    expect(state?.metrics).toMatchObject({ llmCalls: 4, llmTokens: 40, errorCount: 0 });
+    expect(state?.metrics.totalDurationMs).toEqual(expect.any(Number));
+
+    const events = await store.eventsAfter(workflowId, 0);
+    expect(events.map((event) => event.eventId)).toEqual(events.map((_, index) => index + 1));
+    expect(events.at(-1)).toMatchObject({ type: WorkflowEventType.Complete, status: 'COMPLETED', result: { d: { done: true } } });
+    expect((await store.eventsAfter(workflowId, events.length - 2)).map((event) => event.eventId)).toEqual([
+      events.length - 1,
+      events.length,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(published.filter((event) => event.workflowId === workflowId)).toEqual(events);
+  });
+
+  it('refuses to complete a step with a stale run token, and does not re-run a completed step', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    await store.start(workflowId);
+    const first = await store.beginStep(workflowId, 'a', 1);
+    const second = await store.beginStep(workflowId, 'a', 1);
+    if (first.outcome !== 'run' || second.outcome !== 'run') throw new Error('expected both to run');
+    const stale = await store.completeStep({ workflowId, stepId: 'a', runToken: first.runToken, output: 1, durationMs: 1, llmCalls: 0, llmTokens: 0 });
+    expect(stale).toEqual({ outcome: 'stale' });
+    await store.completeStep({ workflowId, stepId: 'a', runToken: second.runToken, output: 2, durationMs: 1, llmCalls: 0, llmTokens: 0 });
+    expect(await store.beginStep(workflowId, 'a', 1)).toEqual({ outcome: 'already-completed', readySteps: ['b', 'c'] });
+  });
+
+  it('records a retry, then a final failure with the error event', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    await store.start(workflowId);
+    const first = await store.beginStep(workflowId, 'a', 1);
+    if (first.outcome !== 'run') throw new Error('expected to run');
+    expect(
+      await store.failStep({ workflowId, stepId: 'a', runToken: first.runToken, error: 'NetworkError: down', durationMs: 3, retryDelayMs: 1000 }),
+    ).toEqual({ outcome: 'retry' });
+    const second = await store.beginStep(workflowId, 'a', 2);
+    if (second.outcome !== 'run') throw new Error('expected to run');
+    expect(
+      await store.failStep({ workflowId, stepId: 'a', runToken: second.runToken, error: 'ValidationError: bad', durationMs: 3, retryDelayMs: null }),
+    ).toEqual({ outcome: 'failed' });
+    const state = await store.get(workflowId);
+    expect(state).toMatchObject({ status: 'FAILED', error: 'a: ValidationError: bad', metrics: { errorCount: 2, retryCount: 1 } });
+    expect(state?.steps[0]).toMatchObject({ lifecycle: 'FAILED', attempts: 2 });
+    const events = await store.eventsAfter(workflowId, 0);
+    expect(events.at(-1)).toMatchObject({ type: 'error', stepId: 'a', message: 'a: ValidationError: bad' });
+    expect(events.some((event) => event.type === 'log' && event.message.includes('retry 1 in 1000 ms'))).toBe(true);
+    expect((await store.list({ status: WorkflowStatus.Failed, offset: 0, limit: 10 })).items.map((item) => item.workflowId)).toContain(workflowId);
+  });
+
+  it('cancels a running workflow once, refuses a finished one, and ignores the late step result', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    await store.start(workflowId);
+    const begun = await store.beginStep(workflowId, 'a', 1);
+    if (begun.outcome !== 'run') throw new Error('expected to run');
+    expect(await store.cancel(workflowId)).toEqual({ outcome: 'cancelled' });
+    expect(await store.cancel(workflowId)).toEqual({ outcome: 'terminal', status: 'CANCELLED' });
+    expect(await store.cancel(randomUUID())).toEqual({ outcome: 'missing' });
+    expect(
+      await store.completeStep({ workflowId, stepId: 'a', runToken: begun.runToken, output: 1, durationMs: 1, llmCalls: 0, llmTokens: 0 }),
+    ).toEqual({ outcome: 'inactive', status: 'CANCELLED' });
+    expect((await store.eventsAfter(workflowId, 0)).at(-1)).toMatchObject({ type: 'complete', status: 'CANCELLED', result: null });
+  });
+
+  it('returns the same workflow for a repeated idempotency key of the same tenant only', async () => {
+    const first = await store.create(meta(), diamond, 'key-1');
+    const again = await store.create(meta(), diamond, 'key-1');
+    const otherTenant = await store.create({ ...meta(), tenantId: 't2' }, diamond, 'key-1');
+    expect(again).toEqual({ workflowId: first.workflowId, isNew: false });
+    expect(otherTenant.isNew).toBe(true);
+  });
+
+  it('numbers log events after the state events and keeps their metadata', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    const id = await store.appendLog({ workflowId, level: LogLevel.Info, message: 'hello', metadata: { n: [1, 2] } });
+    expect(id).toBe(1);
+    expect(await store.eventsAfter(workflowId, 0)).toEqual([
+      expect.objectContaining({ type: 'log', message: 'hello', metadata: { n: [1, 2] }, stepId: null, eventId: 1 }),
+    ]);
+    expect(await store.appendLog({ workflowId: randomUUID(), level: LogLevel.Info, message: 'x' })).toBe(0);
+  });
+});

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AgentLifecycle,
+  StepState,
+  WorkflowEvent,
+  WorkflowMetrics,
+  WorkflowPage,
+  WorkflowState,
+  WorkflowStatus,
+  WorkflowSummary,
+  LogLevel,
+  emptyWorkflowMetrics,
+} from '@app/contracts';
+import Redis from 'ioredis';
+import { WorkflowGraph } from './workflow-graph';
+import {
+  APPEND_LOG,
+  BEGIN_STEP,
+  CANCEL_WORKFLOW,
+  COMPLETE_STEP,
+  CREATE_WORKFLOW,
+  FAIL_STEP,
+  START_WORKFLOW,
+} from './workflow-scripts.lua';
+
+/** What a workflow is created with and never changes. */
+export interface WorkflowMeta {
+  workflowId: string;
+  type: string;
+  tenantId: string;
+  sessionId: string;
+  input: Record<string, unknown>;
+  preferences: Record<string, unknown>;
+}
+
+/** The answer to `beginStep`: run it, or why not. */
+export type BeginStepResult =
+  | { outcome: 'run'; meta: WorkflowMeta; agent: string; dependencies: Record<string, unknown>; runToken: string }
+  | { outcome: 'already-completed'; readySteps: string[] }
+  | { outcome: 'inactive'; status: string }
+  | { outcome: 'stale' };
+
+export type CompleteStepResult =
+  | { outcome: 'advanced'; status: WorkflowStatus.Running | WorkflowStatus.Completed; readySteps: string[] }
+  | { outcome: 'inactive'; status: string }
+  | { outcome: 'stale' };
+
+export type FailStepResult = { outcome: 'retry' | 'failed' | 'stale' } | { outcome: 'inactive'; status: string };
+
+export type CancelResult = { outcome: 'cancelled' } | { outcome: 'terminal'; status: WorkflowStatus } | { outcome: 'missing' };
+
+export interface WorkflowStoreOptions {
+  /** Namespaces every key and channel (`REDIS_PREFIX`). */
+  prefix: string;
+  /** Seconds a finished workflow's state, outputs and events stay in Redis. */
+  finishedTtlSeconds: number;
+}
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+type ScriptedRedis = Redis & Record<string, (...args: (string | number)[]) => Promise<unknown>>;
+
+/**
+ * The live state of workflows in Redis: every transition is one Lua script that also numbers,
+ * stores and publishes the events it causes (see workflow-scripts.lua.ts).
+ */
+export class WorkflowStore {
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly options: WorkflowStoreOptions,
+  ) {
+    this.redis = redis as ScriptedRedis;
+    const scripts = {
+      wfCreate: CREATE_WORKFLOW,
+      wfStart: START_WORKFLOW,
+      wfBeginStep: BEGIN_STEP,
+      wfCompleteStep: COMPLETE_STEP,
+      wfFailStep: FAIL_STEP,
+      wfCancel: CANCEL_WORKFLOW,
+      wfAppendLog: APPEND_LOG,
+    };
+    for (const [name, lua] of Object.entries(scripts)) {
+      if (!(name in this.redis)) redis.defineCommand(name, { numberOfKeys: 3, lua });
+    }
+  }
+
+  /** The channel every workflow event is published on, as JSON. */
+  get eventsChannel(): string {
+    return `${this.options.prefix}:workflow-events`;
+  }
+
+  /** The channel a cancelled workflow's id is published on, so workers abort its running steps. */
+  get cancellationsChannel(): string {
+    return `${this.options.prefix}:workflow-cancellations`;
+  }
+
+  /**
+   * Creates a PENDING workflow, or returns the one an earlier request with the same tenant and
+   * idempotency key created in the last 24 hours.
+   */
+  async create(
+    meta: WorkflowMeta,
+    graph: WorkflowGraph,
+    idempotencyKey?: string,
+  ): Promise<{ workflowId: string; isNew: boolean }> {
+    const idemKey = idempotencyKey ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}` : '';
+    const [created, workflowId] = (await this.run('wfCreate', meta.workflowId, [
+      JSON.stringify(meta),
+      JSON.stringify(graph),
+      JSON.stringify(emptyWorkflowMetrics()),
+      idemKey,
+      IDEMPOTENCY_TTL_SECONDS,
+    ])) as [number, string];
+    return { workflowId, isNew: created === 1 };
+  }
+
+  /** PENDING → RUNNING; returns the steps ready to run (again, if called twice). */
+  async start(workflowId: string): Promise<{ status: string; readySteps: string[] }> {
+    const [status, ...readySteps] = (await this.run('wfStart', workflowId, [])) as string[];
+    return { status, readySteps };
+  }
+
+  async beginStep(workflowId: string, stepId: string, attempt: number): Promise<BeginStepResult> {
+    const runToken = randomUUID();
+    const reply = (await this.run('wfBeginStep', workflowId, [stepId, attempt, runToken])) as string[];
+    switch (reply[0]) {
+      case 'RUN': {
+        const dependencies: Record<string, unknown> = {};
+        for (let i = 3; i < reply.length; i += 2) dependencies[reply[i]] = JSON.parse(reply[i + 1]);
+        return { outcome: 'run', meta: JSON.parse(reply[1]) as WorkflowMeta, agent: reply[2], dependencies, runToken };
+      }
+      case 'COMPLETED':
+        return { outcome: 'already-completed', readySteps: reply.slice(1) };
+      case 'STALE':
+        return { outcome: 'stale' };
+      default:
+        return { outcome: 'inactive', status: reply[1] };
+    }
+  }
+
+  async completeStep(params: {
+    workflowId: string;
+    stepId: string;
+    runToken: string;
+    output: unknown;
+    durationMs: number;
+    llmCalls: number;
+    llmTokens: number;
+  }): Promise<CompleteStepResult> {
+    const reply = (await this.run('wfCompleteStep', params.workflowId, [
+      params.stepId,
+      params.runToken,
+      JSON.stringify(params.output ?? null),
+      Math.round(params.durationMs),
+      params.llmCalls,
+      params.llmTokens,
+      this.options.finishedTtlSeconds,
+    ])) as string[];
+    if (reply[0] === 'STALE') return { outcome: 'stale' };
+    if (reply[0] === 'INACTIVE') return { outcome: 'inactive', status: reply[1] };
+    return {
+      outcome: 'advanced',
+      status: reply[0] as WorkflowStatus.Running | WorkflowStatus.Completed,
+      readySteps: reply.slice(1),
+    };
+  }
+
+  /** Records a failed attempt: a retry in `retryDelayMs`, or (null) the end of the workflow. */
+  async failStep(params: {
+    workflowId: string;
+    stepId: string;
+    runToken: string;
+    error: string;
+    durationMs: number;
+    retryDelayMs: number | null;
+  }): Promise<FailStepResult> {
+    const reply = (await this.run('wfFailStep', params.workflowId, [
+      params.stepId,
+      params.runToken,
+      params.error,
+      Math.round(params.durationMs),
+      params.retryDelayMs ?? -1,
+      this.options.finishedTtlSeconds,
+    ])) as string[];
+    if (reply[0] === 'INACTIVE') return { outcome: 'inactive', status: reply[1] };
+    return { outcome: reply[0].toLowerCase() as 'retry' | 'failed' | 'stale' };
+  }
+
+  async cancel(workflowId: string, reason = 'cancelled by request'): Promise<CancelResult> {
+    const reply = (await this.run('wfCancel', workflowId, [reason, this.options.finishedTtlSeconds])) as string[];
+    if (reply[0] === 'CANCELLED') return { outcome: 'cancelled' };
+    if (reply[0] === 'TERMINAL') return { outcome: 'terminal', status: reply[1] as WorkflowStatus };
+    return { outcome: 'missing' };
+  }
+
+  /** Adds a `log` event to a workflow; returns its event id, or 0 when the workflow is unknown. */
+  async appendLog(params: {
+    workflowId: string;
+    level: LogLevel;
+    message: string;
+    stepId?: string | null;
+    agent?: string | null;
+    metadata?: Record<string, unknown>;
+  }): Promise<number> {
+    return (await this.run('wfAppendLog', params.workflowId, [
+      params.level,
+      params.message,
+      params.stepId ?? '',
+      params.agent ?? '',
+      JSON.stringify(params.metadata ?? {}),
+    ])) as number;
+  }
+
+  async get(workflowId: string): Promise<WorkflowState | null> {
+    const hash = await this.redis.hgetall(this.key(workflowId));
+    if (!hash.meta) return null;
+    const meta = JSON.parse(hash.meta) as WorkflowMeta;
+    const graph = JSON.parse(hash.graph) as WorkflowGraph;
+    const steps: StepState[] = graph.order.map((stepId) => {
+      const step = JSON.parse(hash[`step:${stepId}`]) as Partial<StepState> & { lifecycle: AgentLifecycle };
+      return {
+        stepId,
+        agent: graph.agents[stepId],
+        dependsOn: graph.deps[stepId],
+        lifecycle: step.lifecycle,
+        attempts: step.attempts ?? 0,
+        startedAt: step.startedAt ?? null,
+        finishedAt: step.finishedAt ?? null,
+        error: step.error ?? null,
+      };
+    });
+    return {
+      workflowId: meta.workflowId,
+      type: meta.type,
+      status: hash.status as WorkflowStatus,
+      tenantId: meta.tenantId,
+      sessionId: meta.sessionId,
+      input: meta.input,
+      preferences: meta.preferences,
+      steps,
+      metrics: JSON.parse(hash.metrics) as WorkflowMetrics,
+      error: hash.error ?? null,
+      result: hash.result ? (JSON.parse(hash.result) as Record<string, unknown>) : null,
+      createdAt: hash.createdAt,
+      updatedAt: hash.updatedAt,
+      finishedAt: hash.finishedAt ?? null,
+    };
+  }
+
+  /** Newest first. Workflows whose state has expired from Redis are skipped. */
+  async list(params: { status?: WorkflowStatus; offset: number; limit: number }): Promise<WorkflowPage> {
+    const index = params.status ? `${this.options.prefix}:workflows:${params.status}` : `${this.options.prefix}:workflows`;
+    const [ids, total] = await Promise.all([
+      this.redis.zrevrange(index, params.offset, params.offset + params.limit - 1),
+      this.redis.zcard(index),
+    ]);
+    const fields = ['meta', 'status', 'createdAt', 'updatedAt', 'finishedAt', 'error'] as const;
+    const rows = await Promise.all(ids.map((id) => this.redis.hmget(this.key(id), ...fields)));
+    const items: WorkflowSummary[] = [];
+    for (const [meta, status, createdAt, updatedAt, finishedAt, error] of rows) {
+      if (!meta) continue;
+      const { workflowId, type, sessionId } = JSON.parse(meta) as WorkflowMeta;
+      items.push({
+        workflowId,
+        type,
+        sessionId,
+        status: status as WorkflowStatus,
+        createdAt: createdAt as string,
+        updatedAt: updatedAt as string,
+        finishedAt: finishedAt ?? null,
+        error: error ?? null,
+      });
+    }
+    return { items, total, offset: params.offset, limit: params.limit };
+  }
+
+  /** The recorded events after `afterEventId`, in order (the log is bounded to recent events). */
+  async eventsAfter(workflowId: string, afterEventId: number): Promise<WorkflowEvent[]> {
+    const entries = await this.redis.xrange(`${this.key(workflowId)}:events`, `(${afterEventId}-0`, '+');
+    return entries.map(([, fields]) => JSON.parse(fields[1]) as WorkflowEvent);
+  }
+
+  private key(workflowId: string): string {
+    return `${this.options.prefix}:wf:${workflowId}`;
+  }
+
+  private run(command: string, workflowId: string, args: (string | number)[]): Promise<unknown> {
+    const key = this.key(workflowId);
+    return this.redis[command](key, `${key}:out`, `${key}:events`, this.options.prefix, workflowId, new Date().toISOString(), Date.now(), ...args);
+  }
+}
