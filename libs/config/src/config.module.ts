@@ -9,10 +9,15 @@ import { EnvironmentConfig, loadEnvironmentConfig } from './environment.config';
 @Module({})
 export class ConfigModule {
   static forRoot(options: { defaultPort: number; config?: EnvironmentConfig }): DynamicModule {
-    const config = options.config ?? loadEnvironmentConfig(process.env, { PORT: options.defaultPort });
     return {
       module: ConfigModule,
-      providers: [{ provide: EnvironmentConfig, useValue: config }],
+      providers: [
+        {
+          provide: EnvironmentConfig,
+          // Validated when the app is created, so the bootstrap can report a bad variable cleanly.
+          useFactory: () => options.config ?? loadEnvironmentConfig(process.env, { PORT: options.defaultPort }),
+        },
+      ],
       exports: [EnvironmentConfig],
     };
   }

@@ -66,6 +66,13 @@ export class EnvironmentConfig {
   @Transform(toBoolean) @IsIn([true, false], { message: 'RUN_MIGRATIONS must be true or false' })
   RUN_MIGRATIONS = true;
 
+  /**
+   * Extra agents for the orchestrator: comma-separated module paths, each exporting
+   * `createAgents(): Agent[]` (user agents, or test agents in end-to-end tests).
+   */
+  @IsOptional() @IsString()
+  AGENT_MODULES?: string;
+
   @IsOptional() @IsString() @MinLength(16, { message: 'BOOTSTRAP_ADMIN_KEY must be at least 16 characters' })
   BOOTSTRAP_ADMIN_KEY?: string;
 }

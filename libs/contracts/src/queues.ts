@@ -23,6 +23,8 @@ export interface ExecuteStepJob {
   stepId: string;
   /** The attempt this job runs (1 for the first); a retry is a new, delayed job. */
   attempt: number;
+  /** Time limit of this attempt; set on the retry of a timed-out attempt, which gets longer. */
+  timeoutMs?: number;
 }
 
 export enum MetricsLogJobName {

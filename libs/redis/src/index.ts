@@ -1,2 +1,3 @@
+export * from './queues.module';
 export * from './redis.health';
 export * from './redis.module';

@@ -1,2 +1,3 @@
 export * from './workflow-graph';
 export * from './workflow-store';
+export * from './workflow-store.module';

@@ -1,0 +1,32 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { EnvironmentConfig } from '@app/config';
+import { createRedisConnection } from '@app/redis';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import Redis from 'ioredis';
+import { Server, ServerOptions } from 'socket.io';
+
+/**
+ * Socket.IO through the Redis Streams adapter, so gateway replicas share rooms and broadcasts
+ * (the streams adapter, unlike the pub/sub one, survives a Redis blip without losing packets).
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private redis: Redis | null = null;
+
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const config = this.app.get(EnvironmentConfig);
+    this.redis = createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-socket.io`);
+    const server = super.createIOServer(port, options) as Server;
+    server.adapter(createAdapter(this.redis, { streamName: `${config.REDIS_PREFIX}:socket.io` }));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+}

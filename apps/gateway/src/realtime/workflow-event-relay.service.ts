@@ -1,0 +1,111 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { EnvironmentConfig } from '@app/config';
+import { WorkflowEvent } from '@app/contracts';
+import { createRedisConnection } from '@app/redis';
+import { WorkflowStore } from '@app/workflow-store';
+import Redis from 'ioredis';
+import { Socket } from 'socket.io';
+
+/** Where one socket is in one workflow's event sequence. */
+interface Cursor {
+  socket: Socket;
+  workflowId: string;
+  lastEventId: number;
+  isCatchingUp: boolean;
+  /** Live events that arrived while the cursor was reading the log. */
+  pending: WorkflowEvent[];
+}
+
+/**
+ * Pushes each workflow's events to the sockets subscribed to it, in event-id order with no gap
+ * and no duplicate. Every gateway replica receives every event from Redis pub/sub and serves its
+ * own sockets; a socket that subscribes late, reconnects with `lastEventId`, or sees a gap (a
+ * message lost while Redis reconnected) reads the missing events from the workflow's event log.
+ */
+@Injectable()
+export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkflowEventRelay.name);
+  private readonly cursors = new Map<string, Map<string, Cursor>>();
+  private subscriber!: Redis;
+
+  constructor(
+    private readonly store: WorkflowStore,
+    private readonly config: EnvironmentConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = createRedisConnection(this.config.REDIS_URL, `${this.config.REDIS_PREFIX}-gateway-events`);
+    this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
+    await this.subscriber.subscribe(this.store.eventsChannel);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber.disconnect());
+  }
+
+  /** Sends the events after `lastEventId` (all, by default), then the live ones. */
+  async subscribe(socket: Socket, workflowId: string, lastEventId = 0): Promise<void> {
+    const sockets = this.cursors.get(workflowId) ?? new Map<string, Cursor>();
+    this.cursors.set(workflowId, sockets);
+    const cursor: Cursor = { socket, workflowId, lastEventId, isCatchingUp: false, pending: [] };
+    sockets.set(socket.id, cursor);
+    await this.catchUp(cursor);
+  }
+
+  unsubscribe(socket: Socket, workflowId: string): void {
+    const sockets = this.cursors.get(workflowId);
+    sockets?.delete(socket.id);
+    if (sockets?.size === 0) this.cursors.delete(workflowId);
+  }
+
+  /** Forgets a disconnected socket everywhere. */
+  forget(socket: Socket): void {
+    for (const workflowId of [...this.cursors.keys()]) this.unsubscribe(socket, workflowId);
+  }
+
+  private receive(message: string): void {
+    let event: WorkflowEvent;
+    try {
+      event = JSON.parse(message) as WorkflowEvent;
+    } catch {
+      this.logger.error(`ignored an unreadable event message: ${message.slice(0, 200)}`);
+      return;
+    }
+    const sockets = this.cursors.get(event.workflowId);
+    if (!sockets) return;
+    for (const cursor of sockets.values()) this.deliver(cursor, event);
+  }
+
+  private deliver(cursor: Cursor, event: WorkflowEvent): void {
+    if (cursor.isCatchingUp) {
+      cursor.pending.push(event);
+    } else if (event.eventId === cursor.lastEventId + 1) {
+      this.emit(cursor, event);
+    } else if (event.eventId > cursor.lastEventId + 1) {
+      cursor.pending.push(event);
+      void this.catchUp(cursor);
+    }
+  }
+
+  private async catchUp(cursor: Cursor): Promise<void> {
+    if (cursor.isCatchingUp) return;
+    cursor.isCatchingUp = true;
+    try {
+      const missed = await this.store.eventsAfter(cursor.workflowId, cursor.lastEventId);
+      // Older events may have been trimmed from the bounded log: start from the oldest kept.
+      for (const event of missed) if (event.eventId > cursor.lastEventId) this.emit(cursor, event);
+      const pending = cursor.pending.sort((a, b) => a.eventId - b.eventId);
+      cursor.pending = [];
+      for (const event of pending) if (event.eventId > cursor.lastEventId) this.emit(cursor, event);
+    } catch (error) {
+      this.logger.error(`could not replay events of workflow ${cursor.workflowId}: ${String(error)}`);
+    } finally {
+      cursor.isCatchingUp = false;
+    }
+  }
+
+  private emit(cursor: Cursor, event: WorkflowEvent): void {
+    cursor.socket.emit(event.type, event);
+    cursor.lastEventId = event.eventId;
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@app/config';
+import { METRICS_LOGS_QUEUE, WORKFLOW_STEPS_QUEUE, WORKFLOWS_QUEUE } from '@app/contracts';
+import { ObservabilityModule } from '@app/observability';
+import { QueuesModule, RedisHealthIndicator, RedisModule } from '@app/redis';
+import { WorkflowStoreModule } from '@app/workflow-store';
+import { WorkflowsModule } from './workflows/workflows.module';
+
+/** The queue workers: the workflow state machine and the agent steps. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ defaultPort: 3001 }),
+    RedisModule,
+    QueuesModule.forRoot([WORKFLOWS_QUEUE, WORKFLOW_STEPS_QUEUE, METRICS_LOGS_QUEUE]),
+    WorkflowStoreModule,
+    ObservabilityModule.forRoot({ service: 'orchestrator', indicators: [RedisHealthIndicator] }),
+    WorkflowsModule,
+  ],
+})
+export class OrchestratorModule {}

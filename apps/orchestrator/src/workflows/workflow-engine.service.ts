@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  Agent,
+  AgentContext,
+  CancelledError,
+  ErrorKind,
+  TimeoutError,
+  ValidationError,
+  defaultRetryConfig,
+  describeError,
+  errorKindOf,
+  isRetryableError,
+  mergeRetryConfig,
+  retryDelayMs,
+} from '@app/agent-sdk';
+import { EnvironmentConfig } from '@app/config';
+import { ExecuteStepJob, LogLevel, WORKFLOW_STEPS_QUEUE, WorkflowStepJobName } from '@app/contracts';
+import { WorkflowMeta, WorkflowStore } from '@app/workflow-store';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Queue } from 'bullmq';
+import { Counter, Histogram } from 'prom-client';
+import { AgentRegistry } from '../agents/agent-registry.service';
+import { LogShipper } from '../logs/log-shipper.service';
+import { CancellationListener } from './cancellation-listener.service';
+
+export const STEP_DURATION_METRIC = 'workflow_step_duration_seconds';
+export const STEP_RETRIES_METRIC = 'workflow_step_retries_total';
+export const WORKFLOWS_FINISHED_METRIC = 'workflows_finished_total';
+
+/** A step's agent outcome, before the store decides what it means for the workflow. */
+type AgentOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
+
+/**
+ * Drives workflows: starts them, runs one step per queue job, and enqueues the steps a finished
+ * step makes ready. All state lives in the {@link WorkflowStore}; this class holds none, so any
+ * worker may run any step and a killed worker's step is simply run again.
+ */
+@Injectable()
+export class WorkflowEngine {
+  private readonly logger = new Logger(WorkflowEngine.name);
+
+  constructor(
+    private readonly store: WorkflowStore,
+    private readonly agents: AgentRegistry,
+    private readonly cancellations: CancellationListener,
+    private readonly logs: LogShipper,
+    private readonly config: EnvironmentConfig,
+    @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
+    @InjectMetric(STEP_DURATION_METRIC) private readonly stepDuration: Histogram<string>,
+    @InjectMetric(STEP_RETRIES_METRIC) private readonly stepRetries: Counter<string>,
+    @InjectMetric(WORKFLOWS_FINISHED_METRIC) private readonly workflowsFinished: Counter<string>,
+  ) {}
+
+  async start(workflowId: string): Promise<void> {
+    const { status, readySteps } = await this.store.start(workflowId);
+    if (status === 'MISSING') {
+      this.logger.warn(`workflow ${workflowId} is not in the store (expired?): not started`);
+      return;
+    }
+    await this.enqueue(workflowId, readySteps);
+  }
+
+  async executeStep(job: ExecuteStepJob): Promise<void> {
+    const { workflowId, stepId, attempt } = job;
+    // Tracked before the step begins, so a cancel that lands meanwhile still reaches it.
+    const { controller, release } = this.cancellations.track(workflowId);
+    try {
+      const begun = await this.store.beginStep(workflowId, stepId, attempt);
+      switch (begun.outcome) {
+        case 'already-completed':
+          // A re-delivered job after a crash between commit and enqueue: finish the hand-over.
+          return await this.enqueue(workflowId, begun.readySteps);
+        case 'inactive':
+        case 'stale':
+          return;
+        case 'run':
+          return await this.run(job, begun.meta, begun.agent, begun.dependencies, begun.runToken, controller);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private async run(
+    job: ExecuteStepJob,
+    meta: WorkflowMeta,
+    agentName: string,
+    dependencies: Record<string, unknown>,
+    runToken: string,
+    controller: AbortController,
+  ): Promise<void> {
+    const { workflowId, stepId, attempt } = job;
+    const agent = this.agents.get(agentName);
+    const usage = { calls: 0, tokens: 0 };
+    const timeoutMs = job.timeoutMs ?? (agent?.descriptor.timeoutSeconds ?? this.config.AGENT_TIMEOUT_SECONDS) * 1000;
+    const log = (level: LogLevel, message: string, metadata: Record<string, unknown> = {}) =>
+      this.log(workflowId, level, message, { stepId, agent: agentName, metadata });
+    const context: AgentContext = {
+      workflowId,
+      workflowType: meta.type,
+      stepId,
+      sessionId: meta.sessionId,
+      tenantId: meta.tenantId,
+      attempt,
+      input: meta.input,
+      preferences: meta.preferences,
+      dependencies,
+      signal: controller.signal,
+      log,
+      recordLlmUsage: ({ promptTokens, completionTokens }) => {
+        usage.calls += 1;
+        usage.tokens += promptTokens + completionTokens;
+      },
+    };
+
+    const startedAt = performance.now();
+    const outcome: AgentOutcome = agent
+      ? await this.invoke(agent, context, controller, timeoutMs)
+      : { ok: false, error: new ValidationError(`agent "${agentName}" is not registered with this orchestrator`) };
+    const durationMs = performance.now() - startedAt;
+    this.stepDuration.observe({ agent: agentName, outcome: outcome.ok ? 'success' : errorKindOf(outcome.error) }, durationMs / 1000);
+
+    if (outcome.ok) {
+      const result = await this.store.completeStep({
+        workflowId,
+        stepId,
+        runToken,
+        output: outcome.output,
+        durationMs,
+        llmCalls: usage.calls,
+        llmTokens: usage.tokens,
+      });
+      if (result.outcome !== 'advanced') return;
+      this.log(workflowId, LogLevel.Info, `step ${stepId} completed in ${Math.round(durationMs)} ms`, {
+        stepId,
+        agent: agentName,
+        metadata: { attempt, durationMs: Math.round(durationMs) },
+        isLive: false,
+      });
+      if (result.status === 'COMPLETED') this.finished(workflowId, 'COMPLETED');
+      await Promise.all([this.enqueue(workflowId, result.readySteps), this.logs.flush()]);
+      return;
+    }
+
+    const { error } = outcome;
+    const kind = errorKindOf(error);
+    const policy = mergeRetryConfig(defaultRetryConfig(this.config.MAX_RETRIES), agent?.descriptor.retry);
+    const willRetry = kind !== ErrorKind.Cancelled && isRetryableError(error, attempt - 1, policy);
+    const delay = willRetry ? retryDelayMs(error, attempt, policy) : null;
+    const failed = await this.store.failStep({ workflowId, stepId, runToken, error: describeError(error), durationMs, retryDelayMs: delay });
+    if (failed.outcome === 'retry' && delay !== null) {
+      this.stepRetries.inc({ agent: agentName, kind });
+      // The store already pushed the live retry event, atomically with the state change.
+      this.log(workflowId, LogLevel.Warning, `attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms`, {
+        stepId,
+        agent: agentName,
+        metadata: { attempt, kind, delayMs: delay },
+        isLive: false,
+      });
+      await this.steps.add(
+        WorkflowStepJobName.ExecuteStep,
+        { workflowId, stepId, attempt: attempt + 1, timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs },
+        { ...this.jobOptions(workflowId, stepId, attempt + 1), delay },
+      );
+    } else if (failed.outcome === 'failed') {
+      log(LogLevel.Error, `step ${stepId} failed for good after ${attempt} attempt(s): ${describeError(error)}`, { attempt, kind });
+      this.finished(workflowId, 'FAILED');
+    }
+    await this.logs.flush();
+  }
+
+  /** Runs the agent; a timeout or cancel settles the step even if the agent ignores its signal. */
+  private async invoke(agent: Agent, context: AgentContext, controller: AbortController, timeoutMs: number): Promise<AgentOutcome> {
+    const timer = setTimeout(
+      () => controller.abort(new TimeoutError(`agent ${agent.descriptor.name} exceeded its ${timeoutMs} ms time limit`)),
+      timeoutMs,
+    );
+    const aborted = new Promise<AgentOutcome>((resolve) => {
+      const settle = () => resolve({ ok: false, error: controller.signal.reason ?? new CancelledError() });
+      if (controller.signal.aborted) settle();
+      else controller.signal.addEventListener('abort', settle, { once: true });
+    });
+    try {
+      return await Promise.race([
+        agent.execute(context).then(
+          (output): AgentOutcome => ({ ok: true, output }),
+          (error: unknown): AgentOutcome => ({ ok: false, error: controller.signal.aborted ? controller.signal.reason : error }),
+        ),
+        aborted,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async enqueue(workflowId: string, stepIds: string[]): Promise<void> {
+    if (stepIds.length === 0) return;
+    await this.steps.addBulk(
+      stepIds.map((stepId) => ({
+        name: WorkflowStepJobName.ExecuteStep,
+        data: { workflowId, stepId, attempt: 1 },
+        opts: this.jobOptions(workflowId, stepId, 1),
+      })),
+    );
+  }
+
+  /**
+   * A deterministic job id, so a re-delivered hand-over does not queue a step twice while the
+   * first job exists; the store refuses to run a completed step in any case.
+   */
+  private jobOptions(workflowId: string, stepId: string, attempt: number) {
+    return {
+      jobId: `${workflowId}.${stepId}.${attempt}`,
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 10000 },
+      // These retries are for infrastructure faults (Redis away); agent failures are retried above.
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 500 },
+    };
+  }
+
+  /** A log line to PostgreSQL and, unless `isLive` is false, a live `log` event. */
+  private log(
+    workflowId: string,
+    level: LogLevel,
+    message: string,
+    detail: { stepId?: string; agent?: string; metadata?: Record<string, unknown>; isLive?: boolean } = {},
+  ): void {
+    const entry = {
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      level,
+      workflowId,
+      agent: detail.agent ?? null,
+      message,
+      metadata: { ...detail.metadata, ...(detail.stepId ? { stepId: detail.stepId } : {}) },
+    };
+    this.logs.ship(entry);
+    if (detail.isLive === false) return;
+    this.store
+      .appendLog({ workflowId, level, message, stepId: detail.stepId, agent: detail.agent, metadata: detail.metadata })
+      .catch((error: unknown) => this.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`));
+  }
+
+  /** A queue job that threw: an infrastructure fault (agent failures never throw out of a step). */
+  reportJobFailure(queue: string, jobId: string | undefined, error: Error): void {
+    this.logger.error(`job ${jobId ?? '?'} on ${queue} failed: ${describeError(error)}`);
+  }
+
+  private finished(workflowId: string, status: 'COMPLETED' | 'FAILED'): void {
+    this.workflowsFinished.inc({ status });
+    this.logger.log(`workflow ${workflowId} ${status}`);
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { AgentsModule } from '../agents/agents.module';
+import { LogShipper } from '../logs/log-shipper.service';
+import { CancellationListener } from './cancellation-listener.service';
+import { StepsProcessor } from './steps.processor';
+import {
+  STEP_DURATION_METRIC,
+  STEP_RETRIES_METRIC,
+  WORKFLOWS_FINISHED_METRIC,
+  WorkflowEngine,
+} from './workflow-engine.service';
+import { WorkflowsProcessor } from './workflows.processor';
+
+@Module({
+  imports: [AgentsModule],
+  providers: [
+    WorkflowEngine,
+    WorkflowsProcessor,
+    StepsProcessor,
+    CancellationListener,
+    LogShipper,
+    makeHistogramProvider({
+      name: STEP_DURATION_METRIC,
+      help: 'Time an agent step took, by agent and outcome',
+      labelNames: ['agent', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    }),
+    makeCounterProvider({ name: STEP_RETRIES_METRIC, help: 'Step attempts retried, by agent and error kind', labelNames: ['agent', 'kind'] }),
+    makeCounterProvider({ name: WORKFLOWS_FINISHED_METRIC, help: 'Workflows that ended, by status', labelNames: ['status'] }),
+  ],
+})
+export class WorkflowsModule {}

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnvironmentConfig } from '@app/config';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source-options';
+import { LogEntriesRepository } from './log-entries.repository';
+
+/** The TypeORM connection and the repositories over it, for an app that uses PostgreSQL. */
+@Module({})
+export class PersistenceModule {
+  static forRoot(applicationName: string): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [EnvironmentConfig],
+          useFactory: (config: EnvironmentConfig) => ({
+            ...dataSourceOptions({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, applicationName }),
+            // Keep trying at boot for about a minute: PostgreSQL may start after the app.
+            retryAttempts: 30,
+            retryDelay: 2000,
+          }),
+        }),
+      ],
+      providers: [
+        { provide: LogEntriesRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new LogEntriesRepository(dataSource) },
+      ],
+      exports: [LogEntriesRepository],
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { runMigrations } from '@app/persistence';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+/** The machine's services, overridable for CI or a developer's own setup. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A private corner of the shared Redis and PostgreSQL for one test file: a key prefix and a
+ * schema of its own (migrated), both removed by `dispose`.
+ */
+export class TestNamespace {
+  readonly id = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  readonly redisPrefix = this.id;
+  readonly schema = this.id;
+
+  async prepare(): Promise<this> {
+    await runMigrations({ url: TEST_DATABASE_URL, schema: this.schema });
+    return this;
+  }
+
+  /** Environment for an app process living in this namespace. */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      REDIS_URL: TEST_REDIS_URL,
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_PREFIX: this.redisPrefix,
+      DATABASE_SCHEMA: this.schema,
+      RUN_MIGRATIONS: 'false',
+      LOG_LEVEL: 'warn',
+      ...extra,
+    };
+  }
+
+  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${this.schema}` });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`).finally(() => client.end());
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      await redis.quit();
+    }
+  }
+}
