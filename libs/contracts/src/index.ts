@@ -1,5 +1,6 @@
 export * from './dto/list-logs.query';
 export * from './dto/list-workflows.query';
+export * from './dto/register-workflow-definition.request';
 export * from './dto/start-workflow.request';
 export * from './dto/subscribe-workflow.message';
 export * from './log-entry';

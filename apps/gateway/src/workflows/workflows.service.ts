@@ -35,10 +35,10 @@ export class WorkflowsService {
    * same idempotency key within 24 h returns the first workflow instead of starting another.
    */
   async start(request: StartWorkflowRequest, idempotencyKey?: string): Promise<{ workflowId: string; isNew: boolean }> {
-    const graph = this.definitions.graphOf(request.type);
+    const graph = await this.definitions.graphOf(request.type);
     if (!graph) {
       throw new BadRequestException(
-        `type must be a known workflow type (${this.definitions.types().join(', ')}); got "${request.type}"`,
+        `type must be a known workflow type (${(await this.definitions.types()).join(', ')}); got "${request.type}"`,
       );
     }
     const created = await this.store.create(

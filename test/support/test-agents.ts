@@ -1,0 +1,78 @@
+import { Agent, AgentContext, NetworkError, ValidationError } from '@app/agent-sdk';
+import { LogLevel } from '@app/contracts';
+import Redis from 'ioredis';
+import { TEST_REDIS_URL } from './test-environment';
+
+/**
+ * Agents for engine tests, loaded into orchestrator processes through `AGENT_MODULES`. Each
+ * records what it did in Redis under the workflow's id, so a test can see executions that
+ * happened in another process.
+ */
+let redis: Redis | null = null;
+const connection = () => (redis ??= new Redis(TEST_REDIS_URL));
+
+/** Counts and times executions: `<prefix>:test:<workflowId>:<stepId>` list of "start-end" ms. */
+async function record(context: AgentContext, startedAt: number): Promise<void> {
+  const prefix = String(context.input.testPrefix ?? 'test');
+  await connection().rpush(`${prefix}:test:${context.workflowId}:${context.stepId}`, `${startedAt}-${Date.now()}-${context.attempt}`);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+const agent = (name: string, execute: (context: AgentContext) => Promise<unknown>, extra: Partial<Agent['descriptor']> = {}): Agent => ({
+  descriptor: { name, version: '1.0.0', description: `test agent ${name}`, ...extra },
+  async execute(context) {
+    const startedAt = Date.now();
+    try {
+      return await execute(context);
+    } finally {
+      await record(context, startedAt);
+    }
+  },
+});
+
+/** Sleeps `input.sleepMs[stepId]` (default 0), then returns its step id and what it received. */
+const echo = agent('test-echo', async (context) => {
+  const delays = (context.input.sleepMs ?? {}) as Record<string, number>;
+  await sleep(delays[context.stepId] ?? 0, context.signal);
+  context.log(LogLevel.Info, `echo ${context.stepId}`, { dependencies: Object.keys(context.dependencies) });
+  return { stepId: context.stepId, saw: Object.keys(context.dependencies).sort() };
+});
+
+/** Fails with a network error until its third attempt. */
+const flaky = agent('test-flaky', async (context) => {
+  if (context.attempt < 3) throw new NetworkError(`connection reset (attempt ${context.attempt})`);
+  return { succeededOnAttempt: context.attempt };
+}, { retry: { initialDelayMs: 100, maxDelayMs: 1000 } });
+
+/** Always rejects its input. */
+const invalid = agent('test-invalid', async () => {
+  throw new ValidationError('the request names no site');
+});
+
+/** Sleeps 1.5 s under a 1 s limit: the first attempt times out, the retry (2 s) succeeds. */
+const slow = agent('test-slow', async (context) => {
+  await sleep(1500, context.signal);
+  return { attempt: context.attempt };
+}, { timeoutSeconds: 1, retry: { initialDelayMs: 50 } });
+
+/** Sleeps until cancelled (or 60 s). */
+const waiter = agent('test-wait', async (context) => {
+  await sleep(60_000, context.signal);
+  return {};
+});
+
+/** Returns a large output (input.bytes characters). */
+const large = agent('test-large', async (context) => ({ blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)) }));
+
+export function createAgents(): Agent[] {
+  return [echo, flaky, invalid, slow, waiter, large];
+}
