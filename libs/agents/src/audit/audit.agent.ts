@@ -1,0 +1,104 @@
+import { Agent, AgentContext, AgentDescriptor, ValidationError } from '@app/agent-sdk';
+import { LogLevel } from '@app/contracts';
+import { BuiltSite } from '../builder/site-renderer';
+import { SiteNotFoundError, SiteRepository } from '../deploy/site.repository';
+import { readSiteReference } from '../workflow-input.model';
+import { AuditReport } from './audit-report.model';
+import { SiteAuditor } from './site-auditor';
+
+/** The audit step's output; `siteId` and `version` are set when a published site was audited. */
+export interface AuditOutput extends AuditReport {
+  siteId: string | null;
+  version: number | null;
+}
+
+const FINDINGS_IN_ERROR = 15;
+
+/**
+ * Audits the builder's files as a gate before deploy (a failing site throws, so nothing bad is
+ * published), or, with no builder step before it (AUDIT_ONLY), reports on a published site.
+ */
+export class AuditAgent implements Agent<AuditOutput> {
+  readonly descriptor: AgentDescriptor = {
+    name: 'audit',
+    version: '1.0.0',
+    description:
+      'Checks HTML validity, accessibility, SEO, links and size; blocks a failing site from being published.',
+    timeoutSeconds: 120,
+  };
+
+  private readonly auditor: SiteAuditor;
+  private readonly repository: SiteRepository;
+
+  constructor(options: {
+    repository: SiteRepository;
+    auditor?: SiteAuditor;
+    threshold?: number;
+    sizeBudgetBytes?: number;
+  }) {
+    this.repository = options.repository;
+    this.auditor =
+      options.auditor ??
+      new SiteAuditor({ threshold: options.threshold, sizeBudgetBytes: options.sizeBudgetBytes });
+  }
+
+  async execute(context: AgentContext): Promise<AuditOutput> {
+    const built = context.dependencies.builder as BuiltSite | undefined;
+    if (built) return this.gate(built, context);
+    return this.report(context);
+  }
+
+  private async gate(built: BuiltSite, context: AgentContext): Promise<AuditOutput> {
+    const report = await this.auditor.audit(built.files, context.signal);
+    this.logReport(report, context);
+    if (!report.passed) {
+      const listed = report.findings
+        .slice(0, FINDINGS_IN_ERROR)
+        .map(
+          (finding) =>
+            `[${finding.severity}] ${finding.page} ${finding.rule}: ${finding.message}${finding.selector ? ` (${finding.selector})` : ''}`,
+        );
+      const more =
+        report.findings.length > FINDINGS_IN_ERROR
+          ? `\n…and ${report.findings.length - FINDINGS_IN_ERROR} more`
+          : '';
+      throw new ValidationError(
+        `the site failed its audit (score ${report.score}, threshold ${this.auditor.threshold}); not publishing it:\n${listed.join('\n')}${more}`,
+      );
+    }
+    return { ...report, siteId: null, version: null };
+  }
+
+  private async report(context: AgentContext): Promise<AuditOutput> {
+    const { siteId, version } = readSiteReference(context.input);
+    let published: { version: number; files: Record<string, string> };
+    try {
+      published = await this.repository.readFiles(siteId, version ?? undefined);
+    } catch (error) {
+      if (error instanceof SiteNotFoundError) throw new ValidationError(error.message, { cause: error });
+      throw error;
+    }
+    const report = await this.auditor.audit(published.files, context.signal);
+    this.logReport(report, context);
+    return { ...report, siteId, version: published.version };
+  }
+
+  private logReport(report: AuditReport, context: AgentContext): void {
+    for (const note of report.notes) context.log(LogLevel.Debug, note);
+    context.log(
+      report.passed ? LogLevel.Info : LogLevel.Warning,
+      `audit score ${report.score}, ${report.findings.length} findings`,
+      {
+        score: report.score,
+        passed: report.passed,
+        bySeverity: countBy(report.findings.map((finding) => finding.severity)),
+      },
+    );
+  }
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,37 @@
+import { AgentContext, LlmUsage } from '@app/agent-sdk';
+import { LogLevel, WorkflowType } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+
+export interface RecordedLog {
+  level: LogLevel;
+  message: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** An AgentContext as the engine would hand it over, recording logs and LLM usage for assertions. */
+export interface TestContext extends AgentContext {
+  logs: RecordedLog[];
+  usage: LlmUsage[];
+}
+
+export function createTestContext(overrides: Partial<AgentContext> = {}): TestContext {
+  const logs: RecordedLog[] = [];
+  const usage: LlmUsage[] = [];
+  return {
+    workflowId: randomUUID(),
+    workflowType: WorkflowType.CreateSite,
+    stepId: 'test',
+    sessionId: `session-${randomUUID()}`,
+    tenantId: 'tenant-test',
+    attempt: 1,
+    input: {},
+    preferences: {},
+    dependencies: {},
+    signal: new AbortController().signal,
+    ...overrides,
+    logs,
+    usage,
+    log: (level, message, metadata) => logs.push({ level, message, metadata }),
+    recordLlmUsage: (spent) => usage.push(spent),
+  };
+}

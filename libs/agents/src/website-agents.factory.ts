@@ -1,0 +1,57 @@
+import { Agent } from '@app/agent-sdk';
+import Redis from 'ioredis';
+import { AuditAgent } from './audit/audit.agent';
+import { BuilderAgent } from './builder/builder.agent';
+import { ContentAgent } from './content/content.agent';
+import { DeployAgent } from './deploy/deploy.agent';
+import { SiteRepository } from './deploy/site.repository';
+import { DesignAgent } from './design/design.agent';
+import { LlmClient } from './llm/llm.client';
+import { OfflineLlmClient } from './llm/offline-llm.client';
+import { MemoryAgent } from './memory/memory.agent';
+import { SessionMemoryStore } from './memory/session-memory.store';
+import { PlannerAgent } from './planner/planner.agent';
+
+export interface WebsiteAgentsOptions {
+  redis: Redis;
+  /** Prefix of the session memory's Redis keys. */
+  keyPrefix: string;
+  /** `SESSION_TTL_HOURS`. */
+  sessionTtlHours: number;
+  /** Where published sites live. */
+  sitesDir: string;
+  /** Defaults to the offline rules provider. */
+  llm?: LlmClient;
+  /** Lowest audit score that may be published; default 70. */
+  auditThreshold?: number;
+  /** Largest total size of a site; default 500 kB. */
+  sizeBudgetBytes?: number;
+}
+
+/**
+ * The seven agents of the built-in website workflows (memory, planner, content, design, builder,
+ * audit, deploy, in that order), wired over one Redis connection and one sites directory. The
+ * gateway serves the published sites with its own `SiteRepository` over the same directory.
+ */
+export function createWebsiteAgents(options: WebsiteAgentsOptions): Agent[] {
+  const store = new SessionMemoryStore({
+    redis: options.redis,
+    keyPrefix: options.keyPrefix,
+    ttlHours: options.sessionTtlHours,
+  });
+  const repository = new SiteRepository({ sitesDir: options.sitesDir });
+  const llm = options.llm ?? new OfflineLlmClient();
+  return [
+    new MemoryAgent({ store }),
+    new PlannerAgent({ llm }),
+    new ContentAgent({ llm }),
+    new DesignAgent(),
+    new BuilderAgent(),
+    new AuditAgent({
+      repository,
+      threshold: options.auditThreshold,
+      sizeBudgetBytes: options.sizeBudgetBytes,
+    }),
+    new DeployAgent({ repository, store }),
+  ];
+}
