@@ -14,7 +14,12 @@ import { TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
-const LIFECYCLE_ORDER = [AgentLifecycle.Registered, AgentLifecycle.Ready, AgentLifecycle.Executing, AgentLifecycle.Completed];
+const LIFECYCLE_ORDER = [
+  AgentLifecycle.Registered,
+  AgentLifecycle.Ready,
+  AgentLifecycle.Executing,
+  AgentLifecycle.Completed,
+];
 
 describe('the foundation: one workflow end to end across three processes', () => {
   const namespace = new TestNamespace();
@@ -71,22 +76,38 @@ describe('the foundation: one workflow end to end across three processes', () =>
     const steps = ['memory', 'planner', 'content', 'design', 'builder', 'audit', 'deploy'];
     for (const stepId of steps) {
       const lifecycle = events
-        .filter((event): event is AgentStatusEvent => event.type === WorkflowEventType.AgentStatus && event.stepId === stepId)
+        .filter(
+          (event): event is AgentStatusEvent =>
+            event.type === WorkflowEventType.AgentStatus && event.stepId === stepId,
+        )
         .map((event) => event.lifecycle);
       expect(lifecycle).toEqual(LIFECYCLE_ORDER);
     }
-    const progress = events.filter((event): event is ProgressEvent => event.type === WorkflowEventType.Progress);
+    const progress = events.filter(
+      (event): event is ProgressEvent => event.type === WorkflowEventType.Progress,
+    );
     expect(progress.map((event) => event.completedSteps)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(progress.at(-1)).toMatchObject({ percent: 100, totalSteps: 7 });
     // A step starts only after the steps it depends on completed.
     const position = (stepId: string, lifecycle: AgentLifecycle) =>
-      events.findIndex((event) => event.type === WorkflowEventType.AgentStatus && event.stepId === stepId && event.lifecycle === lifecycle);
-    expect(position('builder', AgentLifecycle.Executing)).toBeGreaterThan(position('content', AgentLifecycle.Completed));
-    expect(position('builder', AgentLifecycle.Executing)).toBeGreaterThan(position('design', AgentLifecycle.Completed));
+      events.findIndex(
+        (event) =>
+          event.type === WorkflowEventType.AgentStatus &&
+          event.stepId === stepId &&
+          event.lifecycle === lifecycle,
+      );
+    expect(position('builder', AgentLifecycle.Executing)).toBeGreaterThan(
+      position('content', AgentLifecycle.Completed),
+    );
+    expect(position('builder', AgentLifecycle.Executing)).toBeGreaterThan(
+      position('design', AgentLifecycle.Completed),
+    );
 
     const state = (await (await get(`/workflows/${workflowId}`)).json()) as WorkflowState;
     expect(state.status).toBe(WorkflowStatus.Completed);
-    expect(state.steps.map((step) => [step.stepId, step.lifecycle])).toEqual(steps.map((stepId) => [stepId, AgentLifecycle.Completed]));
+    expect(state.steps.map((step) => [step.stepId, step.lifecycle])).toEqual(
+      steps.map((stepId) => [stepId, AgentLifecycle.Completed]),
+    );
     expect(state.metrics.totalDurationMs).toBeGreaterThan(0);
     expect(Object.keys(state.metrics.agentDurationsMs).sort()).toEqual([...steps].sort());
     expect(state.result).toMatchObject({ deploy: { siteId: expect.any(String), version: 1 } });
@@ -96,24 +117,40 @@ describe('the foundation: one workflow end to end across three processes', () =>
         'SELECT agent, message FROM log_entries WHERE workflow_id = $1',
         [workflowId],
       );
-      return found.filter((row) => row.message.startsWith('step ')).length >= steps.length ? found : undefined;
+      return found.filter((row) => row.message.startsWith('step ')).length >= steps.length
+        ? found
+        : undefined;
     }, 'the log rows of every step');
     expect(new Set(rows.map((row) => row.agent))).toEqual(new Set(steps));
     const logs = (await (await get(`/workflows/${workflowId}/logs?limit=1000`)).json()) as { total: number };
     expect(logs.total).toBe(rows.length);
 
-    const listed = (await (await get('/workflows?status=COMPLETED')).json()) as { items: { workflowId: string }[] };
+    const listed = (await (await get('/workflows?status=COMPLETED')).json()) as {
+      items: { workflowId: string }[];
+    };
     expect(listed.items.map((item) => item.workflowId)).toContain(workflowId);
   });
 
   describe('bad input gets a clear error and the server keeps serving', () => {
     it.each([
       ['a missing type', { input: {}, sessionId: 's' }, /type must be a string/],
-      ['an unknown type', { type: 'BAKE_CAKE', input: {}, sessionId: 's' }, /type must be a known workflow type \(CREATE_SITE, .*\); got "BAKE_CAKE"/],
-      ['a non-object input', { type: 'CREATE_SITE', input: 'make me a site', sessionId: 's' }, /input must be an object/],
+      [
+        'an unknown type',
+        { type: 'BAKE_CAKE', input: {}, sessionId: 's' },
+        /type must be a known workflow type \(CREATE_SITE, .*\); got "BAKE_CAKE"/,
+      ],
+      [
+        'a non-object input',
+        { type: 'CREATE_SITE', input: 'make me a site', sessionId: 's' },
+        /input must be an object/,
+      ],
       ['an array input', { type: 'CREATE_SITE', input: [1], sessionId: 's' }, /input must be an object/],
       ['a missing session', { type: 'CREATE_SITE', input: {} }, /sessionId must be a string/],
-      ['an unknown field', { type: 'CREATE_SITE', input: {}, sessionId: 's', priority: 9 }, /property priority should not exist/],
+      [
+        'an unknown field',
+        { type: 'CREATE_SITE', input: {}, sessionId: 's', priority: 9 },
+        /property priority should not exist/,
+      ],
     ])('%s: 400 naming the field', async (_, body, message) => {
       const response = await post('/workflows', body);
       expect(response.status).toBe(400);
@@ -130,7 +167,9 @@ describe('the foundation: one workflow end to end across three processes', () =>
     it('an unknown workflow id: 404; a malformed one: 400', async () => {
       const unknown = await get('/workflows/7f1b5a0e-2b1c-4c3d-9e8f-0a1b2c3d4e5f');
       expect(unknown.status).toBe(404);
-      expect(((await unknown.json()) as { message: string }).message).toBe('workflow 7f1b5a0e-2b1c-4c3d-9e8f-0a1b2c3d4e5f does not exist');
+      expect(((await unknown.json()) as { message: string }).message).toBe(
+        'workflow 7f1b5a0e-2b1c-4c3d-9e8f-0a1b2c3d4e5f does not exist',
+      );
       expect((await get('/workflows/not-a-uuid')).status).toBe(400);
       expect((await get('/workflows/7f1b5a0e-2b1c-4c3d-9e8f-0a1b2c3d4e5f/logs')).status).toBe(404);
     });
@@ -143,7 +182,13 @@ describe('the foundation: one workflow end to end across three processes', () =>
     it('an unknown Socket.IO event: an error event and ack, then ping still answers pong', async () => {
       const errors = client.errors.length;
       const ack = await client.socket.emitWithAck('workflow.explode', { now: true });
-      expect(ack).toEqual({ ok: false, error: { code: 'UNKNOWN_EVENT', message: expect.stringContaining('unknown event "workflow.explode"') } });
+      expect(ack).toEqual({
+        ok: false,
+        error: {
+          code: 'UNKNOWN_EVENT',
+          message: expect.stringContaining('unknown event "workflow.explode"'),
+        },
+      });
       await waitFor(async () => (client.errors.length > errors ? true : undefined), 'the error event');
       const pong = new Promise((resolve) => client.socket.once('pong', resolve));
       client.socket.emit('ping');
@@ -159,7 +204,11 @@ describe('the foundation: one workflow end to end across three processes', () =>
         ok: false,
         error: { code: 'INVALID_PAYLOAD' },
       });
-      expect(await client.socket.emitWithAck('workflow.subscribe', { workflowId: '7f1b5a0e-2b1c-4c3d-9e8f-0a1b2c3d4e5f' })).toMatchObject({
+      expect(
+        await client.socket.emitWithAck('workflow.subscribe', {
+          workflowId: '7f1b5a0e-2b1c-4c3d-9e8f-0a1b2c3d4e5f',
+        }),
+      ).toMatchObject({
         ok: false,
         error: { code: 'NOT_FOUND' },
       });
@@ -168,7 +217,10 @@ describe('the foundation: one workflow end to end across three processes', () =>
 
     it('each app reports its connections as up on /health', async () => {
       for (const app of Object.values(apps)) {
-        const health = (await (await fetch(`${app.url}/health`)).json()) as { status: string; info: Record<string, unknown> };
+        const health = (await (await fetch(`${app.url}/health`)).json()) as {
+          status: string;
+          info: Record<string, unknown>;
+        };
         expect(health.status).toBe('ok');
         expect(health.info.redis).toEqual({ status: 'up' });
       }

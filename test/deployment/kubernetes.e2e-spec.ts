@@ -152,7 +152,13 @@ function secretValues(objects: KubernetesObject[]): Record<string, string> {
 function healthRoutes(): string[] {
   const base = Reflect.getMetadata(PATH_METADATA, HealthController) as string;
   return Object.getOwnPropertyNames(HealthController.prototype)
-    .map((method) => Reflect.getMetadata(PATH_METADATA, (HealthController.prototype as unknown as Record<string, object>)[method]) as string | undefined)
+    .map(
+      (method) =>
+        Reflect.getMetadata(
+          PATH_METADATA,
+          (HealthController.prototype as unknown as Record<string, object>)[method],
+        ) as string | undefined,
+    )
     .filter((path): path is string => path !== undefined)
     .map((path) => `/${[base, path].filter((part) => part && part !== '/').join('/')}`);
 }
@@ -215,18 +221,21 @@ describe.each(['dev', 'prod', 'prod-keda'])('overlay %s', (overlay) => {
     expect(new Set(images).size).toBe(APP_NAMES.length);
   });
 
-  it.each(APP_NAMES)('probes %s: liveness /health/live and readiness /health/ready, routes the app serves', (name) => {
-    const app = container(name);
-    const port = APPS[name].port;
-    const served = healthRoutes();
-    expect(app.ports?.map((candidate) => candidate.containerPort)).toEqual([port]);
-    expect(app.livenessProbe?.httpGet?.path).toBe('/health/live');
-    expect(app.readinessProbe?.httpGet?.path).toBe('/health/ready');
-    expect(served).toContain(app.livenessProbe?.httpGet?.path);
-    expect(served).toContain(app.readinessProbe?.httpGet?.path);
-    expect(resolvePort(app, app.livenessProbe?.httpGet?.port)).toBe(port);
-    expect(resolvePort(app, app.readinessProbe?.httpGet?.port)).toBe(port);
-  });
+  it.each(APP_NAMES)(
+    'probes %s: liveness /health/live and readiness /health/ready, routes the app serves',
+    (name) => {
+      const app = container(name);
+      const port = APPS[name].port;
+      const served = healthRoutes();
+      expect(app.ports?.map((candidate) => candidate.containerPort)).toEqual([port]);
+      expect(app.livenessProbe?.httpGet?.path).toBe('/health/live');
+      expect(app.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(served).toContain(app.livenessProbe?.httpGet?.path);
+      expect(served).toContain(app.readinessProbe?.httpGet?.path);
+      expect(resolvePort(app, app.livenessProbe?.httpGet?.port)).toBe(port);
+      expect(resolvePort(app, app.readinessProbe?.httpGet?.port)).toBe(port);
+    },
+  );
 
   it.each(APP_NAMES)('limits %s: cpu and memory requested and capped', (name) => {
     const { resources } = container(name);

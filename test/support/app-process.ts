@@ -55,7 +55,8 @@ export class AppProcess {
   async waitUntilHealthy(): Promise<void> {
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`${this.name} exited with ${this.child.exitCode}:\n${this.output}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`${this.name} exited with ${this.child.exitCode}:\n${this.output}`);
       try {
         const response = await fetch(`${this.url}/health`);
         if (response.ok) return;

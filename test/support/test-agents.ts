@@ -14,20 +14,31 @@ const connection = () => (redis ??= new Redis(TEST_REDIS_URL));
 /** Counts and times executions: `<prefix>:test:<workflowId>:<stepId>` list of "start-end" ms. */
 async function record(context: AgentContext, startedAt: number): Promise<void> {
   const prefix = String(context.input.testPrefix ?? 'test');
-  await connection().rpush(`${prefix}:test:${context.workflowId}:${context.stepId}`, `${startedAt}-${Date.now()}-${context.attempt}`);
+  await connection().rpush(
+    `${prefix}:test:${context.workflowId}:${context.stepId}`,
+    `${startedAt}-${Date.now()}-${context.attempt}`,
+  );
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
-const agent = (name: string, execute: (context: AgentContext) => Promise<unknown>, extra: Partial<Agent['descriptor']> = {}): Agent => ({
+const agent = (
+  name: string,
+  execute: (context: AgentContext) => Promise<unknown>,
+  extra: Partial<Agent['descriptor']> = {},
+): Agent => ({
   descriptor: { name, version: '1.0.0', description: `test agent ${name}`, ...extra },
   async execute(context) {
     const startedAt = Date.now();
@@ -48,10 +59,14 @@ const echo = agent('test-echo', async (context) => {
 });
 
 /** Fails with a network error until its third attempt. */
-const flaky = agent('test-flaky', async (context) => {
-  if (context.attempt < 3) throw new NetworkError(`connection reset (attempt ${context.attempt})`);
-  return { succeededOnAttempt: context.attempt };
-}, { retry: { initialDelayMs: 100, maxDelayMs: 1000 } });
+const flaky = agent(
+  'test-flaky',
+  async (context) => {
+    if (context.attempt < 3) throw new NetworkError(`connection reset (attempt ${context.attempt})`);
+    return { succeededOnAttempt: context.attempt };
+  },
+  { retry: { initialDelayMs: 100, maxDelayMs: 1000 } },
+);
 
 /** Always rejects its input. */
 const invalid = agent('test-invalid', async () => {
@@ -59,10 +74,14 @@ const invalid = agent('test-invalid', async () => {
 });
 
 /** Sleeps 1.5 s under a 1 s limit: the first attempt times out, the retry (2 s) succeeds. */
-const slow = agent('test-slow', async (context) => {
-  await sleep(1500, context.signal);
-  return { attempt: context.attempt };
-}, { timeoutSeconds: 1, retry: { initialDelayMs: 50 } });
+const slow = agent(
+  'test-slow',
+  async (context) => {
+    await sleep(1500, context.signal);
+    return { attempt: context.attempt };
+  },
+  { timeoutSeconds: 1, retry: { initialDelayMs: 50 } },
+);
 
 /** Sleeps until cancelled (or 60 s). */
 const waiter = agent('test-wait', async (context) => {
@@ -71,7 +90,9 @@ const waiter = agent('test-wait', async (context) => {
 });
 
 /** Returns a large output (input.bytes characters). */
-const large = agent('test-large', async (context) => ({ blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)) }));
+const large = agent('test-large', async (context) => ({
+  blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)),
+}));
 
 export function createAgents(): Agent[] {
   return [echo, flaky, invalid, slow, waiter, large];

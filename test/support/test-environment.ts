@@ -48,7 +48,10 @@ export class TestNamespace {
   }
 
   async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${this.schema}` });
+    const client = new Client({
+      connectionString: TEST_DATABASE_URL,
+      options: `-c search_path=${this.schema}`,
+    });
     await client.connect();
     try {
       return (await client.query<T>(sql, params)).rows;

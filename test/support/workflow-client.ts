@@ -6,7 +6,8 @@ export class WorkflowClient {
   readonly socket: Socket;
   readonly events: WorkflowEvent[] = [];
   readonly errors: unknown[] = [];
-  private waiters: { test: (event: WorkflowEvent) => boolean; resolve: (event: WorkflowEvent) => void }[] = [];
+  private waiters: { test: (event: WorkflowEvent) => boolean; resolve: (event: WorkflowEvent) => void }[] =
+    [];
 
   constructor(url: string, options: { auth?: Record<string, unknown> } = {}) {
     this.socket = io(url, { transports: ['websocket'], reconnection: false, ...options });
@@ -15,7 +16,9 @@ export class WorkflowClient {
         // `error` also carries protocol errors, which have no workflow id.
         if (type === WorkflowEventType.Error && !payload.workflowId) return void this.errors.push(payload);
         this.events.push(payload);
-        this.waiters = this.waiters.filter((waiter) => !(waiter.test(payload) && (waiter.resolve(payload), true)));
+        this.waiters = this.waiters.filter(
+          (waiter) => !(waiter.test(payload) && (waiter.resolve(payload), true)),
+        );
       });
     }
   }
@@ -33,7 +36,15 @@ export class WorkflowClient {
     const seen = this.events.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.events.map((e) => e.type))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.events.map((e) => e.type))}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ test, resolve: (event) => (clearTimeout(timer), resolve(event)) });
     });
   }
@@ -41,7 +52,9 @@ export class WorkflowClient {
   /** The workflow's terminal event: `complete` or `error`. */
   finished(workflowId: string, timeoutMs?: number): Promise<WorkflowEvent> {
     return this.next(
-      (event) => event.workflowId === workflowId && (event.type === WorkflowEventType.Complete || event.type === WorkflowEventType.Error),
+      (event) =>
+        event.workflowId === workflowId &&
+        (event.type === WorkflowEventType.Complete || event.type === WorkflowEventType.Error),
       timeoutMs,
     );
   }

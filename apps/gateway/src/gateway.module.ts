@@ -16,7 +16,10 @@ import { WorkflowsModule } from './workflows/workflows.module';
     QueuesModule.forRoot([WORKFLOWS_QUEUE]),
     WorkflowStoreModule,
     PersistenceModule.forRoot('gateway'),
-    ObservabilityModule.forRoot({ service: 'gateway', indicators: [RedisHealthIndicator, PostgresHealthIndicator] }),
+    ObservabilityModule.forRoot({
+      service: 'gateway',
+      indicators: [RedisHealthIndicator, PostgresHealthIndicator],
+    }),
     WorkflowsModule,
     RealtimeModule,
   ],

@@ -6,7 +6,12 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 export function configureGateway(app: INestApplication): void {
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
   );
   app.useWebSocketAdapter(new RedisIoAdapter(app));
 }

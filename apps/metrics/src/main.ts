@@ -20,12 +20,16 @@ async function main(): Promise<void> {
   const isMigrateCommand = process.argv[2] === 'migrate';
   if (isMigrateCommand || config.RUN_MIGRATIONS) {
     const applied = await runMigrations({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
-    process.stdout.write(`${JSON.stringify({ level: 30, service: 'metrics', msg: `migrations applied: ${applied.join(', ') || 'none pending'}` })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ level: 30, service: 'metrics', msg: `migrations applied: ${applied.join(', ') || 'none pending'}` })}\n`,
+    );
   }
   if (!isMigrateCommand) await bootstrapApp(MetricsModule);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`metrics service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `metrics service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -13,7 +13,10 @@ import { LogsModule } from './logs/logs.module';
     RedisModule,
     PersistenceModule.forRoot('metrics'),
     QueuesModule.forRoot([METRICS_LOGS_QUEUE]),
-    ObservabilityModule.forRoot({ service: 'metrics', indicators: [RedisHealthIndicator, PostgresHealthIndicator] }),
+    ObservabilityModule.forRoot({
+      service: 'metrics',
+      indicators: [RedisHealthIndicator, PostgresHealthIndicator],
+    }),
     LogsModule,
   ],
 })

@@ -80,7 +80,10 @@ export interface RetryOptions {
  * Runs `operation` until it succeeds or its error is not retryable. Use it inside an agent for
  * a single call (an HTTP request); the engine retries whole steps durably through the queue.
  */
-export async function retryWithBackoff<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retryWithBackoff<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   for (let retry = 0; ; retry++) {
     try {
       return await operation(retry + 1);

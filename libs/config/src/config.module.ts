@@ -15,7 +15,8 @@ export class ConfigModule {
         {
           provide: EnvironmentConfig,
           // Validated when the app is created, so the bootstrap can report a bad variable cleanly.
-          useFactory: () => options.config ?? loadEnvironmentConfig(process.env, { PORT: options.defaultPort }),
+          useFactory: () =>
+            options.config ?? loadEnvironmentConfig(process.env, { PORT: options.defaultPort }),
         },
       ],
       exports: [EnvironmentConfig],

@@ -16,7 +16,10 @@ describe('loadEnvironmentConfig', () => {
   });
 
   it('reads numbers and booleans from strings', () => {
-    const config = loadEnvironmentConfig({ ...valid, PORT: '4000', MAX_RETRIES: '5', RUN_MIGRATIONS: 'false' }, { PORT: 1 });
+    const config = loadEnvironmentConfig(
+      { ...valid, PORT: '4000', MAX_RETRIES: '5', RUN_MIGRATIONS: 'false' },
+      { PORT: 1 },
+    );
     expect(config.PORT).toBe(4000);
     expect(config.MAX_RETRIES).toBe(5);
     expect(config.RUN_MIGRATIONS).toBe(false);

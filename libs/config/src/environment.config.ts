@@ -1,5 +1,15 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -25,37 +35,65 @@ export class EnvironmentConfig {
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
   DATABASE_SCHEMA = 'public';
 
-  @Transform(toInt) @Min(0) @Max(65535) @IsInt({ message: 'PORT must be an integer' })
+  @Transform(toInt)
+  @Min(0)
+  @Max(65535)
+  @IsInt({ message: 'PORT must be an integer' })
   PORT!: number;
 
-  @Transform(toInt) @Min(0) @Max(20) @IsInt({ message: 'MAX_RETRIES must be an integer' })
+  @Transform(toInt)
+  @Min(0)
+  @Max(20)
+  @IsInt({ message: 'MAX_RETRIES must be an integer' })
   MAX_RETRIES = 3;
 
-  @Transform(toInt) @Min(1) @Max(86400) @IsInt({ message: 'AGENT_TIMEOUT_SECONDS must be an integer' })
+  @Transform(toInt)
+  @Min(1)
+  @Max(86400)
+  @IsInt({ message: 'AGENT_TIMEOUT_SECONDS must be an integer' })
   AGENT_TIMEOUT_SECONDS = 300;
 
-  @Transform(toInt) @Min(1) @Max(8760) @IsInt({ message: 'SESSION_TTL_HOURS must be an integer' })
+  @Transform(toInt)
+  @Min(1)
+  @Max(8760)
+  @IsInt({ message: 'SESSION_TTL_HOURS must be an integer' })
   SESSION_TTL_HOURS = 24;
 
-  @Transform(toInt) @Min(1) @Max(3650) @IsInt({ message: 'SESSION_CLEANUP_DAYS must be an integer' })
+  @Transform(toInt)
+  @Min(1)
+  @Max(3650)
+  @IsInt({ message: 'SESSION_CLEANUP_DAYS must be an integer' })
   SESSION_CLEANUP_DAYS = 90;
 
-  @Transform(toInt) @Min(1) @Max(3650) @IsInt({ message: 'LOG_RETENTION_DAYS must be an integer' })
+  @Transform(toInt)
+  @Min(1)
+  @Max(3650)
+  @IsInt({ message: 'LOG_RETENTION_DAYS must be an integer' })
   LOG_RETENTION_DAYS = 90;
 
   /** Hours a finished workflow's state stays in Redis; PostgreSQL keeps it after that. */
-  @Transform(toInt) @Min(1) @Max(8760) @IsInt({ message: 'WORKFLOW_STATE_TTL_HOURS must be an integer' })
+  @Transform(toInt)
+  @Min(1)
+  @Max(8760)
+  @IsInt({ message: 'WORKFLOW_STATE_TTL_HOURS must be an integer' })
   WORKFLOW_STATE_TTL_HOURS = 24;
 
   /** Steps one orchestrator process runs at once. */
-  @Transform(toInt) @Min(1) @Max(1000) @IsInt({ message: 'STEP_CONCURRENCY must be an integer' })
+  @Transform(toInt)
+  @Min(1)
+  @Max(1000)
+  @IsInt({ message: 'STEP_CONCURRENCY must be an integer' })
   STEP_CONCURRENCY = 20;
 
   /** Milliseconds before BullMQ deems a step of a dead worker stalled and hands it to another. */
-  @Transform(toInt) @Min(1000) @Max(600000) @IsInt({ message: 'STEP_LOCK_MS must be an integer' })
+  @Transform(toInt)
+  @Min(1000)
+  @Max(600000)
+  @IsInt({ message: 'STEP_LOCK_MS must be an integer' })
   STEP_LOCK_MS = 30000;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   SITES_DIR = '.data/sites';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -63,17 +101,41 @@ export class EnvironmentConfig {
   })
   LOG_LEVEL = 'info';
 
-  @Transform(toBoolean) @IsIn([true, false], { message: 'RUN_MIGRATIONS must be true or false' })
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'RUN_MIGRATIONS must be true or false' })
   RUN_MIGRATIONS = true;
 
   /**
    * Extra agents for the orchestrator: comma-separated module paths, each exporting
    * `createAgents(): Agent[]` (user agents, or test agents in end-to-end tests).
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   AGENT_MODULES?: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'BOOTSTRAP_ADMIN_KEY must be at least 16 characters' })
+  /** An OpenAI-compatible endpoint for the planner and content agents; the offline rules when unset. */
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'LLM_BASE_URL must be an http(s) URL' })
+  LLM_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_MODEL?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_API_KEY?: string;
+
+  /** Lowest audit score a site may be published with. */
+  @Transform(toInt)
+  @Min(0)
+  @Max(100)
+  @IsInt({ message: 'AUDIT_THRESHOLD must be an integer' })
+  AUDIT_THRESHOLD = 70;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'BOOTSTRAP_ADMIN_KEY must be at least 16 characters' })
   BOOTSTRAP_ADMIN_KEY?: string;
 }
 
@@ -84,7 +146,9 @@ export class ConfigurationError extends Error {
 
 /** Validates `env` with the app's default port filled in; throws {@link ConfigurationError}. */
 export function loadEnvironmentConfig(env: NodeJS.ProcessEnv, defaults: { PORT: number }): EnvironmentConfig {
-  const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const raw = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const config = plainToInstance(EnvironmentConfig, { PORT: defaults.PORT, ...raw });
   const errors = validateSync(config, { stopAtFirstError: true });
   if (errors.length > 0) {

@@ -11,3 +11,23 @@ export interface LogEntry {
   message: string;
   metadata: Record<string, unknown>;
 }
+
+/** How one attempt of one step ended. */
+export type ExecutionOutcome = 'success' | 'error';
+
+/** One attempt of one agent step, sent to the metrics service when it ends. */
+export interface AgentExecution {
+  /** UUID made by the orchestrator, so a batch delivered twice is counted once. */
+  id: string;
+  workflowId: string;
+  workflowType: string;
+  stepId: string;
+  agent: string;
+  attempt: number;
+  outcome: ExecutionOutcome;
+  /** The error kind (network, llm, validation, timeout, cancelled, unknown) when it failed. */
+  errorKind: string | null;
+  durationMs: number;
+  startedAt: string;
+  finishedAt: string;
+}

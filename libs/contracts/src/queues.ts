@@ -1,4 +1,4 @@
-import { LogEntry } from './log-entry';
+import { AgentExecution, LogEntry } from './log-entry';
 
 /**
  * Every BullMQ queue of the system, each consumed by exactly one app. Job names are imperative;
@@ -7,6 +7,7 @@ import { LogEntry } from './log-entry';
 export const WORKFLOWS_QUEUE = 'orchestrator.workflows';
 export const WORKFLOW_STEPS_QUEUE = 'orchestrator.workflow-steps';
 export const METRICS_LOGS_QUEUE = 'metrics.logs';
+export const METRICS_EXECUTIONS_QUEUE = 'metrics.agent-executions';
 
 export enum WorkflowJobName {
   StartWorkflow = 'StartWorkflow',
@@ -32,4 +33,11 @@ export enum MetricsLogJobName {
 }
 export interface PersistLogsJob {
   entries: LogEntry[];
+}
+
+export enum MetricsExecutionJobName {
+  RecordAgentExecutions = 'RecordAgentExecutions',
+}
+export interface RecordAgentExecutionsJob {
+  executions: AgentExecution[];
 }

@@ -59,6 +59,12 @@ export type WorkflowSummary = Pick<
 >;
 
 export function emptyWorkflowMetrics(): WorkflowMetrics {
-  return { totalDurationMs: null, agentDurationsMs: {}, llmCalls: 0, llmTokens: 0, errorCount: 0, retryCount: 0 };
+  return {
+    totalDurationMs: null,
+    agentDurationsMs: {},
+    llmCalls: 0,
+    llmTokens: 0,
+    errorCount: 0,
+    retryCount: 0,
+  };
 }
-

@@ -9,7 +9,11 @@ export const MIGRATIONS = [CreateLogEntries1764000000000];
  * TypeORM options for the shared database. Tables live in `schema` (tests use one of their own);
  * the schema is changed only by migrations, never by `synchronize`.
  */
-export function dataSourceOptions(params: { url: string; schema: string; applicationName: string }): DataSourceOptions {
+export function dataSourceOptions(params: {
+  url: string;
+  schema: string;
+  applicationName: string;
+}): DataSourceOptions {
   return {
     type: 'postgres',
     url: params.url,

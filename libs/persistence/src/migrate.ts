@@ -5,7 +5,10 @@ const MIGRATION_LOCK = 7_164_000_001;
 
 /** Creates the schema if needed and applies pending migrations; returns their names. */
 export async function runMigrations(params: { url: string; schema: string }): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions({ ...params, applicationName: 'migrations' }), logging: false });
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ ...params, applicationName: 'migrations' }),
+    logging: false,
+  });
   await dataSource.initialize();
   try {
     // Replicas starting together take turns; the second finds nothing pending.

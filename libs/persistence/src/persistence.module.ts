@@ -16,7 +16,11 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           inject: [EnvironmentConfig],
           useFactory: (config: EnvironmentConfig) => ({
-            ...dataSourceOptions({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, applicationName }),
+            ...dataSourceOptions({
+              url: config.DATABASE_URL,
+              schema: config.DATABASE_SCHEMA,
+              applicationName,
+            }),
             // Keep trying at boot for about a minute: PostgreSQL may start after the app.
             retryAttempts: 30,
             retryDelay: 2000,
@@ -24,7 +28,11 @@ export class PersistenceModule {
         }),
       ],
       providers: [
-        { provide: LogEntriesRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new LogEntriesRepository(dataSource) },
+        {
+          provide: LogEntriesRepository,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new LogEntriesRepository(dataSource),
+        },
       ],
       exports: [LogEntriesRepository],
     };

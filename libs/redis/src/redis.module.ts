@@ -28,7 +28,8 @@ class RedisConnectionCloser implements OnApplicationShutdown {
     {
       provide: REDIS_CLIENT,
       inject: [EnvironmentConfig],
-      useFactory: (config: EnvironmentConfig) => createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-commands`),
+      useFactory: (config: EnvironmentConfig) =>
+        createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-commands`),
     },
     RedisConnectionCloser,
   ],

@@ -2,7 +2,11 @@ import { BUILT_IN_WORKFLOWS, WorkflowDefinition } from '@app/contracts';
 import { compileWorkflowGraph } from './workflow-graph';
 
 const known = (agent: string) => ['a', 'b', 'c', 'd'].includes(agent);
-const define = (steps: WorkflowDefinition['steps']): WorkflowDefinition => ({ type: 'T', description: '', steps });
+const define = (steps: WorkflowDefinition['steps']): WorkflowDefinition => ({
+  type: 'T',
+  description: '',
+  steps,
+});
 
 describe('compileWorkflowGraph', () => {
   it('orders a diamond topologically and finds its sink', () => {
@@ -27,9 +31,9 @@ describe('compileWorkflowGraph', () => {
   });
 
   it('rejects a missing dependency', () => {
-    expect(() => compileWorkflowGraph(define([{ id: 'a', agent: 'a', dependsOn: ['ghost'] }]), known)).toThrow(
-      'step "a" depends on missing step "ghost"',
-    );
+    expect(() =>
+      compileWorkflowGraph(define([{ id: 'a', agent: 'a', dependsOn: ['ghost'] }]), known),
+    ).toThrow('step "a" depends on missing step "ghost"');
   });
 
   it('rejects a cycle and names it', () => {

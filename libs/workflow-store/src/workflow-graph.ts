@@ -28,9 +28,12 @@ export function compileWorkflowGraph(
   const deps: Record<string, string[]> = {};
   const agents: Record<string, string> = {};
   for (const step of steps) {
-    if (deps[step.id]) throw new InvalidWorkflowDefinitionError(`workflow ${type}: step "${step.id}" is defined twice`);
+    if (deps[step.id])
+      throw new InvalidWorkflowDefinitionError(`workflow ${type}: step "${step.id}" is defined twice`);
     if (!isKnownAgent(step.agent)) {
-      throw new InvalidWorkflowDefinitionError(`workflow ${type}: step "${step.id}" uses unknown agent "${step.agent}"`);
+      throw new InvalidWorkflowDefinitionError(
+        `workflow ${type}: step "${step.id}" uses unknown agent "${step.agent}"`,
+      );
     }
     deps[step.id] = [...step.dependsOn];
     agents[step.id] = step.agent;

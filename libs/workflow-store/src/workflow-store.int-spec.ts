@@ -81,7 +81,11 @@ describe('WorkflowStore (real Redis)', () => {
     expect(d.completed).toEqual({ outcome: 'advanced', status: 'COMPLETED', readySteps: [] });
 
     const state = await store.get(workflowId);
-    expect(state).toMatchObject({ status: WorkflowStatus.Completed, result: { d: { done: true } }, input: { list: [] } });
+    expect(state).toMatchObject({
+      status: WorkflowStatus.Completed,
+      result: { d: { done: true } },
+      input: { list: [] },
+    });
     expect(state?.steps.map((step) => step.lifecycle)).toEqual(Array(4).fill(AgentLifecycle.Completed));
     expect(state?.steps.find((step) => step.stepId === 'd')?.dependsOn).toEqual(['b', 'c']);
     expect(state?.metrics).toMatchObject({ llmCalls: 4, llmTokens: 40, errorCount: 0 });
@@ -89,7 +93,11 @@ describe('WorkflowStore (real Redis)', () => {
 
     const events = await store.eventsAfter(workflowId, 0);
     expect(events.map((event) => event.eventId)).toEqual(events.map((_, index) => index + 1));
-    expect(events.at(-1)).toMatchObject({ type: WorkflowEventType.Complete, status: 'COMPLETED', result: { d: { done: true } } });
+    expect(events.at(-1)).toMatchObject({
+      type: WorkflowEventType.Complete,
+      status: 'COMPLETED',
+      result: { d: { done: true } },
+    });
     expect((await store.eventsAfter(workflowId, events.length - 2)).map((event) => event.eventId)).toEqual([
       events.length - 1,
       events.length,
@@ -104,10 +112,29 @@ describe('WorkflowStore (real Redis)', () => {
     const first = await store.beginStep(workflowId, 'a', 1);
     const second = await store.beginStep(workflowId, 'a', 1);
     if (first.outcome !== 'run' || second.outcome !== 'run') throw new Error('expected both to run');
-    const stale = await store.completeStep({ workflowId, stepId: 'a', runToken: first.runToken, output: 1, durationMs: 1, llmCalls: 0, llmTokens: 0 });
+    const stale = await store.completeStep({
+      workflowId,
+      stepId: 'a',
+      runToken: first.runToken,
+      output: 1,
+      durationMs: 1,
+      llmCalls: 0,
+      llmTokens: 0,
+    });
     expect(stale).toEqual({ outcome: 'stale' });
-    await store.completeStep({ workflowId, stepId: 'a', runToken: second.runToken, output: 2, durationMs: 1, llmCalls: 0, llmTokens: 0 });
-    expect(await store.beginStep(workflowId, 'a', 1)).toEqual({ outcome: 'already-completed', readySteps: ['b', 'c'] });
+    await store.completeStep({
+      workflowId,
+      stepId: 'a',
+      runToken: second.runToken,
+      output: 2,
+      durationMs: 1,
+      llmCalls: 0,
+      llmTokens: 0,
+    });
+    expect(await store.beginStep(workflowId, 'a', 1)).toEqual({
+      outcome: 'already-completed',
+      readySteps: ['b', 'c'],
+    });
   });
 
   it('records a retry, then a final failure with the error event', async () => {
@@ -116,20 +143,44 @@ describe('WorkflowStore (real Redis)', () => {
     const first = await store.beginStep(workflowId, 'a', 1);
     if (first.outcome !== 'run') throw new Error('expected to run');
     expect(
-      await store.failStep({ workflowId, stepId: 'a', runToken: first.runToken, error: 'NetworkError: down', durationMs: 3, retryDelayMs: 1000 }),
+      await store.failStep({
+        workflowId,
+        stepId: 'a',
+        runToken: first.runToken,
+        error: 'NetworkError: down',
+        durationMs: 3,
+        retryDelayMs: 1000,
+      }),
     ).toEqual({ outcome: 'retry' });
     const second = await store.beginStep(workflowId, 'a', 2);
     if (second.outcome !== 'run') throw new Error('expected to run');
     expect(
-      await store.failStep({ workflowId, stepId: 'a', runToken: second.runToken, error: 'ValidationError: bad', durationMs: 3, retryDelayMs: null }),
+      await store.failStep({
+        workflowId,
+        stepId: 'a',
+        runToken: second.runToken,
+        error: 'ValidationError: bad',
+        durationMs: 3,
+        retryDelayMs: null,
+      }),
     ).toEqual({ outcome: 'failed' });
     const state = await store.get(workflowId);
-    expect(state).toMatchObject({ status: 'FAILED', error: 'a: ValidationError: bad', metrics: { errorCount: 2, retryCount: 1 } });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: 'a: ValidationError: bad',
+      metrics: { errorCount: 2, retryCount: 1 },
+    });
     expect(state?.steps[0]).toMatchObject({ lifecycle: 'FAILED', attempts: 2 });
     const events = await store.eventsAfter(workflowId, 0);
     expect(events.at(-1)).toMatchObject({ type: 'error', stepId: 'a', message: 'a: ValidationError: bad' });
-    expect(events.some((event) => event.type === 'log' && event.message.includes('retry 1 in 1000 ms'))).toBe(true);
-    expect((await store.list({ status: WorkflowStatus.Failed, offset: 0, limit: 10 })).items.map((item) => item.workflowId)).toContain(workflowId);
+    expect(events.some((event) => event.type === 'log' && event.message.includes('retry 1 in 1000 ms'))).toBe(
+      true,
+    );
+    expect(
+      (await store.list({ status: WorkflowStatus.Failed, offset: 0, limit: 10 })).items.map(
+        (item) => item.workflowId,
+      ),
+    ).toContain(workflowId);
   });
 
   it('cancels a running workflow once, refuses a finished one, and ignores the late step result', async () => {
@@ -141,9 +192,21 @@ describe('WorkflowStore (real Redis)', () => {
     expect(await store.cancel(workflowId)).toEqual({ outcome: 'terminal', status: 'CANCELLED' });
     expect(await store.cancel(randomUUID())).toEqual({ outcome: 'missing' });
     expect(
-      await store.completeStep({ workflowId, stepId: 'a', runToken: begun.runToken, output: 1, durationMs: 1, llmCalls: 0, llmTokens: 0 }),
+      await store.completeStep({
+        workflowId,
+        stepId: 'a',
+        runToken: begun.runToken,
+        output: 1,
+        durationMs: 1,
+        llmCalls: 0,
+        llmTokens: 0,
+      }),
     ).toEqual({ outcome: 'inactive', status: 'CANCELLED' });
-    expect((await store.eventsAfter(workflowId, 0)).at(-1)).toMatchObject({ type: 'complete', status: 'CANCELLED', result: null });
+    expect((await store.eventsAfter(workflowId, 0)).at(-1)).toMatchObject({
+      type: 'complete',
+      status: 'CANCELLED',
+      result: null,
+    });
   });
 
   it('returns the same workflow for a repeated idempotency key of the same tenant only', async () => {
@@ -156,10 +219,21 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('numbers log events after the state events and keeps their metadata', async () => {
     const { workflowId } = await store.create(meta(), diamond);
-    const id = await store.appendLog({ workflowId, level: LogLevel.Info, message: 'hello', metadata: { n: [1, 2] } });
+    const id = await store.appendLog({
+      workflowId,
+      level: LogLevel.Info,
+      message: 'hello',
+      metadata: { n: [1, 2] },
+    });
     expect(id).toBe(1);
     expect(await store.eventsAfter(workflowId, 0)).toEqual([
-      expect.objectContaining({ type: 'log', message: 'hello', metadata: { n: [1, 2] }, stepId: null, eventId: 1 }),
+      expect.objectContaining({
+        type: 'log',
+        message: 'hello',
+        metadata: { n: [1, 2] },
+        stepId: null,
+        eventId: 1,
+      }),
     ]);
     expect(await store.appendLog({ workflowId: randomUUID(), level: LogLevel.Info, message: 'x' })).toBe(0);
   });

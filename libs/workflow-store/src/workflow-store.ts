@@ -35,7 +35,13 @@ export interface WorkflowMeta {
 
 /** The answer to `beginStep`: run it, or why not. */
 export type BeginStepResult =
-  | { outcome: 'run'; meta: WorkflowMeta; agent: string; dependencies: Record<string, unknown>; runToken: string }
+  | {
+      outcome: 'run';
+      meta: WorkflowMeta;
+      agent: string;
+      dependencies: Record<string, unknown>;
+      runToken: string;
+    }
   | { outcome: 'already-completed'; readySteps: string[] }
   | { outcome: 'inactive'; status: string }
   | { outcome: 'stale' };
@@ -45,9 +51,11 @@ export type CompleteStepResult =
   | { outcome: 'inactive'; status: string }
   | { outcome: 'stale' };
 
-export type FailStepResult = { outcome: 'retry' | 'failed' | 'stale' } | { outcome: 'inactive'; status: string };
+export type FailStepResult =
+  { outcome: 'retry' | 'failed' | 'stale' } | { outcome: 'inactive'; status: string };
 
-export type CancelResult = { outcome: 'cancelled' } | { outcome: 'terminal'; status: WorkflowStatus } | { outcome: 'missing' };
+export type CancelResult =
+  { outcome: 'cancelled' } | { outcome: 'terminal'; status: WorkflowStatus } | { outcome: 'missing' };
 
 export interface WorkflowStoreOptions {
   /** Namespaces every key and channel (`REDIS_PREFIX`). */
@@ -105,7 +113,9 @@ export class WorkflowStore {
     graph: WorkflowGraph,
     idempotencyKey?: string,
   ): Promise<{ workflowId: string; isNew: boolean }> {
-    const idemKey = idempotencyKey ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}` : '';
+    const idemKey = idempotencyKey
+      ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}`
+      : '';
     const [created, workflowId] = (await this.run('wfCreate', meta.workflowId, [
       JSON.stringify(meta),
       JSON.stringify(graph),
@@ -129,7 +139,13 @@ export class WorkflowStore {
       case 'RUN': {
         const dependencies: Record<string, unknown> = {};
         for (let i = 3; i < reply.length; i += 2) dependencies[reply[i]] = JSON.parse(reply[i + 1]);
-        return { outcome: 'run', meta: JSON.parse(reply[1]) as WorkflowMeta, agent: reply[2], dependencies, runToken };
+        return {
+          outcome: 'run',
+          meta: JSON.parse(reply[1]) as WorkflowMeta,
+          agent: reply[2],
+          dependencies,
+          runToken,
+        };
       }
       case 'COMPLETED':
         return { outcome: 'already-completed', readySteps: reply.slice(1) };
@@ -189,7 +205,10 @@ export class WorkflowStore {
   }
 
   async cancel(workflowId: string, reason = 'cancelled by request'): Promise<CancelResult> {
-    const reply = (await this.run('wfCancel', workflowId, [reason, this.options.finishedTtlSeconds])) as string[];
+    const reply = (await this.run('wfCancel', workflowId, [
+      reason,
+      this.options.finishedTtlSeconds,
+    ])) as string[];
     if (reply[0] === 'CANCELLED') return { outcome: 'cancelled' };
     if (reply[0] === 'TERMINAL') return { outcome: 'terminal', status: reply[1] as WorkflowStatus };
     return { outcome: 'missing' };
@@ -251,7 +270,9 @@ export class WorkflowStore {
 
   /** Newest first. Workflows whose state has expired from Redis are skipped. */
   async list(params: { status?: WorkflowStatus; offset: number; limit: number }): Promise<WorkflowPage> {
-    const index = params.status ? `${this.options.prefix}:workflows:${params.status}` : `${this.options.prefix}:workflows`;
+    const index = params.status
+      ? `${this.options.prefix}:workflows:${params.status}`
+      : `${this.options.prefix}:workflows`;
     const [ids, total] = await Promise.all([
       this.redis.zrevrange(index, params.offset, params.offset + params.limit - 1),
       this.redis.zcard(index),
@@ -288,6 +309,15 @@ export class WorkflowStore {
 
   private run(command: string, workflowId: string, args: (string | number)[]): Promise<unknown> {
     const key = this.key(workflowId);
-    return this.redis[command](key, `${key}:out`, `${key}:events`, this.options.prefix, workflowId, new Date().toISOString(), Date.now(), ...args);
+    return this.redis[command](
+      key,
+      `${key}:out`,
+      `${key}:events`,
+      this.options.prefix,
+      workflowId,
+      new Date().toISOString(),
+      Date.now(),
+      ...args,
+    );
   }
 }

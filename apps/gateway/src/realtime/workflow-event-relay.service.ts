@@ -34,7 +34,10 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = createRedisConnection(this.config.REDIS_URL, `${this.config.REDIS_PREFIX}-gateway-events`);
+    this.subscriber = createRedisConnection(
+      this.config.REDIS_URL,
+      `${this.config.REDIS_PREFIX}-gateway-events`,
+    );
     this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
     await this.subscriber.subscribe(this.store.eventsChannel);
   }

@@ -7,7 +7,13 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { ClientSocketEvent, ServerSocketEvent, SocketAck, SubscribeWorkflowMessage, workflowRoom } from '@app/contracts';
+import {
+  ClientSocketEvent,
+  ServerSocketEvent,
+  SocketAck,
+  SubscribeWorkflowMessage,
+  workflowRoom,
+} from '@app/contracts';
 import { WorkflowStore } from '@app/workflow-store';
 import { Socket } from 'socket.io';
 import { validateSocketPayload } from './socket-payload.validation';
@@ -33,7 +39,12 @@ export class WorkflowEventsGateway implements OnGatewayConnection, OnGatewayDisc
   handleConnection(socket: Socket): void {
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
-      this.reject(socket, args, 'UNKNOWN_EVENT', `unknown event "${event}"; known events: ${[...KNOWN_EVENTS].join(', ')}`);
+      this.reject(
+        socket,
+        args,
+        'UNKNOWN_EVENT',
+        `unknown event "${event}"; known events: ${[...KNOWN_EVENTS].join(', ')}`,
+      );
     });
   }
 
@@ -44,7 +55,8 @@ export class WorkflowEventsGateway implements OnGatewayConnection, OnGatewayDisc
   @SubscribeMessage(ClientSocketEvent.Subscribe)
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<SubscribeAck> {
     const parsed = validateSocketPayload(SubscribeWorkflowMessage, payload);
-    if (!parsed.ok) return this.fail(socket, 'INVALID_PAYLOAD', `${ClientSocketEvent.Subscribe}: ${parsed.message}`);
+    if (!parsed.ok)
+      return this.fail(socket, 'INVALID_PAYLOAD', `${ClientSocketEvent.Subscribe}: ${parsed.message}`);
     const { workflowId, lastEventId } = parsed.value;
     const state = await this.store.get(workflowId);
     if (!state) return this.fail(socket, 'NOT_FOUND', `workflow ${workflowId} does not exist`);
@@ -54,9 +66,13 @@ export class WorkflowEventsGateway implements OnGatewayConnection, OnGatewayDisc
   }
 
   @SubscribeMessage(ClientSocketEvent.Unsubscribe)
-  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<SocketAck<{ workflowId: string }>> {
+  async unsubscribe(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<SocketAck<{ workflowId: string }>> {
     const parsed = validateSocketPayload(SubscribeWorkflowMessage, payload);
-    if (!parsed.ok) return this.fail(socket, 'INVALID_PAYLOAD', `${ClientSocketEvent.Unsubscribe}: ${parsed.message}`);
+    if (!parsed.ok)
+      return this.fail(socket, 'INVALID_PAYLOAD', `${ClientSocketEvent.Unsubscribe}: ${parsed.message}`);
     this.relay.unsubscribe(socket, parsed.value.workflowId);
     await socket.leave(workflowRoom(parsed.value.workflowId));
     return { ok: true, workflowId: parsed.value.workflowId };
@@ -69,7 +85,11 @@ export class WorkflowEventsGateway implements OnGatewayConnection, OnGatewayDisc
     return answer;
   }
 
-  private fail(socket: Socket, code: string, message: string): { ok: false; error: { code: string; message: string } } {
+  private fail(
+    socket: Socket,
+    code: string,
+    message: string,
+  ): { ok: false; error: { code: string; message: string } } {
     this.logger.warn(`socket ${socket.id}: ${code}: ${message}`);
     const error = { code, message };
     socket.emit(ServerSocketEvent.Error, { error });

@@ -1,4 +1,10 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { EnvironmentConfig } from '@app/config';
 import { BUILT_IN_WORKFLOWS, RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
 import { REDIS_CLIENT } from '@app/redis';
@@ -46,7 +52,8 @@ export class WorkflowDefinitions {
 
   /** Validates (agents known to the orchestrators, dependencies, no cycle) and stores a definition. */
   async register(request: RegisterWorkflowDefinitionRequest): Promise<WorkflowDefinition> {
-    if (this.builtIns.has(request.type)) throw new ConflictException(`workflow type ${request.type} is built in and cannot be replaced`);
+    if (this.builtIns.has(request.type))
+      throw new ConflictException(`workflow type ${request.type} is built in and cannot be replaced`);
     const agents = new Set(await this.redis.hkeys(`${this.config.REDIS_PREFIX}:agents`));
     const definition: WorkflowDefinition = {
       type: request.type,
@@ -65,8 +72,10 @@ export class WorkflowDefinitions {
   }
 
   async remove(type: string): Promise<void> {
-    if (this.builtIns.has(type)) throw new ConflictException(`workflow type ${type} is built in and cannot be deleted`);
-    if ((await this.redis.hdel(this.key, type)) === 0) throw new NotFoundException(`workflow type ${type} is not defined`);
+    if (this.builtIns.has(type))
+      throw new ConflictException(`workflow type ${type} is built in and cannot be deleted`);
+    if ((await this.redis.hdel(this.key, type)) === 0)
+      throw new NotFoundException(`workflow type ${type} is not defined`);
   }
 
   async types(): Promise<string[]> {

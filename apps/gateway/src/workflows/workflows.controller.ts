@@ -16,8 +16,12 @@ import {
 import { ListLogsQuery, ListWorkflowsQuery, StartWorkflowRequest } from '@app/contracts';
 import { WorkflowsService } from './workflows.service';
 
-const workflowId = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('workflow id must be a UUID') });
-const eventId = new ParseIntPipe({ exceptionFactory: () => new BadRequestException('after must be an event id (an integer)') });
+const workflowId = new ParseUUIDPipe({
+  exceptionFactory: () => new BadRequestException('workflow id must be a UUID'),
+});
+const eventId = new ParseIntPipe({
+  exceptionFactory: () => new BadRequestException('after must be an event id (an integer)'),
+});
 
 function checkIdempotencyKey(key: string | undefined): string | undefined {
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
@@ -59,7 +63,10 @@ export class WorkflowsController {
   }
 
   @Get(':id/events')
-  events(@Param('id', workflowId) id: string, @Query('after', new DefaultValuePipe(0), eventId) after: number) {
+  events(
+    @Param('id', workflowId) id: string,
+    @Query('after', new DefaultValuePipe(0), eventId) after: number,
+  ) {
     return this.workflows.eventsAfter(id, after);
   }
 }

@@ -4,5 +4,8 @@ import { WorkflowDefinitions } from './workflow-definitions.service';
 import { WorkflowsController } from './workflows.controller';
 import { WorkflowsService } from './workflows.service';
 
-@Module({ controllers: [WorkflowsController, WorkflowDefinitionsController], providers: [WorkflowsService, WorkflowDefinitions] })
+@Module({
+  controllers: [WorkflowsController, WorkflowDefinitionsController],
+  providers: [WorkflowsService, WorkflowDefinitions],
+})
 export class WorkflowsModule {}

@@ -34,7 +34,10 @@ export class WorkflowsService {
    * Records the workflow as PENDING and queues it for the orchestrator; answers at once. The
    * same idempotency key within 24 h returns the first workflow instead of starting another.
    */
-  async start(request: StartWorkflowRequest, idempotencyKey?: string): Promise<{ workflowId: string; isNew: boolean }> {
+  async start(
+    request: StartWorkflowRequest,
+    idempotencyKey?: string,
+  ): Promise<{ workflowId: string; isNew: boolean }> {
     const graph = await this.definitions.graphOf(request.type);
     if (!graph) {
       throw new BadRequestException(
@@ -57,7 +60,13 @@ export class WorkflowsService {
     await this.queue.add(
       WorkflowJobName.StartWorkflow,
       { workflowId: created.workflowId },
-      { jobId: created.workflowId, removeOnComplete: { count: 1000 }, removeOnFail: { count: 10000 }, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
+      {
+        jobId: created.workflowId,
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 10000 },
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 500 },
+      },
     );
     return created;
   }
@@ -76,7 +85,9 @@ export class WorkflowsService {
     const result = await this.store.cancel(workflowId);
     if (result.outcome === 'missing') throw new NotFoundException(`workflow ${workflowId} does not exist`);
     if (result.outcome === 'terminal') {
-      throw new ConflictException(`workflow ${workflowId} is already ${result.status} and cannot be cancelled`);
+      throw new ConflictException(
+        `workflow ${workflowId} is already ${result.status} and cannot be cancelled`,
+      );
     }
     return this.get(workflowId);
   }

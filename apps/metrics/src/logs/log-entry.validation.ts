@@ -12,8 +12,12 @@ export function logEntryProblem(entry: unknown): string | null {
   if (typeof candidate.timestamp !== 'string' || Number.isNaN(Date.parse(candidate.timestamp))) {
     return 'timestamp must be an ISO-8601 date';
   }
-  if (typeof candidate.level !== 'string' || !LEVELS.has(candidate.level)) return `level must be one of ${[...LEVELS].join(', ')}`;
-  if (candidate.workflowId !== null && (typeof candidate.workflowId !== 'string' || !UUID.test(candidate.workflowId))) {
+  if (typeof candidate.level !== 'string' || !LEVELS.has(candidate.level))
+    return `level must be one of ${[...LEVELS].join(', ')}`;
+  if (
+    candidate.workflowId !== null &&
+    (typeof candidate.workflowId !== 'string' || !UUID.test(candidate.workflowId))
+  ) {
     return 'workflowId must be a UUID or null';
   }
   if (candidate.agent !== null && (typeof candidate.agent !== 'string' || candidate.agent.length > 100)) {
@@ -22,7 +26,11 @@ export function logEntryProblem(entry: unknown): string | null {
   if (typeof candidate.message !== 'string' || candidate.message.length > MAX_MESSAGE_LENGTH) {
     return `message must be a string of at most ${MAX_MESSAGE_LENGTH} characters`;
   }
-  if (typeof candidate.metadata !== 'object' || candidate.metadata === null || Array.isArray(candidate.metadata)) {
+  if (
+    typeof candidate.metadata !== 'object' ||
+    candidate.metadata === null ||
+    Array.isArray(candidate.metadata)
+  ) {
     return 'metadata must be an object';
   }
   return null;

@@ -7,7 +7,11 @@ import { LOG_ENTRIES_METRIC, LOG_ENTRIES_REJECTED_METRIC, LogsService } from './
   providers: [
     LogsService,
     LogsProcessor,
-    makeCounterProvider({ name: LOG_ENTRIES_METRIC, help: 'Log entries written to PostgreSQL, by level', labelNames: ['level'] }),
+    makeCounterProvider({
+      name: LOG_ENTRIES_METRIC,
+      help: 'Log entries written to PostgreSQL, by level',
+      labelNames: ['level'],
+    }),
     makeCounterProvider({ name: LOG_ENTRIES_REJECTED_METRIC, help: 'Malformed log entries set aside' }),
   ],
 })

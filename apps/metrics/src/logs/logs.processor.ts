@@ -15,7 +15,9 @@ export class LogsProcessor extends WorkerHost implements OnApplicationBootstrap 
 
   onApplicationBootstrap(): void {
     this.worker.on('failed', (job, error) =>
-      this.logger.error(`log batch ${job?.id ?? '?'} not written (attempt ${job?.attemptsMade ?? '?'}), will retry: ${error.message}`),
+      this.logger.error(
+        `log batch ${job?.id ?? '?'} not written (attempt ${job?.attemptsMade ?? '?'}), will retry: ${error.message}`,
+      ),
     );
   }
 

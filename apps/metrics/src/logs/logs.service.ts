@@ -30,7 +30,9 @@ export class LogsService {
       if (problem === null) valid.push(entry as LogEntry);
       else {
         this.rejected.inc();
-        this.logger.warn(`rejected a malformed log entry (${problem}): ${JSON.stringify(entry)?.slice(0, 500)}`);
+        this.logger.warn(
+          `rejected a malformed log entry (${problem}): ${JSON.stringify(entry)?.slice(0, 500)}`,
+        );
       }
     }
     const written = await this.repository.insertMany(valid);

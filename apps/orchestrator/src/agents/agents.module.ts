@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Agent } from '@app/agent-sdk';
-import { createWebsiteAgents } from '@app/agents';
+import { createLlmClientFromEnv, createWebsiteAgents } from '@app/agents';
 import { EnvironmentConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
@@ -35,6 +35,8 @@ function loadAgentModules(list: string | undefined): Agent[] {
           keyPrefix: config.REDIS_PREFIX,
           sessionTtlHours: config.SESSION_TTL_HOURS,
           sitesDir: config.SITES_DIR,
+          llm: createLlmClientFromEnv(config),
+          auditThreshold: config.AUDIT_THRESHOLD,
         }),
         ...loadAgentModules(config.AGENT_MODULES),
       ],

@@ -21,7 +21,10 @@ export class CancellationListener implements OnModuleInit, OnApplicationShutdown
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = createRedisConnection(this.config.REDIS_URL, `${this.config.REDIS_PREFIX}-cancellations`);
+    this.subscriber = createRedisConnection(
+      this.config.REDIS_URL,
+      `${this.config.REDIS_PREFIX}-cancellations`,
+    );
     this.subscriber.on('message', (_channel: string, workflowId: string) => this.abort(workflowId));
     await this.subscriber.subscribe(this.store.cancellationsChannel);
   }

@@ -24,7 +24,9 @@ export class StepsProcessor extends WorkerHost implements OnApplicationBootstrap
     options.lockDuration = this.config.STEP_LOCK_MS;
     options.stalledInterval = this.config.STEP_LOCK_MS;
     this.worker.concurrency = this.config.STEP_CONCURRENCY;
-    this.worker.on('failed', (job, error) => this.engine.reportJobFailure(WORKFLOW_STEPS_QUEUE, job?.id, error));
+    this.worker.on('failed', (job, error) =>
+      this.engine.reportJobFailure(WORKFLOW_STEPS_QUEUE, job?.id, error),
+    );
     void this.worker.run();
   }
 

@@ -23,7 +23,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Queue } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
 import { AgentRegistry } from '../agents/agent-registry.service';
-import { LogShipper } from '../logs/log-shipper.service';
+import { TelemetryShipper } from '../telemetry/telemetry-shipper.service';
 import { CancellationListener } from './cancellation-listener.service';
 
 export const STEP_DURATION_METRIC = 'workflow_step_duration_seconds';
@@ -46,7 +46,7 @@ export class WorkflowEngine {
     private readonly store: WorkflowStore,
     private readonly agents: AgentRegistry,
     private readonly cancellations: CancellationListener,
-    private readonly logs: LogShipper,
+    private readonly telemetry: TelemetryShipper,
     private readonly config: EnvironmentConfig,
     @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
     @InjectMetric(STEP_DURATION_METRIC) private readonly stepDuration: Histogram<string>,
@@ -95,7 +95,8 @@ export class WorkflowEngine {
     const { workflowId, stepId, attempt } = job;
     const agent = this.agents.get(agentName);
     const usage = { calls: 0, tokens: 0 };
-    const timeoutMs = job.timeoutMs ?? (agent?.descriptor.timeoutSeconds ?? this.config.AGENT_TIMEOUT_SECONDS) * 1000;
+    const timeoutMs =
+      job.timeoutMs ?? (agent?.descriptor.timeoutSeconds ?? this.config.AGENT_TIMEOUT_SECONDS) * 1000;
     const log = (level: LogLevel, message: string, metadata: Record<string, unknown> = {}) =>
       this.log(workflowId, level, message, { stepId, agent: agentName, metadata });
     const context: AgentContext = {
@@ -116,12 +117,30 @@ export class WorkflowEngine {
       },
     };
 
-    const startedAt = performance.now();
+    const startedAt = new Date();
+    const startedAtMs = performance.now();
     const outcome: AgentOutcome = agent
       ? await this.invoke(agent, context, controller, timeoutMs)
-      : { ok: false, error: new ValidationError(`agent "${agentName}" is not registered with this orchestrator`) };
-    const durationMs = performance.now() - startedAt;
-    this.stepDuration.observe({ agent: agentName, outcome: outcome.ok ? 'success' : errorKindOf(outcome.error) }, durationMs / 1000);
+      : {
+          ok: false,
+          error: new ValidationError(`agent "${agentName}" is not registered with this orchestrator`),
+        };
+    const durationMs = performance.now() - startedAtMs;
+    const errorKind = outcome.ok ? null : errorKindOf(outcome.error);
+    this.stepDuration.observe({ agent: agentName, outcome: errorKind ?? 'success' }, durationMs / 1000);
+    this.telemetry.execution({
+      id: randomUUID(),
+      workflowId,
+      workflowType: meta.type,
+      stepId,
+      agent: agentName,
+      attempt,
+      outcome: outcome.ok ? 'success' : 'error',
+      errorKind,
+      durationMs: Math.round(durationMs),
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+    });
 
     if (outcome.ok) {
       const result = await this.store.completeStep({
@@ -141,7 +160,7 @@ export class WorkflowEngine {
         isLive: false,
       });
       if (result.status === 'COMPLETED') this.finished(workflowId, 'COMPLETED');
-      await Promise.all([this.enqueue(workflowId, result.readySteps), this.logs.flush()]);
+      await Promise.all([this.enqueue(workflowId, result.readySteps), this.telemetry.flush()]);
       return;
     }
 
@@ -150,32 +169,61 @@ export class WorkflowEngine {
     const policy = mergeRetryConfig(defaultRetryConfig(this.config.MAX_RETRIES), agent?.descriptor.retry);
     const willRetry = kind !== ErrorKind.Cancelled && isRetryableError(error, attempt - 1, policy);
     const delay = willRetry ? retryDelayMs(error, attempt, policy) : null;
-    const failed = await this.store.failStep({ workflowId, stepId, runToken, error: describeError(error), durationMs, retryDelayMs: delay });
+    const failed = await this.store.failStep({
+      workflowId,
+      stepId,
+      runToken,
+      error: describeError(error),
+      durationMs,
+      retryDelayMs: delay,
+    });
     if (failed.outcome === 'retry' && delay !== null) {
       this.stepRetries.inc({ agent: agentName, kind });
       // The store already pushed the live retry event, atomically with the state change.
-      this.log(workflowId, LogLevel.Warning, `attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms`, {
-        stepId,
-        agent: agentName,
-        metadata: { attempt, kind, delayMs: delay },
-        isLive: false,
-      });
+      this.log(
+        workflowId,
+        LogLevel.Warning,
+        `attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms`,
+        {
+          stepId,
+          agent: agentName,
+          metadata: { attempt, kind, delayMs: delay },
+          isLive: false,
+        },
+      );
       await this.steps.add(
         WorkflowStepJobName.ExecuteStep,
-        { workflowId, stepId, attempt: attempt + 1, timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs },
+        {
+          workflowId,
+          stepId,
+          attempt: attempt + 1,
+          timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
+        },
         { ...this.jobOptions(workflowId, stepId, attempt + 1), delay },
       );
     } else if (failed.outcome === 'failed') {
-      log(LogLevel.Error, `step ${stepId} failed for good after ${attempt} attempt(s): ${describeError(error)}`, { attempt, kind });
+      log(
+        LogLevel.Error,
+        `step ${stepId} failed for good after ${attempt} attempt(s): ${describeError(error)}`,
+        { attempt, kind },
+      );
       this.finished(workflowId, 'FAILED');
     }
-    await this.logs.flush();
+    await this.telemetry.flush();
   }
 
   /** Runs the agent; a timeout or cancel settles the step even if the agent ignores its signal. */
-  private async invoke(agent: Agent, context: AgentContext, controller: AbortController, timeoutMs: number): Promise<AgentOutcome> {
+  private async invoke(
+    agent: Agent,
+    context: AgentContext,
+    controller: AbortController,
+    timeoutMs: number,
+  ): Promise<AgentOutcome> {
     const timer = setTimeout(
-      () => controller.abort(new TimeoutError(`agent ${agent.descriptor.name} exceeded its ${timeoutMs} ms time limit`)),
+      () =>
+        controller.abort(
+          new TimeoutError(`agent ${agent.descriptor.name} exceeded its ${timeoutMs} ms time limit`),
+        ),
       timeoutMs,
     );
     const aborted = new Promise<AgentOutcome>((resolve) => {
@@ -187,7 +235,10 @@ export class WorkflowEngine {
       return await Promise.race([
         agent.execute(context).then(
           (output): AgentOutcome => ({ ok: true, output }),
-          (error: unknown): AgentOutcome => ({ ok: false, error: controller.signal.aborted ? controller.signal.reason : error }),
+          (error: unknown): AgentOutcome => ({
+            ok: false,
+            error: controller.signal.aborted ? controller.signal.reason : error,
+          }),
         ),
         aborted,
       ]);
@@ -238,11 +289,20 @@ export class WorkflowEngine {
       message,
       metadata: { ...detail.metadata, ...(detail.stepId ? { stepId: detail.stepId } : {}) },
     };
-    this.logs.ship(entry);
+    this.telemetry.log(entry);
     if (detail.isLive === false) return;
     this.store
-      .appendLog({ workflowId, level, message, stepId: detail.stepId, agent: detail.agent, metadata: detail.metadata })
-      .catch((error: unknown) => this.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`));
+      .appendLog({
+        workflowId,
+        level,
+        message,
+        stepId: detail.stepId,
+        agent: detail.agent,
+        metadata: detail.metadata,
+      })
+      .catch((error: unknown) =>
+        this.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`),
+      );
   }
 
   /** A queue job that threw: an infrastructure fault (agent failures never throw out of a step). */

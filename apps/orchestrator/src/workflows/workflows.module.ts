@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { AgentsModule } from '../agents/agents.module';
-import { LogShipper } from '../logs/log-shipper.service';
+import { TelemetryShipper } from '../telemetry/telemetry-shipper.service';
 import { CancellationListener } from './cancellation-listener.service';
 import { StepsProcessor } from './steps.processor';
 import {
@@ -19,15 +19,23 @@ import { WorkflowsProcessor } from './workflows.processor';
     WorkflowsProcessor,
     StepsProcessor,
     CancellationListener,
-    LogShipper,
+    TelemetryShipper,
     makeHistogramProvider({
       name: STEP_DURATION_METRIC,
       help: 'Time an agent step took, by agent and outcome',
       labelNames: ['agent', 'outcome'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
     }),
-    makeCounterProvider({ name: STEP_RETRIES_METRIC, help: 'Step attempts retried, by agent and error kind', labelNames: ['agent', 'kind'] }),
-    makeCounterProvider({ name: WORKFLOWS_FINISHED_METRIC, help: 'Workflows that ended, by status', labelNames: ['status'] }),
+    makeCounterProvider({
+      name: STEP_RETRIES_METRIC,
+      help: 'Step attempts retried, by agent and error kind',
+      labelNames: ['agent', 'kind'],
+    }),
+    makeCounterProvider({
+      name: WORKFLOWS_FINISHED_METRIC,
+      help: 'Workflows that ended, by status',
+      labelNames: ['status'],
+    }),
   ],
 })
 export class WorkflowsModule {}

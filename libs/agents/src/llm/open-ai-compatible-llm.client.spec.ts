@@ -10,9 +10,7 @@ import { OpenAiCompatibleLlmClient, parseRetryAfter } from './open-ai-compatible
 type Reply = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
 /** A local server speaking `POST /chat/completions`, answering each call with the next reply. */
-async function startServer(
-  replies: Reply[],
-): Promise<{
+async function startServer(replies: Reply[]): Promise<{
   baseUrl: string;
   calls: Array<{ at: number; body: any; headers: IncomingMessage['headers'] }>;
   server: Server;

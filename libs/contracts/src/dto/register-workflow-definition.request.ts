@@ -1,8 +1,18 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 export class StepDefinitionDto {
-  @Matches(/^[a-z][a-z0-9-]{0,62}$/, { message: 'step id must be kebab-case (a-z, 0-9, -), at most 63 characters' })
+  @Matches(/^[a-z][a-z0-9-]{0,62}$/, {
+    message: 'step id must be kebab-case (a-z, 0-9, -), at most 63 characters',
+  })
   id!: string;
 
   @IsString()

@@ -14,7 +14,9 @@ export class CreateLogEntries1764000000000 implements MigrationInterface {
         "message" text NOT NULL,
         "metadata" jsonb NOT NULL DEFAULT '{}'
       )`);
-    await queryRunner.query(`CREATE INDEX "log_entries_workflow_time" ON "log_entries" ("workflow_id", "timestamp")`);
+    await queryRunner.query(
+      `CREATE INDEX "log_entries_workflow_time" ON "log_entries" ("workflow_id", "timestamp")`,
+    );
     await queryRunner.query(`CREATE INDEX "log_entries_agent_time" ON "log_entries" ("agent", "timestamp")`);
     await queryRunner.query(`CREATE INDEX "log_entries_level_time" ON "log_entries" ("level", "timestamp")`);
     await queryRunner.query(`CREATE INDEX "log_entries_time" ON "log_entries" ("timestamp")`);
