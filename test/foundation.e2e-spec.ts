@@ -10,7 +10,8 @@ import {
   WorkflowStatus,
 } from '@app/contracts';
 import { AppProcess } from './support/app-process';
-import { TestNamespace } from './support/test-environment';
+import { ApiClient } from './support/api-client';
+import { TEST_ADMIN_KEY, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
@@ -27,13 +28,9 @@ describe('the foundation: one workflow end to end across three processes', () =>
   let apps: Record<'gateway' | 'orchestrator' | 'metrics', AppProcess>;
   let client: WorkflowClient;
 
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${apps.gateway.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-  const get = (path: string) => fetch(`${apps.gateway.url}${path}`);
+  let api: ApiClient;
+  const post = (path: string, body: unknown) => api.post(path, body);
+  const get = (path: string) => api.get(path);
 
   beforeAll(async () => {
     await namespace.prepare();
@@ -45,6 +42,7 @@ describe('the foundation: one workflow end to end across three processes', () =>
       AppProcess.start('metrics', env),
     ]);
     apps = { gateway, orchestrator, metrics };
+    api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
     client = new WorkflowClient(gateway.url);
     await client.connected();
   });

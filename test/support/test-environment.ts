@@ -6,6 +6,8 @@ import { Client } from 'pg';
 
 /** The machine's services, overridable for CI or a developer's own setup. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The admin key every test system accepts (through `BOOTSTRAP_ADMIN_KEY`). */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A port nobody listens on right now. */
@@ -43,6 +45,7 @@ export class TestNamespace {
       DATABASE_SCHEMA: this.schema,
       RUN_MIGRATIONS: 'false',
       LOG_LEVEL: 'warn',
+      BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
       ...extra,
     };
   }

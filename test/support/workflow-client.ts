@@ -1,5 +1,6 @@
 import { WorkflowEvent, WorkflowEventType } from '@app/contracts';
 import { Socket, io } from 'socket.io-client';
+import { TEST_ADMIN_KEY } from './test-environment';
 
 /** A real Socket.IO client that records every workflow event it receives. */
 export class WorkflowClient {
@@ -9,8 +10,9 @@ export class WorkflowClient {
   private waiters: { test: (event: WorkflowEvent) => boolean; resolve: (event: WorkflowEvent) => void }[] =
     [];
 
-  constructor(url: string, options: { auth?: Record<string, unknown> } = {}) {
-    this.socket = io(url, { transports: ['websocket'], reconnection: false, ...options });
+  constructor(url: string, options: { token?: string | null } = {}) {
+    const token = options.token === undefined ? TEST_ADMIN_KEY : options.token;
+    this.socket = io(url, { transports: ['websocket'], reconnection: false, auth: token ? { token } : {} });
     for (const type of Object.values(WorkflowEventType)) {
       this.socket.on(type, (payload: WorkflowEvent & { error?: unknown }) => {
         // `error` also carries protocol errors, which have no workflow id.

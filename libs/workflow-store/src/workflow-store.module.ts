@@ -4,6 +4,9 @@ import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
 import { WorkflowStore } from './workflow-store';
 
+/** Hours a finished workflow outlives its TTL in Redis, so the archiving job gets several chances. */
+export const FINISHED_STATE_GRACE_HOURS = 6;
+
 @Global()
 @Module({
   providers: [
@@ -13,7 +16,9 @@ import { WorkflowStore } from './workflow-store';
       useFactory: (redis: Redis, config: EnvironmentConfig) =>
         new WorkflowStore(redis, {
           prefix: config.REDIS_PREFIX,
-          finishedTtlSeconds: config.WORKFLOW_STATE_TTL_HOURS * 3600,
+          // A safety net only: the hourly retention job archives finished workflows to PostgreSQL
+          // and removes them from Redis at WORKFLOW_STATE_TTL_HOURS, well before this expiry.
+          finishedTtlSeconds: (config.WORKFLOW_STATE_TTL_HOURS + FINISHED_STATE_GRACE_HOURS) * 3600,
         }),
     },
   ],
