@@ -11,12 +11,27 @@ import { TEST_REDIS_URL } from './test-environment';
 let redis: Redis | null = null;
 const connection = () => (redis ??= new Redis(TEST_REDIS_URL));
 
-/** Counts and times executions: `<prefix>:test:<workflowId>:<stepId>` list of "start-end" ms. */
+/** One execution of a test agent, as recorded in Redis. */
+export interface ExecutionRecord {
+  startedAt: number;
+  finishedAt: number;
+  attempt: number;
+  pid: number;
+  isAborted: boolean;
+}
+
+/** Records each execution in the list `<prefix>:test:<workflowId>:<stepId>`. */
 async function record(context: AgentContext, startedAt: number): Promise<void> {
   const prefix = String(context.input.testPrefix ?? 'test');
   await connection().rpush(
     `${prefix}:test:${context.workflowId}:${context.stepId}`,
-    `${startedAt}-${Date.now()}-${context.attempt}`,
+    JSON.stringify({
+      startedAt,
+      finishedAt: Date.now(),
+      attempt: context.attempt,
+      pid: process.pid,
+      isAborted: context.signal.aborted,
+    }),
   );
 }
 
@@ -94,6 +109,37 @@ const large = agent('test-large', async (context) => ({
   blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)),
 }));
 
+/** Fails with a validation error until the test opens its gate: `<prefix>:test:gate:<workflowId>`. */
+const gate = agent('test-gate', async (context) => {
+  const prefix = String(context.input.testPrefix ?? 'test');
+  if (!(await connection().exists(`${prefix}:test:gate:${context.workflowId}`))) {
+    throw new ValidationError('the gate is closed');
+  }
+  return { passed: true };
+});
+
+/** Reports the size of every dependency's `blob`, to prove large outputs arrive whole. */
+const measure = agent('test-measure', async (context) => ({
+  sizes: Object.fromEntries(
+    Object.entries(context.dependencies).map(([stepId, output]) => [
+      stepId,
+      String((output as { blob?: string }).blob ?? '').length,
+    ]),
+  ),
+}));
+
+/** The recorded executions of one step. */
+export async function executionsOf(
+  redis: Redis,
+  prefix: string,
+  workflowId: string,
+  stepId: string,
+): Promise<ExecutionRecord[]> {
+  return (await redis.lrange(`${prefix}:test:${workflowId}:${stepId}`, 0, -1)).map(
+    (entry) => JSON.parse(entry) as ExecutionRecord,
+  );
+}
+
 export function createAgents(): Agent[] {
-  return [echo, flaky, invalid, slow, waiter, large];
+  return [echo, flaky, invalid, slow, waiter, large, gate, measure];
 }

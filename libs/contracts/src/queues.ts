@@ -11,6 +11,8 @@ export const METRICS_EXECUTIONS_QUEUE = 'metrics.agent-executions';
 
 export enum WorkflowJobName {
   StartWorkflow = 'StartWorkflow',
+  /** Queue the steps a resumed (retried) workflow made ready again. */
+  ResumeWorkflow = 'ResumeWorkflow',
 }
 export interface StartWorkflowJob {
   workflowId: string;

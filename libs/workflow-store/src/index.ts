@@ -1,3 +1,4 @@
+export * from './output-reference';
 export * from './workflow-graph';
 export * from './workflow-store';
 export * from './workflow-store.module';

@@ -319,3 +319,34 @@ return emit({ type = 'log', level = ARGV[5], message = ARGV[6],
               stepId = stepId ~= '' and stepId or cjson.null, agent = agent ~= '' and agent or cjson.null },
             { { 'metadata', ARGV[9] } })
 `);
+
+/**
+ * Resumes a FAILED workflow from its failed steps: they become READY with fresh attempts,
+ * completed steps keep their outputs. ARGV[5..]: (none). Returns { 'RESUMED', ...readyStepIds }
+ * or { 'NOT_FAILED', status } / { 'MISSING' }.
+ */
+export const RESUME_WORKFLOW = script(`
+local status = redis.call('HGET', wf, 'status')
+if not status then return { 'MISSING' } end
+if status ~= 'FAILED' then return { 'NOT_FAILED', status } end
+local graph = loadGraph()
+local steps = loadSteps(graph)
+setStatus('RUNNING')
+redis.call('HDEL', wf, 'error', 'finishedAt')
+redis.call('PERSIST', wf)
+redis.call('PERSIST', out)
+redis.call('PERSIST', events)
+local ready = {}
+for _, id in ipairs(graph.order) do
+  if steps[id].lifecycle == 'FAILED' or steps[id].lifecycle == 'EXECUTING' or steps[id].lifecycle == 'READY' then
+    steps[id] = { lifecycle = 'READY', attempts = 0 }
+    saveStep(id, steps[id])
+    emit(stepEvent(graph, id, steps[id]))
+    ready[#ready + 1] = id
+  end
+end
+emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
+       message = 'workflow resumed from step(s) ' .. table.concat(ready, ', ') }, { { 'metadata', '{}' } })
+progress(graph, steps, 'RUNNING')
+return { 'RESUMED', unpack(ready) }
+`);

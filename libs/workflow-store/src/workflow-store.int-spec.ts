@@ -237,4 +237,60 @@ describe('WorkflowStore (real Redis)', () => {
     ]);
     expect(await store.appendLog({ workflowId: randomUUID(), level: LogLevel.Info, message: 'x' })).toBe(0);
   });
+
+  it('resumes a failed workflow from the failed step, keeping completed outputs', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    await store.start(workflowId);
+    await runStep(workflowId, 'a', 'A');
+    await runStep(workflowId, 'b', 'B');
+    const c = await store.beginStep(workflowId, 'c', 1);
+    if (c.outcome !== 'run') throw new Error('expected to run');
+    await store.failStep({
+      workflowId,
+      stepId: 'c',
+      runToken: c.runToken,
+      error: 'ValidationError: no',
+      durationMs: 1,
+      retryDelayMs: null,
+    });
+    expect(await store.resume(randomUUID())).toEqual({ outcome: 'missing' });
+    expect(await store.resume(workflowId)).toEqual({ outcome: 'resumed', readySteps: ['c'] });
+    expect(await store.resume(workflowId)).toEqual({ outcome: 'not-failed', status: 'RUNNING' });
+    expect(await store.beginStep(workflowId, 'a', 1)).toMatchObject({ outcome: 'already-completed' });
+    await runStep(workflowId, 'c', 'C');
+    const d = await runStep(workflowId, 'd', 'D');
+    expect(d.begun).toMatchObject({ dependencies: { a: 'A', b: 'B', c: 'C' } });
+    expect(await store.get(workflowId)).toMatchObject({ status: 'COMPLETED', error: null });
+  });
+
+  it('stores a large output once by reference and hands the full output to later steps', async () => {
+    const small = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600, largeOutputBytes: 1000 });
+    const big = { html: 'x'.repeat(5000) };
+    const [first, second] = [await small.create(meta(), diamond), await small.create(meta(), diamond)];
+    for (const { workflowId } of [first, second]) {
+      await small.start(workflowId);
+      const a = await small.beginStep(workflowId, 'a', 1);
+      if (a.outcome !== 'run') throw new Error('expected to run');
+      await small.completeStep({
+        workflowId,
+        stepId: 'a',
+        runToken: a.runToken,
+        output: big,
+        durationMs: 1,
+        llmCalls: 0,
+        llmTokens: 0,
+      });
+    }
+    const raw = await redis.hget(`${prefix}:wf:${first.workflowId}:out`, 'a');
+    expect(JSON.parse(raw as string)).toEqual({
+      $ref: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      bytes: 5011,
+    });
+    expect(await redis.keys(`${prefix}:output:*`)).toHaveLength(1);
+    expect(await small.output(first.workflowId, 'a')).toEqual(big);
+    const b = await small.beginStep(first.workflowId, 'b', 1);
+    expect(b).toMatchObject({ outcome: 'run', dependencies: { a: big } });
+    const events = await small.eventsAfter(first.workflowId, 0);
+    expect(Math.max(...events.map((event) => JSON.stringify(event).length))).toBeLessThan(1000);
+  });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   AgentLifecycle,
   StepState,
@@ -20,8 +20,10 @@ import {
   COMPLETE_STEP,
   CREATE_WORKFLOW,
   FAIL_STEP,
+  RESUME_WORKFLOW,
   START_WORKFLOW,
 } from './workflow-scripts.lua';
+import { OutputReference, isOutputReference } from './output-reference';
 
 /** What a workflow is created with and never changes. */
 export interface WorkflowMeta {
@@ -54,6 +56,11 @@ export type CompleteStepResult =
 export type FailStepResult =
   { outcome: 'retry' | 'failed' | 'stale' } | { outcome: 'inactive'; status: string };
 
+export type ResumeResult =
+  | { outcome: 'resumed'; readySteps: string[] }
+  | { outcome: 'not-failed'; status: WorkflowStatus }
+  | { outcome: 'missing' };
+
 export type CancelResult =
   { outcome: 'cancelled' } | { outcome: 'terminal'; status: WorkflowStatus } | { outcome: 'missing' };
 
@@ -62,7 +69,14 @@ export interface WorkflowStoreOptions {
   prefix: string;
   /** Seconds a finished workflow's state, outputs and events stay in Redis. */
   finishedTtlSeconds: number;
+  /**
+   * Outputs whose JSON is larger than this many bytes are stored once, content-addressed, and
+   * the context, state and events carry an {@link OutputReference} instead.
+   */
+  largeOutputBytes?: number;
 }
+
+const DEFAULT_LARGE_OUTPUT_BYTES = 64 * 1024;
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -88,6 +102,7 @@ export class WorkflowStore {
       wfFailStep: FAIL_STEP,
       wfCancel: CANCEL_WORKFLOW,
       wfAppendLog: APPEND_LOG,
+      wfResume: RESUME_WORKFLOW,
     };
     for (const [name, lua] of Object.entries(scripts)) {
       if (!(name in this.redis)) redis.defineCommand(name, { numberOfKeys: 3, lua });
@@ -139,6 +154,7 @@ export class WorkflowStore {
       case 'RUN': {
         const dependencies: Record<string, unknown> = {};
         for (let i = 3; i < reply.length; i += 2) dependencies[reply[i]] = JSON.parse(reply[i + 1]);
+        await this.resolveReferences(dependencies);
         return {
           outcome: 'run',
           meta: JSON.parse(reply[1]) as WorkflowMeta,
@@ -168,7 +184,7 @@ export class WorkflowStore {
     const reply = (await this.run('wfCompleteStep', params.workflowId, [
       params.stepId,
       params.runToken,
-      JSON.stringify(params.output ?? null),
+      await this.storeOutput(params.output),
       Math.round(params.durationMs),
       params.llmCalls,
       params.llmTokens,
@@ -212,6 +228,23 @@ export class WorkflowStore {
     if (reply[0] === 'CANCELLED') return { outcome: 'cancelled' };
     if (reply[0] === 'TERMINAL') return { outcome: 'terminal', status: reply[1] as WorkflowStatus };
     return { outcome: 'missing' };
+  }
+
+  /** FAILED → RUNNING, readying the failed steps again; completed steps keep their outputs. */
+  async resume(workflowId: string): Promise<ResumeResult> {
+    const [outcome, ...rest] = (await this.run('wfResume', workflowId, [])) as string[];
+    if (outcome === 'RESUMED') return { outcome: 'resumed', readySteps: rest };
+    if (outcome === 'NOT_FAILED') return { outcome: 'not-failed', status: rest[0] as WorkflowStatus };
+    return { outcome: 'missing' };
+  }
+
+  /** A step's output, with a stored large output read back in full; undefined when there is none. */
+  async output(workflowId: string, stepId: string): Promise<unknown> {
+    const raw = await this.redis.hget(`${this.key(workflowId)}:out`, stepId);
+    if (raw === null) return undefined;
+    const holder = { output: JSON.parse(raw) as unknown };
+    await this.resolveReferences(holder);
+    return holder.output;
   }
 
   /** Adds a `log` event to a workflow; returns its event id, or 0 when the workflow is unknown. */
@@ -301,6 +334,37 @@ export class WorkflowStore {
   async eventsAfter(workflowId: string, afterEventId: number): Promise<WorkflowEvent[]> {
     const entries = await this.redis.xrange(`${this.key(workflowId)}:events`, `(${afterEventId}-0`, '+');
     return entries.map(([, fields]) => JSON.parse(fields[1]) as WorkflowEvent);
+  }
+
+  /** The output's JSON, or a reference to it stored once under its SHA-256 when it is large. */
+  private async storeOutput(output: unknown): Promise<string> {
+    const json = JSON.stringify(output ?? null);
+    const limit = this.options.largeOutputBytes ?? DEFAULT_LARGE_OUTPUT_BYTES;
+    if (Buffer.byteLength(json) <= limit) return json;
+    const sha256 = createHash('sha256').update(json).digest('hex');
+    // Written before the state refers to it; a rewrite of identical content only refreshes the expiry.
+    await this.redis.set(this.blobKey(sha256), json, 'EX', this.options.finishedTtlSeconds * 2);
+    const reference: OutputReference = { $ref: `sha256:${sha256}`, bytes: Buffer.byteLength(json) };
+    return JSON.stringify(reference);
+  }
+
+  /** Replaces every top-level reference in `values` by the stored output. */
+  private async resolveReferences(values: Record<string, unknown>): Promise<void> {
+    const keys = Object.keys(values).filter((key) => isOutputReference(values[key]));
+    if (keys.length === 0) return;
+    const blobs = await this.redis.mget(
+      ...keys.map((key) => this.blobKey((values[key] as OutputReference).$ref.slice(7))),
+    );
+    keys.forEach((key, index) => {
+      const blob = blobs[index];
+      if (blob === null)
+        throw new Error(`stored output ${(values[key] as OutputReference).$ref} of step ${key} has expired`);
+      values[key] = JSON.parse(blob);
+    });
+  }
+
+  private blobKey(sha256: string): string {
+    return `${this.options.prefix}:output:${sha256}`;
   }
 
   private key(workflowId: string): string {

@@ -4,6 +4,7 @@ import { EnvironmentConfig } from '@app/config';
 import { createRedisConnection } from '@app/redis';
 import { WorkflowStore } from '@app/workflow-store';
 import Redis from 'ioredis';
+import { WorkflowHooks } from './workflow-hooks.service';
 
 /**
  * Fires the AbortSignal of this process's running steps when their workflow is cancelled,
@@ -18,6 +19,7 @@ export class CancellationListener implements OnModuleInit, OnApplicationShutdown
   constructor(
     private readonly store: WorkflowStore,
     private readonly config: EnvironmentConfig,
+    private readonly hooks: WorkflowHooks,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -44,7 +46,9 @@ export class CancellationListener implements OnModuleInit, OnApplicationShutdown
     };
   }
 
+  /** Every orchestrator process hears each cancellation, so `workflow.cancelled` fires in each. */
   private abort(workflowId: string): void {
+    void this.hooks.emit('workflow.cancelled', { workflowId });
     const controllers = this.running.get(workflowId);
     if (!controllers) return;
     this.logger.log(`workflow ${workflowId} cancelled: aborting ${controllers.size} running step(s)`);

@@ -25,6 +25,7 @@ import { Counter, Histogram } from 'prom-client';
 import { AgentRegistry } from '../agents/agent-registry.service';
 import { TelemetryShipper } from '../telemetry/telemetry-shipper.service';
 import { CancellationListener } from './cancellation-listener.service';
+import { WorkflowHooks } from './workflow-hooks.service';
 
 export const STEP_DURATION_METRIC = 'workflow_step_duration_seconds';
 export const STEP_RETRIES_METRIC = 'workflow_step_retries_total';
@@ -48,12 +49,20 @@ export class WorkflowEngine {
     private readonly cancellations: CancellationListener,
     private readonly telemetry: TelemetryShipper,
     private readonly config: EnvironmentConfig,
+    private readonly hooks: WorkflowHooks,
     @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
     @InjectMetric(STEP_DURATION_METRIC) private readonly stepDuration: Histogram<string>,
     @InjectMetric(STEP_RETRIES_METRIC) private readonly stepRetries: Counter<string>,
-    @InjectMetric(WORKFLOWS_FINISHED_METRIC) private readonly workflowsFinished: Counter<string>,
-  ) {}
+    @InjectMetric(WORKFLOWS_FINISHED_METRIC) workflowsFinished: Counter<string>,
+  ) {
+    hooks.on('workflow.completed', () => void workflowsFinished.inc({ status: 'COMPLETED' }));
+    hooks.on('workflow.failed', () => void workflowsFinished.inc({ status: 'FAILED' }));
+    // A finished workflow's last log lines go to PostgreSQL now rather than at the next batch.
+    hooks.on('workflow.completed', () => this.telemetry.flush());
+    hooks.on('workflow.failed', () => this.telemetry.flush());
+  }
 
+  /** Starts a PENDING workflow, or (again) queues the ready steps of a RUNNING one. */
   async start(workflowId: string): Promise<void> {
     const { status, readySteps } = await this.store.start(workflowId);
     if (status === 'MISSING') {
@@ -61,6 +70,7 @@ export class WorkflowEngine {
       return;
     }
     await this.enqueue(workflowId, readySteps);
+    await this.hooks.emit('workflow.started', { workflowId });
   }
 
   async executeStep(job: ExecuteStepJob): Promise<void> {
@@ -128,6 +138,13 @@ export class WorkflowEngine {
     const durationMs = performance.now() - startedAtMs;
     const errorKind = outcome.ok ? null : errorKindOf(outcome.error);
     this.stepDuration.observe({ agent: agentName, outcome: errorKind ?? 'success' }, durationMs / 1000);
+    void this.hooks.emit('step.finished', {
+      workflowId,
+      stepId,
+      agent: agentName,
+      isSuccess: outcome.ok,
+      durationMs,
+    });
     this.telemetry.execution({
       id: randomUUID(),
       workflowId,
@@ -159,8 +176,11 @@ export class WorkflowEngine {
         metadata: { attempt, durationMs: Math.round(durationMs) },
         isLive: false,
       });
-      if (result.status === 'COMPLETED') this.finished(workflowId, 'COMPLETED');
-      await Promise.all([this.enqueue(workflowId, result.readySteps), this.telemetry.flush()]);
+      if (result.status === 'COMPLETED') {
+        this.logger.log(`workflow ${workflowId} COMPLETED`);
+        await this.hooks.emit('workflow.completed', { workflowId });
+      }
+      await this.enqueue(workflowId, result.readySteps);
       return;
     }
 
@@ -207,9 +227,9 @@ export class WorkflowEngine {
         `step ${stepId} failed for good after ${attempt} attempt(s): ${describeError(error)}`,
         { attempt, kind },
       );
-      this.finished(workflowId, 'FAILED');
+      this.logger.warn(`workflow ${workflowId} FAILED at step ${stepId}: ${describeError(error)}`);
+      await this.hooks.emit('workflow.failed', { workflowId, stepId, error: describeError(error) });
     }
-    await this.telemetry.flush();
   }
 
   /** Runs the agent; a timeout or cancel settles the step even if the agent ignores its signal. */
@@ -308,10 +328,5 @@ export class WorkflowEngine {
   /** A queue job that threw: an infrastructure fault (agent failures never throw out of a step). */
   reportJobFailure(queue: string, jobId: string | undefined, error: Error): void {
     this.logger.error(`job ${jobId ?? '?'} on ${queue} failed: ${describeError(error)}`);
-  }
-
-  private finished(workflowId: string, status: 'COMPLETED' | 'FAILED'): void {
-    this.workflowsFinished.inc({ status });
-    this.logger.log(`workflow ${workflowId} ${status}`);
   }
 }

@@ -10,12 +10,14 @@ import {
   WORKFLOWS_FINISHED_METRIC,
   WorkflowEngine,
 } from './workflow-engine.service';
+import { WorkflowHooks } from './workflow-hooks.service';
 import { WorkflowsProcessor } from './workflows.processor';
 
 @Module({
   imports: [AgentsModule],
   providers: [
     WorkflowEngine,
+    WorkflowHooks,
     WorkflowsProcessor,
     StepsProcessor,
     CancellationListener,
@@ -37,5 +39,6 @@ import { WorkflowsProcessor } from './workflows.processor';
       labelNames: ['status'],
     }),
   ],
+  exports: [WorkflowHooks],
 })
 export class WorkflowsModule {}

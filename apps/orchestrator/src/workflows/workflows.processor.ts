@@ -18,6 +18,7 @@ export class WorkflowsProcessor extends WorkerHost implements OnApplicationBoots
   async process(job: Job<StartWorkflowJob, void, WorkflowJobName>): Promise<void> {
     switch (job.name) {
       case WorkflowJobName.StartWorkflow:
+      case WorkflowJobName.ResumeWorkflow:
         return this.engine.start(job.data.workflowId);
       default:
         throw new Error(`unknown job ${String(job.name satisfies never)} on ${WORKFLOWS_QUEUE}`);

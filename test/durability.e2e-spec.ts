@@ -1,0 +1,151 @@
+import { AgentLifecycle, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
+import Redis from 'ioredis';
+import { AppProcess } from './support/app-process';
+import { executionsOf } from './support/test-agents';
+import { TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { waitFor } from './support/wait-for';
+import { WorkflowProducer } from './support/workflow-producer';
+
+const CHAIN = ['one', 'two', 'three', 'four'];
+
+/** Worker processes die; workflows do not. */
+describe('durability of the orchestrator', () => {
+  const namespace = new TestNamespace();
+  let redis: Redis;
+  let producer: WorkflowProducer;
+  const events: WorkflowEvent[] = [];
+  const apps: AppProcess[] = [];
+
+  const graph = () =>
+    producer.graph({
+      type: 'CHAIN',
+      description: '',
+      steps: CHAIN.map((id, index) => ({
+        id,
+        agent: 'test-echo',
+        dependsOn: index === 0 ? [] : [CHAIN[index - 1]],
+      })),
+    });
+  const orchestrator = async (extra: Record<string, string> = {}) => {
+    const app = await AppProcess.start(
+      'orchestrator',
+      namespace.env({ AGENT_MODULES: 'test/support/test-agents.ts', STEP_LOCK_MS: '2000', ...extra }),
+    );
+    apps.push(app);
+    return app;
+  };
+  const committedAt = (workflowId: string, stepId: string) =>
+    events
+      .filter(
+        (event) =>
+          event.workflowId === workflowId &&
+          event.type === WorkflowEventType.AgentStatus &&
+          event.stepId === stepId &&
+          event.lifecycle === AgentLifecycle.Completed,
+      )
+      .map((event) => Date.parse(event.timestamp));
+
+  beforeAll(async () => {
+    await namespace.prepare();
+    redis = new Redis(TEST_REDIS_URL);
+    producer = await new WorkflowProducer(redis, TEST_REDIS_URL, namespace.redisPrefix).listen((event) =>
+      events.push(event),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await producer?.close();
+    await redis?.quit();
+    await namespace.dispose();
+  });
+
+  it('completes all 50 workflows when one of two workers is killed mid-run, and no committed step runs again', async () => {
+    const [victim, survivor] = await Promise.all([orchestrator(), orchestrator()]);
+    const input = {
+      testPrefix: namespace.redisPrefix,
+      sleepMs: Object.fromEntries(CHAIN.map((id) => [id, 150])),
+    };
+    const ids = await Promise.all(Array.from({ length: 50 }, () => producer.start(graph(), input)));
+
+    // Kill one worker once the fleet is well into the run, with steps of its own in hand.
+    await waitFor(async () => {
+      const done = events.filter(
+        (event) =>
+          event.type === WorkflowEventType.AgentStatus && event.lifecycle === AgentLifecycle.Completed,
+      );
+      return done.length >= 60 ? true : undefined;
+    }, 'the run to get going');
+    await victim.kill();
+
+    const finals = await Promise.all(ids.map((id) => producer.finished(id)));
+    expect(finals.map((event) => (event as { status: string }).status)).toEqual(
+      ids.map(() => WorkflowStatus.Completed),
+    );
+    expect(survivor.child.exitCode).toBeNull();
+
+    let rerun = 0;
+    for (const workflowId of ids) {
+      for (const stepId of CHAIN) {
+        const commits = committedAt(workflowId, stepId);
+        expect(commits).toHaveLength(1);
+        const runs = await executionsOf(redis, namespace.redisPrefix, workflowId, stepId);
+        expect(runs.length).toBeGreaterThanOrEqual(1);
+        // Every execution started before the step's result was committed: none after.
+        for (const run of runs) expect(run.startedAt).toBeLessThanOrEqual(commits[0]);
+        if (runs.length > 1) {
+          rerun += 1;
+          expect(runs.slice(0, -1).every((run) => run.pid === victim.child.pid)).toBe(true);
+        }
+      }
+    }
+    // Only the steps the killed worker had in hand ran again (it runs up to 20 at once)...
+    expect(rerun).toBeLessThanOrEqual(20);
+    // ...and it had some: steps it began were begun again by the survivor after the kill.
+    const begunTwice = ids.flatMap((workflowId) =>
+      CHAIN.filter(
+        (stepId) =>
+          events.filter(
+            (event) =>
+              event.workflowId === workflowId &&
+              event.type === WorkflowEventType.AgentStatus &&
+              event.stepId === stepId &&
+              event.lifecycle === AgentLifecycle.Executing,
+          ).length > 1,
+      ),
+    );
+    expect(begunTwice.length).toBeGreaterThan(0);
+    expect(begunTwice.length).toBeLessThanOrEqual(20);
+  });
+
+  it('finishes the step in hand on SIGTERM and takes no new one; another worker finishes the workflow', async () => {
+    const worker = await orchestrator();
+    const workflowId = await producer.start(graph(), {
+      testPrefix: namespace.redisPrefix,
+      sleepMs: { one: 1500 },
+    });
+    await waitFor(
+      async () =>
+        events.some(
+          (event) =>
+            event.workflowId === workflowId &&
+            event.type === WorkflowEventType.AgentStatus &&
+            event.stepId === 'one' &&
+            event.lifecycle === AgentLifecycle.Executing,
+        )
+          ? true
+          : undefined,
+      'step one to start',
+    );
+    // Other workers would take step two at once: stop them first so only this one is in play.
+    await Promise.all(apps.filter((app) => app !== worker).map((app) => app.stop()));
+    await worker.stop();
+    expect(committedAt(workflowId, 'one')).toHaveLength(1);
+    expect((await executionsOf(redis, namespace.redisPrefix, workflowId, 'one'))[0].isAborted).toBe(false);
+    expect(await executionsOf(redis, namespace.redisPrefix, workflowId, 'two')).toEqual([]);
+    expect(await producer.status(workflowId)).toBe(WorkflowStatus.Running);
+
+    await orchestrator();
+    expect(await producer.finished(workflowId)).toMatchObject({ status: WorkflowStatus.Completed });
+  });
+});

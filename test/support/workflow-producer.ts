@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import {
+  StartWorkflowJob,
+  WORKFLOWS_QUEUE,
+  WorkflowDefinition,
+  WorkflowEvent,
+  WorkflowJobName,
+  WorkflowStatus,
+} from '@app/contracts';
+import { WorkflowGraph, WorkflowStore, compileWorkflowGraph } from '@app/workflow-store';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+
+/**
+ * Starts workflows the way the gateway does (a PENDING state in Redis, then StartWorkflow on the
+ * orchestrator's queue) and watches their events on the store's channel, for tests and
+ * benchmarks that drive orchestrators without a gateway.
+ */
+export class WorkflowProducer {
+  readonly store: WorkflowStore;
+  private readonly queue: Queue<StartWorkflowJob>;
+  private readonly subscriber: Redis;
+  private readonly waiters = new Map<string, (event: WorkflowEvent) => void>();
+  private readonly terminal = new Map<string, WorkflowEvent>();
+
+  constructor(
+    private readonly redis: Redis,
+    redisUrl: string,
+    prefix: string,
+  ) {
+    this.store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
+    this.queue = new Queue(WORKFLOWS_QUEUE, { connection: { url: redisUrl }, prefix });
+    this.subscriber = new Redis(redisUrl);
+  }
+
+  async listen(onEvent?: (event: WorkflowEvent) => void): Promise<this> {
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const event = JSON.parse(message) as WorkflowEvent;
+      onEvent?.(event);
+      if (event.type === 'complete' || event.type === 'error') {
+        this.terminal.set(event.workflowId, event);
+        this.waiters.get(event.workflowId)?.(event);
+      }
+    });
+    await this.subscriber.subscribe(this.store.eventsChannel);
+    return this;
+  }
+
+  graph(definition: WorkflowDefinition): WorkflowGraph {
+    return compileWorkflowGraph(definition, () => true);
+  }
+
+  async start(graph: WorkflowGraph, input: Record<string, unknown> = {}): Promise<string> {
+    const workflowId = randomUUID();
+    await this.store.create(
+      { workflowId, type: 'TEST', tenantId: 'test', sessionId: 'test', input, preferences: {} },
+      graph,
+    );
+    await this.queue.add(
+      WorkflowJobName.StartWorkflow,
+      { workflowId },
+      { jobId: workflowId, removeOnComplete: true },
+    );
+    return workflowId;
+  }
+
+  /** Resolves with the workflow's terminal event. */
+  finished(workflowId: string): Promise<WorkflowEvent> {
+    const seen = this.terminal.get(workflowId);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.set(workflowId, resolve));
+  }
+
+  async status(workflowId: string): Promise<WorkflowStatus | undefined> {
+    return (await this.store.get(workflowId))?.status;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.queue.close(), this.subscriber.quit()]);
+  }
+}
