@@ -50,9 +50,15 @@ export default async function globalSetup() {
   const redisUrl = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL;
   if (!(await answers(redisUrl))) {
     const port = await freePort();
-    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     redis.on('error', () => {
-      process.stderr.write(`No Redis at ${redisUrl} and no redis-server on the PATH: sudo apt-get install -y redis-server\n`);
+      process.stderr.write(
+        `No Redis at ${redisUrl} and no redis-server on the PATH: sudo apt-get install -y redis-server\n`,
+      );
     });
     started.push(() => redis.kill('SIGTERM'));
     process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;

@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import {
-  StartWorkflowJob,
-  WORKFLOWS_QUEUE,
+  ExecuteStepJob,
+  WORKFLOW_STEPS_QUEUE,
   WorkflowDefinition,
   WorkflowEvent,
-  WorkflowJobName,
   WorkflowStatus,
 } from '@app/contracts';
-import { WorkflowGraph, WorkflowStore, compileWorkflowGraph } from '@app/workflow-store';
+import { WorkflowGraph, WorkflowStore, compileWorkflowGraph, queueSteps } from '@app/workflow-store';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 
 /**
- * Starts workflows the way the gateway does (a PENDING state in Redis, then StartWorkflow on the
+ * Starts workflows the way the gateway does (a PENDING state in Redis, then its root steps on the
  * orchestrator's queue) and watches their events on the store's channel, for tests and
  * benchmarks that drive orchestrators without a gateway.
  */
 export class WorkflowProducer {
   readonly store: WorkflowStore;
-  private readonly queue: Queue<StartWorkflowJob>;
+  private readonly queue: Queue<ExecuteStepJob>;
   private readonly subscriber: Redis;
   private readonly waiters = new Map<string, (event: WorkflowEvent) => void>();
   private readonly terminal = new Map<string, WorkflowEvent>();
@@ -29,7 +28,7 @@ export class WorkflowProducer {
     prefix: string,
   ) {
     this.store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
-    this.queue = new Queue(WORKFLOWS_QUEUE, { connection: { url: redisUrl }, prefix });
+    this.queue = new Queue(WORKFLOW_STEPS_QUEUE, { connection: { url: redisUrl }, prefix });
     this.subscriber = new Redis(redisUrl);
   }
 
@@ -50,17 +49,16 @@ export class WorkflowProducer {
     return compileWorkflowGraph(definition, () => true);
   }
 
-  async start(graph: WorkflowGraph, input: Record<string, unknown> = {}): Promise<string> {
-    const workflowId = randomUUID();
-    await this.store.create(
+  async start(
+    graph: WorkflowGraph,
+    input: Record<string, unknown> = {},
+    workflowId = randomUUID(),
+  ): Promise<string> {
+    const { readySteps } = await this.store.create(
       { workflowId, type: 'TEST', tenantId: 'test', sessionId: 'test', input, preferences: {} },
       graph,
     );
-    await this.queue.add(
-      WorkflowJobName.StartWorkflow,
-      { workflowId },
-      { jobId: workflowId, removeOnComplete: true },
-    );
+    await queueSteps(this.queue, workflowId, readySteps);
     return workflowId;
   }
 

@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
-import { WORKFLOWS_QUEUE } from '@app/contracts';
+import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE, WORKFLOW_STEPS_QUEUE } from '@app/contracts';
 import { ObservabilityModule, PostgresHealthIndicator } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { QueuesModule, RedisHealthIndicator, RedisModule } from '@app/redis';
 import { WorkflowStoreModule } from '@app/workflow-store';
+import { AdminModule } from './admin/admin.module';
+import { AgentsModule } from './agents/agents.module';
+import { AuthModule } from './auth/auth.module';
+import { MetricsTrendsModule } from './metrics/metrics-trends.module';
+import { QueueAdminModule } from './queues/queues.module';
+import { QueuesHealthIndicator } from './queues/queues.health';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SitesModule } from './sites/sites.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
 /** REST and Socket.IO for clients: starts workflows, answers queries, relays events. */
@@ -13,15 +20,22 @@ import { WorkflowsModule } from './workflows/workflows.module';
   imports: [
     ConfigModule.forRoot({ defaultPort: 3000 }),
     RedisModule,
-    QueuesModule.forRoot([WORKFLOWS_QUEUE]),
+    QueuesModule.forRoot([WORKFLOW_STEPS_QUEUE, METRICS_LOGS_QUEUE, METRICS_EXECUTIONS_QUEUE]),
     WorkflowStoreModule,
     PersistenceModule.forRoot('gateway'),
     ObservabilityModule.forRoot({
       service: 'gateway',
-      indicators: [RedisHealthIndicator, PostgresHealthIndicator],
+      indicators: [RedisHealthIndicator, PostgresHealthIndicator, QueuesHealthIndicator],
+      imports: [QueueAdminModule],
     }),
+    AuthModule,
+    QueueAdminModule,
     WorkflowsModule,
+    AgentsModule,
+    MetricsTrendsModule,
+    AdminModule,
     RealtimeModule,
+    SitesModule,
   ],
 })
 export class GatewayModule {}

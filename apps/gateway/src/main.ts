@@ -1,19 +1,30 @@
 import 'reflect-metadata';
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { EnvironmentConfig } from '@app/config';
 import { bootstrapApp } from '@app/observability';
+import helmet from 'helmet';
+import { ApiExceptionFilter } from './api-exception.filter';
+import { bodyParserErrors } from './body-parser-errors';
+import { corsOptions } from './cors-options';
+import { buildOpenApiDocument } from './docs/openapi-document';
 import { GatewayModule } from './gateway.module';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
+import { RequestValidationPipe } from './request-validation.pipe';
 
 export function configureGateway(app: INestApplication): void {
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      stopAtFirstError: false,
-    }),
-  );
+  const config = app.get(EnvironmentConfig);
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: config.REQUEST_BODY_LIMIT_BYTES });
+  express.use(bodyParserErrors(config.REQUEST_BODY_LIMIT_BYTES));
+  express.disable('x-powered-by');
+  app.use(helmet());
+  app.enableCors(corsOptions(config.CORS_ORIGINS));
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(new RequestValidationPipe());
   app.useWebSocketAdapter(new RedisIoAdapter(app));
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
 }
 
 void bootstrapApp(GatewayModule, configureGateway);

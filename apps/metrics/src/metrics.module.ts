@@ -1,23 +1,31 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
-import { METRICS_LOGS_QUEUE } from '@app/contracts';
+import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE, METRICS_MAINTENANCE_QUEUE } from '@app/contracts';
 import { ObservabilityModule, PostgresHealthIndicator } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { QueuesModule, RedisHealthIndicator, RedisModule } from '@app/redis';
+import { WorkflowStoreModule } from '@app/workflow-store';
+import { AgentExecutionsModule } from './agent-executions/agent-executions.module';
 import { LogsModule } from './logs/logs.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
+import { PrometheusMetricsModule } from './prometheus/prometheus.module';
 
-/** Log and metric persistence in PostgreSQL. */
+/** Log and metric persistence in PostgreSQL, the metrics of `GET /metrics`, and retention. */
 @Module({
   imports: [
     ConfigModule.forRoot({ defaultPort: 3002 }),
     RedisModule,
     PersistenceModule.forRoot('metrics'),
-    QueuesModule.forRoot([METRICS_LOGS_QUEUE]),
+    QueuesModule.forRoot([METRICS_LOGS_QUEUE, METRICS_EXECUTIONS_QUEUE, METRICS_MAINTENANCE_QUEUE]),
+    WorkflowStoreModule,
     ObservabilityModule.forRoot({
       service: 'metrics',
       indicators: [RedisHealthIndicator, PostgresHealthIndicator],
     }),
     LogsModule,
+    AgentExecutionsModule,
+    PrometheusMetricsModule,
+    MaintenanceModule,
   ],
 })
 export class MetricsModule {}

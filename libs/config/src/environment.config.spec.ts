@@ -31,8 +31,22 @@ describe('loadEnvironmentConfig', () => {
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL \(got "localhost:6379"\): REDIS_URL must be a redis:\/\//],
     [{ AGENT_TIMEOUT_SECONDS: '0' }, /AGENT_TIMEOUT_SECONDS/],
     [{ RUN_MIGRATIONS: 'yes' }, /RUN_MIGRATIONS must be true or false/],
+    [
+      { CORS_ORIGINS: 'example.com' },
+      /CORS_ORIGINS must be \* or a comma-separated list of http\(s\) origins/,
+    ],
+    [{ REQUEST_BODY_LIMIT_BYTES: '10' }, /REQUEST_BODY_LIMIT_BYTES/],
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, /RATE_LIMIT_PER_MINUTE/],
   ])('names the variable and what it expected for %p', (override, message) => {
     expect(() => loadEnvironmentConfig({ ...valid, ...override }, { PORT: 1 })).toThrow(message);
+  });
+
+  it('accepts a list of CORS origins, and has gateway protection defaults', () => {
+    const config = loadEnvironmentConfig(
+      { ...valid, CORS_ORIGINS: 'https://a.example, http://localhost:5173' },
+      { PORT: 1 },
+    );
+    expect(config).toMatchObject({ REQUEST_BODY_LIMIT_BYTES: 1048576, RATE_LIMIT_PER_MINUTE: 600 });
   });
 
   it('says which required variable is missing', () => {

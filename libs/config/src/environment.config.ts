@@ -137,6 +137,30 @@ export class EnvironmentConfig {
   @IsString()
   @MinLength(16, { message: 'BOOTSTRAP_ADMIN_KEY must be at least 16 characters' })
   BOOTSTRAP_ADMIN_KEY?: string;
+
+  /** Largest request body (and Socket.IO message) the gateway accepts, in bytes. */
+  @Transform(toInt)
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  @IsInt({ message: 'REQUEST_BODY_LIMIT_BYTES must be an integer' })
+  REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Requests one API key (or one address, on public routes) may make per minute, across replicas. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(1_000_000)
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be an integer' })
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /**
+   * Browser origins allowed to call the gateway (REST and Socket.IO): a comma-separated list of
+   * origins, or `*` for any. Unset: no cross-origin access.
+   */
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS?: string;
 }
 
 /** Thrown when the environment is wrong; its message lists every bad variable. */

@@ -4,19 +4,9 @@ import { AgentExecution, LogEntry } from './log-entry';
  * Every BullMQ queue of the system, each consumed by exactly one app. Job names are imperative;
  * the data types below are the whole contract between producer and consumer.
  */
-export const WORKFLOWS_QUEUE = 'orchestrator.workflows';
 export const WORKFLOW_STEPS_QUEUE = 'orchestrator.workflow-steps';
 export const METRICS_LOGS_QUEUE = 'metrics.logs';
 export const METRICS_EXECUTIONS_QUEUE = 'metrics.agent-executions';
-
-export enum WorkflowJobName {
-  StartWorkflow = 'StartWorkflow',
-  /** Queue the steps a resumed (retried) workflow made ready again. */
-  ResumeWorkflow = 'ResumeWorkflow',
-}
-export interface StartWorkflowJob {
-  workflowId: string;
-}
 
 export enum WorkflowStepJobName {
   ExecuteStep = 'ExecuteStep',

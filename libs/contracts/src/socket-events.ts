@@ -2,8 +2,11 @@ import { WorkflowEvent, WorkflowEventType } from './workflow-events';
 
 /** Client → server Socket.IO events. */
 export enum ClientSocketEvent {
+  /** Starts a workflow; the ack carries its id, and the socket is subscribed to it. */
+  Start = 'workflow.start',
   Subscribe = 'workflow.subscribe',
   Unsubscribe = 'workflow.unsubscribe',
+  Cancel = 'workflow.cancel',
   Ping = 'ping',
 }
 

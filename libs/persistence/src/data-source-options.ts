@@ -1,9 +1,29 @@
 import { DataSourceOptions } from 'typeorm';
+import { AgentExecutionEntity } from './agent-execution.entity';
+import { ApiKeyEntity } from './api-key.entity';
 import { LogEntryEntity } from './log-entry.entity';
+import { LogLevelCountEntity } from './log-level-count.entity';
 import { CreateLogEntries1764000000000 } from './migrations/1764000000000-create-log-entries';
+import { IndexLogEntriesForSearch1764000100000 } from './migrations/1764000100000-index-log-entries-for-search';
+import { CreateAgentExecutions1764000100001 } from './migrations/1764000100001-create-agent-executions';
+import { CreateWorkflowRecords1764000100002 } from './migrations/1764000100002-create-workflow-records';
+import { CreateApiKeys1764000200000 } from './migrations/1764000200000-create-api-keys';
+import { WorkflowRecordEntity } from './workflow-record.entity';
 
-export const ENTITIES = [LogEntryEntity];
-export const MIGRATIONS = [CreateLogEntries1764000000000];
+export const ENTITIES = [
+  LogEntryEntity,
+  ApiKeyEntity,
+  LogLevelCountEntity,
+  AgentExecutionEntity,
+  WorkflowRecordEntity,
+];
+export const MIGRATIONS = [
+  CreateLogEntries1764000000000,
+  IndexLogEntriesForSearch1764000100000,
+  CreateAgentExecutions1764000100001,
+  CreateWorkflowRecords1764000100002,
+  CreateApiKeys1764000200000,
+];
 
 /**
  * TypeORM options for the shared database. Tables live in `schema` (tests use one of their own);

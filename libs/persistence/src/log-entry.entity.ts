@@ -3,10 +3,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A persisted log line. The id comes from the producer, so a batch delivered twice is written once. */
 @Entity({ name: 'log_entries' })
-@Index('log_entries_workflow_time', ['workflowId', 'timestamp'])
-@Index('log_entries_agent_time', ['agent', 'timestamp'])
-@Index('log_entries_level_time', ['level', 'timestamp'])
-@Index('log_entries_time', ['timestamp'])
+@Index('log_entries_workflow_id_keyset', ['workflowId', 'timestamp', 'id'])
+@Index('log_entries_agent_keyset', ['agent', 'timestamp', 'id'])
+@Index('log_entries_level_keyset', ['level', 'timestamp', 'id'])
+@Index('log_entries_keyset', ['timestamp', 'id'])
 export class LogEntryEntity {
   @PrimaryColumn('uuid')
   id!: string;

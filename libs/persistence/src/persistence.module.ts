@@ -3,7 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentConfig } from '@app/config';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
+import { AgentExecutionsRepository } from './agent-executions.repository';
 import { LogEntriesRepository } from './log-entries.repository';
+import { WorkflowRecordsRepository } from './workflow-records.repository';
 
 /** The TypeORM connection and the repositories over it, for an app that uses PostgreSQL. */
 @Module({})
@@ -33,8 +35,18 @@ export class PersistenceModule {
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new LogEntriesRepository(dataSource),
         },
+        {
+          provide: AgentExecutionsRepository,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new AgentExecutionsRepository(dataSource),
+        },
+        {
+          provide: WorkflowRecordsRepository,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new WorkflowRecordsRepository(dataSource),
+        },
       ],
-      exports: [LogEntriesRepository],
+      exports: [LogEntriesRepository, AgentExecutionsRepository, WorkflowRecordsRepository],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { WorkflowsModule } from '../workflows/workflows.module';
 import { WorkflowEventRelay } from './workflow-event-relay.service';
 import { WorkflowEventsGateway } from './workflow-events.gateway';
 
-@Module({ providers: [WorkflowEventsGateway, WorkflowEventRelay] })
+@Module({ imports: [WorkflowsModule], providers: [WorkflowEventsGateway, WorkflowEventRelay] })
 export class RealtimeModule {}

@@ -5,6 +5,7 @@ import { createRedisConnection } from '@app/redis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
 import { Server, ServerOptions } from 'socket.io';
+import { corsOptions } from '../cors-options';
 
 /**
  * Socket.IO through the Redis Streams adapter, so gateway replicas share rooms and broadcasts
@@ -20,7 +21,11 @@ export class RedisIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     const config = this.app.get(EnvironmentConfig);
     this.redis = createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-socket.io`);
-    const server = super.createIOServer(port, options) as Server;
+    const server = super.createIOServer(port, {
+      ...options,
+      cors: corsOptions(config.CORS_ORIGINS),
+      maxHttpBufferSize: config.REQUEST_BODY_LIMIT_BYTES,
+    }) as Server;
     server.adapter(createAdapter(this.redis, { streamName: `${config.REDIS_PREFIX}:socket.io` }));
     return server;
   }

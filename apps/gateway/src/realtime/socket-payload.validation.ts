@@ -9,8 +9,15 @@ export function validateSocketPayload<T extends object>(
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return { ok: false, message: 'payload must be a JSON object' };
   }
-  const value = plainToInstance(type, payload);
-  const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: true });
+  let value: T;
+  let errors: ReturnType<typeof validateSync>;
+  try {
+    value = plainToInstance(type, payload);
+    errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: true });
+  } catch {
+    // class-transformer throws on some hostile shapes, e.g. a nested `constructor` that is no function.
+    return { ok: false, message: 'payload could not be read' };
+  }
   if (errors.length === 0) return { ok: true, value };
   return { ok: false, message: errors.flatMap((error) => Object.values(error.constraints ?? {})).join('; ') };
 }

@@ -48,6 +48,8 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends the events after `lastEventId` (all, by default), then the live ones. */
   async subscribe(socket: Socket, workflowId: string, lastEventId = 0): Promise<void> {
+    // A socket that left while its subscription was being checked must not leave a cursor behind.
+    if (socket.disconnected) return;
     const sockets = this.cursors.get(workflowId) ?? new Map<string, Cursor>();
     this.cursors.set(workflowId, sockets);
     const cursor: Cursor = { socket, workflowId, lastEventId, isCatchingUp: false, pending: [] };

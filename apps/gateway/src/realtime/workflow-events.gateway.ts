@@ -1,95 +1,223 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
   OnGatewayDisconnect,
+  OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
+  WebSocketServer,
 } from '@nestjs/websockets';
 import {
+  CancelWorkflowMessage,
   ClientSocketEvent,
   ServerSocketEvent,
   SocketAck,
+  StartWorkflowMessage,
   SubscribeWorkflowMessage,
   workflowRoom,
 } from '@app/contracts';
-import { WorkflowStore } from '@app/workflow-store';
-import { Socket } from 'socket.io';
+import { Subscription } from 'rxjs';
+import { Server, Socket } from 'socket.io';
+import { bearerKey } from '../auth/api-key.guard';
+import { ApiKeysService } from '../auth/api-keys.service';
+import { Caller } from '../auth/caller';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { SocketErrorCode, socketErrorOf } from './socket-error';
 import { validateSocketPayload } from './socket-payload.validation';
 import { WorkflowEventRelay } from './workflow-event-relay.service';
 
 const KNOWN_EVENTS = new Set<string>(Object.values(ClientSocketEvent));
 
-type SubscribeAck = SocketAck<{ workflowId: string; status: string }>;
+type ErrorAck = { ok: false; error: { code: string; message: string } };
+
+/** The room of every socket holding one API key, so revoking the key closes them on every replica. */
+export function apiKeyRoom(keyId: string): string {
+  return `api-key:${keyId}`;
+}
 
 /**
- * Socket.IO on the gateway's port. Clients subscribe to workflows and receive their events; a
- * message the server cannot act on is answered with an `error` event (and an error ack).
+ * Socket.IO on the gateway's port. A connection needs an API key (`auth.token` in the
+ * handshake); a client then starts, subscribes to, and cancels workflows of its own tenant and
+ * receives their events. A message the server cannot act on is answered with an `error` event
+ * and an error ack; the connection stays open.
  */
-@WebSocketGateway({ cors: { origin: true } })
-export class WorkflowEventsGateway implements OnGatewayConnection, OnGatewayDisconnect {
+@WebSocketGateway()
+export class WorkflowEventsGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy
+{
   private readonly logger = new Logger(WorkflowEventsGateway.name);
+  private revocations?: Subscription;
+
+  @WebSocketServer() private readonly server!: Server;
 
   constructor(
     private readonly relay: WorkflowEventRelay,
-    private readonly store: WorkflowStore,
+    private readonly workflows: WorkflowsService,
+    private readonly keys: ApiKeysService,
   ) {}
 
-  handleConnection(socket: Socket): void {
+  onModuleInit(): void {
+    this.revocations = this.keys.revoked$.subscribe((keyId) => {
+      this.server?.in(apiKeyRoom(keyId)).disconnectSockets(true);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.revocations?.unsubscribe();
+  }
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      this.authenticate(socket).then(
+        (caller) => {
+          if (caller) {
+            socket.data.caller = caller;
+            return next();
+          }
+          const error = new Error('a valid API key is required: connect with auth: { token: <key> }');
+          Object.assign(error, { data: { code: 'UNAUTHORIZED' } });
+          next(error);
+        },
+        (error: unknown) => {
+          this.logger.error(`could not authenticate socket ${socket.id}: ${String(error)}`);
+          next(Object.assign(new Error('internal error'), { data: { code: 'INTERNAL' } }));
+        },
+      );
+    });
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
       this.reject(
         socket,
         args,
         'UNKNOWN_EVENT',
-        `unknown event "${event}"; known events: ${[...KNOWN_EVENTS].join(', ')}`,
+        `unknown event "${String(event).slice(0, 100)}"; known events: ${[...KNOWN_EVENTS].join(', ')}`,
       );
     });
+    await socket.join(apiKeyRoom(this.callerOf(socket).keyId));
   }
 
   handleDisconnect(socket: Socket): void {
     this.relay.forget(socket);
   }
 
+  @SubscribeMessage(ClientSocketEvent.Start)
+  start(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<SocketAck<{ workflowId: string }> | ErrorAck> {
+    return this.handle(socket, ClientSocketEvent.Start, StartWorkflowMessage, payload, async (message) => {
+      const { idempotencyKey, ...request } = message;
+      const { workflowId } = await this.workflows.start(request, this.callerOf(socket), idempotencyKey);
+      await this.follow(socket, workflowId, 0);
+      return { ok: true, workflowId };
+    });
+  }
+
   @SubscribeMessage(ClientSocketEvent.Subscribe)
-  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<SubscribeAck> {
-    const parsed = validateSocketPayload(SubscribeWorkflowMessage, payload);
-    if (!parsed.ok)
-      return this.fail(socket, 'INVALID_PAYLOAD', `${ClientSocketEvent.Subscribe}: ${parsed.message}`);
-    const { workflowId, lastEventId } = parsed.value;
-    const state = await this.store.get(workflowId);
-    if (!state) return this.fail(socket, 'NOT_FOUND', `workflow ${workflowId} does not exist`);
-    await socket.join(workflowRoom(workflowId));
-    await this.relay.subscribe(socket, workflowId, lastEventId ?? 0);
-    return { ok: true, workflowId, status: state.status };
+  subscribe(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<SocketAck<{ workflowId: string; status: string }> | ErrorAck> {
+    return this.handle(
+      socket,
+      ClientSocketEvent.Subscribe,
+      SubscribeWorkflowMessage,
+      payload,
+      async ({ workflowId, lastEventId }) => {
+        // Throws NOT_FOUND for another tenant's workflow: a client only joins its own tenant's rooms.
+        const state = await this.workflows.get(workflowId, this.callerOf(socket));
+        await this.follow(socket, workflowId, lastEventId ?? 0);
+        return { ok: true, workflowId, status: state.status };
+      },
+    );
   }
 
   @SubscribeMessage(ClientSocketEvent.Unsubscribe)
-  async unsubscribe(
+  unsubscribe(
     @ConnectedSocket() socket: Socket,
     @MessageBody() payload: unknown,
-  ): Promise<SocketAck<{ workflowId: string }>> {
-    const parsed = validateSocketPayload(SubscribeWorkflowMessage, payload);
-    if (!parsed.ok)
-      return this.fail(socket, 'INVALID_PAYLOAD', `${ClientSocketEvent.Unsubscribe}: ${parsed.message}`);
-    this.relay.unsubscribe(socket, parsed.value.workflowId);
-    await socket.leave(workflowRoom(parsed.value.workflowId));
-    return { ok: true, workflowId: parsed.value.workflowId };
+  ): Promise<SocketAck<{ workflowId: string }> | ErrorAck> {
+    return this.handle(
+      socket,
+      ClientSocketEvent.Unsubscribe,
+      SubscribeWorkflowMessage,
+      payload,
+      async ({ workflowId }) => {
+        this.relay.unsubscribe(socket, workflowId);
+        await socket.leave(workflowRoom(workflowId));
+        return { ok: true, workflowId };
+      },
+    );
+  }
+
+  @SubscribeMessage(ClientSocketEvent.Cancel)
+  cancel(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<SocketAck<{ workflowId: string; status: string }> | ErrorAck> {
+    return this.handle(
+      socket,
+      ClientSocketEvent.Cancel,
+      CancelWorkflowMessage,
+      payload,
+      async ({ workflowId }) => {
+        const state = await this.workflows.cancel(workflowId, this.callerOf(socket));
+        return { ok: true, workflowId, status: state.status };
+      },
+    );
   }
 
   @SubscribeMessage(ClientSocketEvent.Ping)
-  ping(@ConnectedSocket() socket: Socket): { timestamp: string } {
+  ping(@ConnectedSocket() socket: Socket): SocketAck<{ timestamp: string }> {
     const answer = { timestamp: new Date().toISOString() };
     socket.emit(ServerSocketEvent.Pong, answer);
-    return answer;
+    return { ok: true, ...answer };
   }
 
-  private fail(
+  private async authenticate(socket: Socket): Promise<Caller | null> {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const key =
+      typeof auth?.token === 'string' && auth.token.length <= 512
+        ? auth.token
+        : bearerKey(socket.handshake.headers.authorization);
+    return key ? this.keys.authenticate(key) : null;
+  }
+
+  private callerOf(socket: Socket): Caller {
+    return socket.data.caller as Caller;
+  }
+
+  private async follow(socket: Socket, workflowId: string, lastEventId: number): Promise<void> {
+    await socket.join(workflowRoom(workflowId));
+    await this.relay.subscribe(socket, workflowId, lastEventId);
+  }
+
+  /** Validates the payload, runs the action, and turns any failure into an error ack. */
+  private async handle<T extends object, R>(
     socket: Socket,
-    code: string,
-    message: string,
-  ): { ok: false; error: { code: string; message: string } } {
+    event: ClientSocketEvent,
+    type: new () => T,
+    payload: unknown,
+    action: (message: T) => Promise<R>,
+  ): Promise<R | ErrorAck> {
+    const parsed = validateSocketPayload(type, payload);
+    if (!parsed.ok) return this.fail(socket, 'INVALID_PAYLOAD', `${event}: ${parsed.message}`);
+    try {
+      return await action(parsed.value);
+    } catch (error) {
+      const { code, message, isInternal } = socketErrorOf(error);
+      if (isInternal)
+        this.logger.error(`${event} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return this.fail(socket, code, message);
+    }
+  }
+
+  private fail(socket: Socket, code: SocketErrorCode, message: string): ErrorAck {
     this.logger.warn(`socket ${socket.id}: ${code}: ${message}`);
     const error = { code, message };
     socket.emit(ServerSocketEvent.Error, { error });
@@ -97,7 +225,7 @@ export class WorkflowEventsGateway implements OnGatewayConnection, OnGatewayDisc
   }
 
   /** For an unknown event: error event, and error ack if the client asked for one. */
-  private reject(socket: Socket, args: unknown[], code: string, message: string): void {
+  private reject(socket: Socket, args: unknown[], code: SocketErrorCode, message: string): void {
     const answer = this.fail(socket, code, message);
     const ack = args.at(-1);
     if (typeof ack === 'function') (ack as (response: unknown) => void)(answer);

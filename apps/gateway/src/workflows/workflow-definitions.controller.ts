@@ -1,7 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RegisterWorkflowDefinitionRequest } from '@app/contracts';
+import { Roles } from '../auth/roles.decorator';
 import { WorkflowDefinitions } from './workflow-definitions.service';
 
+@ApiTags('workflow-definitions')
+@ApiBearerAuth()
 @Controller('workflow-definitions')
 export class WorkflowDefinitionsController {
   constructor(private readonly definitions: WorkflowDefinitions) {}
@@ -17,12 +21,14 @@ export class WorkflowDefinitionsController {
   }
 
   @Post()
+  @Roles('admin')
   @HttpCode(HttpStatus.CREATED)
   register(@Body() request: RegisterWorkflowDefinitionRequest) {
     return this.definitions.register(request);
   }
 
   @Delete(':type')
+  @Roles('admin')
   @HttpCode(HttpStatus.NO_CONTENT)
   remove(@Param('type') type: string) {
     return this.definitions.remove(type);

@@ -13,7 +13,10 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ListLogsQuery, ListWorkflowsQuery, StartWorkflowRequest } from '@app/contracts';
+import { Caller } from '../auth/caller';
+import { CurrentCaller } from '../auth/caller.decorator';
 import { WorkflowsService } from './workflows.service';
 
 const workflowId = new ParseUUIDPipe({
@@ -30,43 +33,67 @@ function checkIdempotencyKey(key: string | undefined): string | undefined {
   return key;
 }
 
+@ApiTags('workflows')
+@ApiBearerAuth()
 @Controller('workflows')
 export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  async start(@Body() request: StartWorkflowRequest, @Headers('idempotency-key') idempotencyKey?: string) {
-    const { workflowId } = await this.workflows.start(request, checkIdempotencyKey(idempotencyKey));
+  async start(
+    @Body() request: StartWorkflowRequest,
+    @CurrentCaller() caller: Caller,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    const { workflowId } = await this.workflows.start(request, caller, checkIdempotencyKey(idempotencyKey));
     return { workflowId };
   }
 
   @Get()
-  list(@Query() query: ListWorkflowsQuery) {
-    return this.workflows.list(query);
+  list(@Query() query: ListWorkflowsQuery, @CurrentCaller() caller: Caller) {
+    return this.workflows.list(query, caller);
   }
 
   @Get(':id')
-  get(@Param('id', workflowId) id: string) {
-    return this.workflows.get(id);
+  get(@Param('id', workflowId) id: string, @CurrentCaller() caller: Caller) {
+    return this.workflows.get(id, caller);
   }
 
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
-  cancel(@Param('id', workflowId) id: string) {
-    return this.workflows.cancel(id);
+  cancel(@Param('id', workflowId) id: string, @CurrentCaller() caller: Caller) {
+    return this.workflows.cancel(id, caller);
+  }
+
+  /** Resumes a FAILED workflow from the step that failed; completed steps are not run again. */
+  @Post(':id/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  retry(@Param('id', workflowId) id: string, @CurrentCaller() caller: Caller) {
+    return this.workflows.retry(id, caller);
+  }
+
+  /** A step's output in full (the state and events carry large outputs by reference). */
+  @Get(':id/outputs/:stepId')
+  output(
+    @Param('id', workflowId) id: string,
+    @Param('stepId') stepId: string,
+    @CurrentCaller() caller: Caller,
+  ) {
+    return this.workflows.output(id, stepId, caller);
   }
 
   @Get(':id/logs')
-  logs(@Param('id', workflowId) id: string, @Query() query: ListLogsQuery) {
-    return this.workflows.logs(id, query);
+  logs(@Param('id', workflowId) id: string, @Query() query: ListLogsQuery, @CurrentCaller() caller: Caller) {
+    return this.workflows.logs(id, query, caller);
   }
 
   @Get(':id/events')
   events(
     @Param('id', workflowId) id: string,
     @Query('after', new DefaultValuePipe(0), eventId) after: number,
+    @CurrentCaller() caller: Caller,
   ) {
-    return this.workflows.eventsAfter(id, after);
+    return this.workflows.eventsAfter(id, after, caller);
   }
 }

@@ -7,5 +7,6 @@ import { WorkflowsService } from './workflows.service';
 @Module({
   controllers: [WorkflowsController, WorkflowDefinitionsController],
   providers: [WorkflowsService, WorkflowDefinitions],
+  exports: [WorkflowsService],
 })
 export class WorkflowsModule {}

@@ -1,17 +1,12 @@
 import { Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { LogsProcessor } from './logs.processor';
-import { LOG_ENTRIES_METRIC, LOG_ENTRIES_REJECTED_METRIC, LogsService } from './logs.service';
+import { LOG_ENTRIES_REJECTED_METRIC, LogsService } from './logs.service';
 
 @Module({
   providers: [
     LogsService,
     LogsProcessor,
-    makeCounterProvider({
-      name: LOG_ENTRIES_METRIC,
-      help: 'Log entries written to PostgreSQL, by level',
-      labelNames: ['level'],
-    }),
     makeCounterProvider({ name: LOG_ENTRIES_REJECTED_METRIC, help: 'Malformed log entries set aside' }),
   ],
 })

@@ -1,0 +1,48 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { EnvironmentConfig } from '@app/config';
+import { ApiKeyEntity } from '@app/persistence';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { DataSource } from 'typeorm';
+import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+
+/**
+ * API keys and what hangs on them: the guard every route passes (authentication, then roles),
+ * then the per-key rate limit. Global, so the Socket.IO gateway authenticates handshakes too.
+ */
+@Global()
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [EnvironmentConfig],
+      useFactory: (config: EnvironmentConfig) => ({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+        // One budget per key for the whole API, not one per route.
+        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+        errorMessage: 'too many requests: slow down and retry after the number of seconds in Retry-After',
+        storage: new ThrottlerStorageRedisService(config.REDIS_URL, {
+          keyPrefix: `${config.REDIS_PREFIX}:rate-limit:`,
+          connectionName: `${config.REDIS_PREFIX}-rate-limit`,
+        }),
+      }),
+    }),
+  ],
+  controllers: [ApiKeysController],
+  providers: [
+    {
+      provide: ApiKeysService,
+      inject: [DataSource, EnvironmentConfig],
+      useFactory: (dataSource: DataSource, config: EnvironmentConfig) =>
+        new ApiKeysService(dataSource.getRepository(ApiKeyEntity), config.BOOTSTRAP_ADMIN_KEY),
+    },
+    // In this order: the rate limit counts per key, so the key is resolved first.
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+  ],
+  exports: [ApiKeysService],
+})
+export class AuthModule {}

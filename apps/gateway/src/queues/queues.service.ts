@@ -1,0 +1,56 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { MANAGED_QUEUES } from './managed-queues';
+
+const COUNTED_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
+
+export interface QueueStatus {
+  name: string;
+  isPaused: boolean;
+  counts: Record<(typeof COUNTED_STATES)[number], number>;
+}
+
+/** Job counts of the system's queues, and pausing them (workers finish running jobs, take no new ones). */
+@Injectable()
+export class QueuesService {
+  constructor(@Inject(MANAGED_QUEUES) private readonly queues: Queue[]) {}
+
+  list(): Promise<QueueStatus[]> {
+    return Promise.all(this.queues.map((queue) => this.statusOf(queue)));
+  }
+
+  async pause(name: string): Promise<QueueStatus> {
+    const queue = this.find(name);
+    await queue.pause();
+    return this.statusOf(queue);
+  }
+
+  async resume(name: string): Promise<QueueStatus> {
+    const queue = this.find(name);
+    await queue.resume();
+    return this.statusOf(queue);
+  }
+
+  private find(name: string): Queue {
+    const queue = this.queues.find((candidate) => candidate.name === name);
+    if (!queue) {
+      throw new NotFoundException(
+        `queue ${name} does not exist; queues: ${this.queues.map((known) => known.name).join(', ')}`,
+      );
+    }
+    return queue;
+  }
+
+  private async statusOf(queue: Queue): Promise<QueueStatus> {
+    const [counts, isPaused] = await Promise.all([queue.getJobCounts(...COUNTED_STATES), queue.isPaused()]);
+    return { name: queue.name, isPaused, counts: counts as QueueStatus['counts'] };
+  }
+}

@@ -1,0 +1,70 @@
+import { Controller, Get, HttpStatus, Param, Req, Res } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
+import { SitesService } from './sites.service';
+
+/** What this controller uses of Express's request and response (`@types/express` is not installed). */
+interface HttpRequest {
+  /** The URL's path, still percent-encoded. */
+  readonly path: string;
+}
+interface HttpResponse {
+  set(headers: Record<string, string>): unknown;
+  redirect(status: number, url: string): void;
+  sendFile(path: string, options: Record<string, unknown>, callback: (error?: Error) => void): void;
+}
+
+/**
+ * Site pages load nothing from elsewhere and run no script: their own stylesheet and images
+ * only, no forms, no framing.
+ */
+const SITE_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+@Controller('sites')
+export class SitesController {
+  constructor(private readonly sites: SitesService) {}
+
+  @Get()
+  list() {
+    return this.sites.list();
+  }
+
+  // Declared before the file route, which would otherwise take `/sites/:siteId/versions`.
+  @Get(':siteId/versions')
+  versions(@Param('siteId') siteId: string) {
+    return this.sites.versions(siteId);
+  }
+
+  /** The published site itself: public web pages, not API. */
+  @Public()
+  @Get(':siteId{/*path}')
+  async serve(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
+    // The raw path, not the decoded route parameter: the repository decodes it once and checks it.
+    const answer = await this.sites.resolve(request.path);
+    if (answer.kind === 'redirect') return response.redirect(HttpStatus.MOVED_PERMANENTLY, answer.location);
+    response.set({
+      'Content-Type': answer.contentType,
+      // A URL keeps its path across versions: revalidate every time (cheap with the ETag) so a
+      // publish or rollback shows at once.
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': SITE_CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Site-Version': String(answer.version),
+    });
+    await new Promise<void>((resolve, reject) =>
+      // The repository has refused dot segments inside the site; SITES_DIR itself may have some.
+      response.sendFile(
+        answer.absolutePath,
+        { dotfiles: 'allow', cacheControl: false, etag: true },
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  }
+}

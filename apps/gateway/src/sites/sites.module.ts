@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { SiteRepository } from '@app/agents';
+import { EnvironmentConfig } from '@app/config';
+import { resolve } from 'node:path';
+import { SitesController } from './sites.controller';
+import { SitesService } from './sites.service';
+
+/** Serves the published sites from `SITES_DIR`, the directory the orchestrator's deploy agent writes. */
+@Module({
+  controllers: [SitesController],
+  providers: [
+    SitesService,
+    {
+      provide: SiteRepository,
+      inject: [EnvironmentConfig],
+      // Absolute, because files are sent by absolute path whatever the working directory.
+      useFactory: (config: EnvironmentConfig) => new SiteRepository({ sitesDir: resolve(config.SITES_DIR) }),
+    },
+  ],
+})
+export class SitesModule {}

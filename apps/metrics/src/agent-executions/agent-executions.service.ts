@@ -1,0 +1,43 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AgentExecution } from '@app/contracts';
+import { AgentExecutionsRepository } from '@app/persistence';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter } from 'prom-client';
+import { insertIsolatingBadRows } from '../batch-insert';
+import { agentExecutionProblem } from './agent-execution.validation';
+
+export const AGENT_EXECUTIONS_REJECTED_METRIC = 'agent_executions_rejected_total';
+
+/** Records agent executions: malformed ones are set aside alone, the rest written in bulk. */
+@Injectable()
+export class AgentExecutionsService {
+  private readonly logger = new Logger(AgentExecutionsService.name);
+
+  constructor(
+    private readonly repository: AgentExecutionsRepository,
+    @InjectMetric(AGENT_EXECUTIONS_REJECTED_METRIC) private readonly rejected: Counter<string>,
+  ) {}
+
+  /**
+   * Writes a batch. A database outage propagates, so the queue job is retried later with the
+   * whole batch; executions already written are skipped by their id, so none counts twice.
+   */
+  async recordBatch(executions: unknown[]): Promise<{ written: number; rejected: number }> {
+    const valid: AgentExecution[] = [];
+    for (const execution of executions) {
+      const problem = agentExecutionProblem(execution);
+      if (problem === null) valid.push(execution as AgentExecution);
+      else this.reject(execution, problem);
+    }
+    const result = await insertIsolatingBadRows(valid, (rows) => this.repository.insertMany(rows));
+    for (const { item, reason } of result.rejected) this.reject(item, `refused by PostgreSQL: ${reason}`);
+    return { written: result.written, rejected: executions.length - valid.length + result.rejected.length };
+  }
+
+  private reject(execution: unknown, problem: string): void {
+    this.rejected.inc();
+    this.logger.warn(
+      `rejected a malformed agent execution (${problem}): ${JSON.stringify(execution)?.slice(0, 500)}`,
+    );
+  }
+}

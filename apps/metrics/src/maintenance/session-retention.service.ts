@@ -1,0 +1,139 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EnvironmentConfig } from '@app/config';
+import { MaintenanceJobName, MaintenanceReport } from '@app/contracts';
+import { REDIS_CLIENT } from '@app/redis';
+import Redis from 'ioredis';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HISTORY_SUFFIX = ':history';
+
+/** Deletes each key given that still has no TTL (a write in between gave it one); returns keys deleted. */
+const DELETE_IF_NO_TTL = `
+local deleted = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('TTL', key) == -1 then deleted = deleted + redis.call('DEL', key) end
+end
+return deleted
+`;
+
+type RetentionRedis = Redis & { deleteIfNoTtl(count: number, ...keys: string[]): Promise<number> };
+
+/** What Redis says about one session's two keys. */
+interface SessionKeys {
+  hashKey: string;
+  historyKey: string;
+  hashTtl: number;
+  historyTtl: number;
+  /** Seconds since the hash was last read or written; null when unknown (LFU policy) or absent. */
+  hashIdleSeconds: number | null;
+  /** `receivedAt` of the newest request in the history, in ms; null when none. */
+  lastRequestMs: number | null;
+}
+
+/**
+ * CleanupSessions: session memory (`P:session:<id>` hash and `P:session:<id>:history` list, see
+ * libs/agents/src/memory/session-memory.store.ts) normally expires by its TTL. This removes the
+ * stragglers that carry no TTL (written by an older version, or persisted by hand) once the
+ * session has been quiet for `SESSION_CLEANUP_DAYS`. A session's last activity is its newest
+ * request in the history, or when the hash was last touched (OBJECT IDLETIME, which this job's
+ * own reads do not reset).
+ */
+@Injectable()
+export class SessionRetentionService {
+  private readonly logger = new Logger(SessionRetentionService.name);
+  private readonly redis: RetentionRedis;
+
+  constructor(
+    @Inject(REDIS_CLIENT) redis: Redis,
+    private readonly config: EnvironmentConfig,
+  ) {
+    this.redis = redis as RetentionRedis;
+    if (!('deleteIfNoTtl' in redis)) redis.defineCommand('deleteIfNoTtl', { lua: DELETE_IF_NO_TTL });
+  }
+
+  async run(now = new Date()): Promise<MaintenanceReport> {
+    const cutoffMs = now.getTime() - this.config.SESSION_CLEANUP_DAYS * DAY_MS;
+    const seen = new Set<string>();
+    let sessions = 0;
+    let keys = 0;
+    let withTtl = 0;
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.config.REDIS_PREFIX}:session:*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      const hashKeys = [
+        ...new Set(
+          found.map((key) => (key.endsWith(HISTORY_SUFFIX) ? key.slice(0, -HISTORY_SUFFIX.length) : key)),
+        ),
+      ].filter((key) => !seen.has(key));
+      hashKeys.forEach((key) => seen.add(key));
+      for (const session of await this.inspect(hashKeys)) {
+        const stragglers = [
+          ...(session.hashTtl === -1 ? [session.hashKey] : []),
+          ...(session.historyTtl === -1 ? [session.historyKey] : []),
+        ];
+        if (stragglers.length === 0) {
+          withTtl += 1;
+          continue;
+        }
+        const lastActivityMs = Math.max(
+          session.lastRequestMs ?? -Infinity,
+          session.hashIdleSeconds === null ? -Infinity : Date.now() - session.hashIdleSeconds * 1000,
+        );
+        if (lastActivityMs === -Infinity || lastActivityMs >= cutoffMs) continue;
+        const deleted = await this.redis.deleteIfNoTtl(stragglers.length, ...stragglers);
+        if (deleted > 0) {
+          sessions += 1;
+          keys += deleted;
+        }
+      }
+    } while (cursor !== '0');
+    const cutoff = new Date(cutoffMs).toISOString();
+    this.logger.log(
+      `removed ${sessions} sessions (${keys} keys) without TTL, quiet since before ${cutoff}; ` +
+        `${withTtl} sessions left to expire by their TTL`,
+    );
+    return { job: MaintenanceJobName.CleanupSessions, cutoff, removed: sessions };
+  }
+
+  private async inspect(hashKeys: string[]): Promise<SessionKeys[]> {
+    if (hashKeys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const hashKey of hashKeys) {
+      // OBJECT IDLETIME first: LINDEX below touches the history key (never the hash).
+      pipeline
+        .object('IDLETIME', hashKey)
+        .ttl(hashKey)
+        .ttl(`${hashKey}${HISTORY_SUFFIX}`)
+        .lindex(`${hashKey}${HISTORY_SUFFIX}`, -1);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return hashKeys.map((hashKey, index) => {
+      const [idle, hashTtl, historyTtl, newest] = replies.slice(index * 4, index * 4 + 4);
+      return {
+        hashKey,
+        historyKey: `${hashKey}${HISTORY_SUFFIX}`,
+        hashIdleSeconds: idle[0] === null && typeof idle[1] === 'number' ? idle[1] : null,
+        hashTtl: hashTtl[1] as number,
+        historyTtl: historyTtl[1] as number,
+        lastRequestMs: receivedAtOf(newest[0] === null ? newest[1] : null),
+      };
+    });
+  }
+}
+
+function receivedAtOf(entry: unknown): number | null {
+  if (typeof entry !== 'string') return null;
+  try {
+    const receivedAt = Date.parse((JSON.parse(entry) as { receivedAt?: string }).receivedAt ?? '');
+    return Number.isNaN(receivedAt) ? null : receivedAt;
+  } catch {
+    return null;
+  }
+}

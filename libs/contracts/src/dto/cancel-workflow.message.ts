@@ -1,0 +1,7 @@
+import { IsUUID } from 'class-validator';
+
+/** Payload of the Socket.IO `workflow.cancel` event. */
+export class CancelWorkflowMessage {
+  @IsUUID()
+  workflowId!: string;
+}

@@ -1,0 +1,440 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AgentExecution,
+  AgentMetricsSummary,
+  LogEntry,
+  LogLevel,
+  LogPage,
+  MaintenanceReport,
+  METRICS_EXECUTIONS_QUEUE,
+  METRICS_LOGS_QUEUE,
+  METRICS_MAINTENANCE_QUEUE,
+  MetricsLogJobName,
+  MetricsTrends,
+  RegisteredAgent,
+  WorkflowPage,
+  WorkflowState,
+  WorkflowStatus,
+} from '@app/contracts';
+import { DURATION_BUCKETS_SECONDS } from '@app/persistence';
+import { WorkflowStore, compileWorkflowGraph } from '@app/workflow-store';
+import { Queue, QueueEvents } from 'bullmq';
+import Redis from 'ioredis';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { TelemetryShipper } from '../apps/orchestrator/src/telemetry/telemetry-shipper.service';
+import { ApiClient } from './support/api-client';
+import { AppProcess } from './support/app-process';
+import { TcpProxy } from './support/tcp-proxy';
+import { TEST_ADMIN_KEY, TEST_DATABASE_URL, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { waitFor } from './support/wait-for';
+
+const AGENTS = ['content', 'design', 'planner'];
+const HOUR_MS = 3600_000;
+
+interface Family {
+  name: string;
+  type: string;
+  metrics: { value?: string; labels?: Record<string, string> }[];
+}
+
+/**
+ * The metrics service as two replicas, reaching PostgreSQL through a proxy the test can cut, and a
+ * gateway in front; telemetry produced by the orchestrator's own shipper.
+ */
+describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, REST through the gateway', () => {
+  const namespace = new TestNamespace();
+  let proxy: TcpProxy;
+  let replicas: AppProcess[] = [];
+  let gateway: AppProcess;
+  let api: ApiClient;
+  let redis: Redis;
+  let logsQueue: Queue;
+  let executionsQueue: Queue;
+  let maintenanceQueue: Queue;
+  let shipper: TelemetryShipper;
+
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await namespace.query<{ count: string }>(sql, params))[0].count);
+
+  beforeAll(async () => {
+    await namespace.prepare();
+    const target = new URL(TEST_DATABASE_URL);
+    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const metricsEnv = namespace.env({ DATABASE_URL: TcpProxy.through(TEST_DATABASE_URL, proxy) });
+    [gateway, ...replicas] = await Promise.all([
+      AppProcess.start('gateway', namespace.env()),
+      AppProcess.start('metrics', metricsEnv),
+      AppProcess.start('metrics', metricsEnv),
+    ]);
+    api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
+    redis = new Redis(TEST_REDIS_URL);
+    const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
+    logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix: namespace.redisPrefix });
+    executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, { connection, prefix: namespace.redisPrefix });
+    maintenanceQueue = new Queue(METRICS_MAINTENANCE_QUEUE, { connection, prefix: namespace.redisPrefix });
+    shipper = new TelemetryShipper(logsQueue, executionsQueue);
+  });
+
+  afterAll(async () => {
+    await Promise.all([...replicas, gateway].filter(Boolean).map((app) => app.stop()));
+    await Promise.all(
+      [logsQueue, executionsQueue, maintenanceQueue].filter(Boolean).map((queue) => queue.close()),
+    );
+    await redis?.quit();
+    await proxy?.stop();
+    await namespace.dispose();
+  });
+
+  const logEntry = (index: number, workflowId: string | null = null): LogEntry => ({
+    id: randomUUID(),
+    timestamp: new Date(Date.now() - 60_000 + index).toISOString(),
+    level: Object.values(LogLevel)[index % 4],
+    workflowId,
+    agent: AGENTS[index % 3],
+    message: `entry ${index}`,
+    metadata: { index },
+  });
+
+  it('keeps 5,000 log entries produced while PostgreSQL is unreachable and writes each exactly once when it is back', async () => {
+    await proxy.cut();
+    const entries = Array.from({ length: 5000 }, (_, index) => logEntry(index));
+    for (const entry of entries) shipper.log(entry);
+    await shipper.flush();
+    // The batches were tried and failed: they wait in the queue for a retry.
+    await waitFor(
+      async () => ((await logsQueue.getDelayedCount()) >= 2 ? true : undefined),
+      'log batches failing and waiting for a retry',
+    );
+    expect(await count('SELECT count(*) FROM log_entries')).toBe(0);
+
+    await proxy.restore();
+    await waitFor(
+      async () => ((await count('SELECT count(*) FROM log_entries')) === 5000 ? true : undefined),
+      'all 5,000 entries in PostgreSQL',
+      90_000,
+    );
+    // A batch delivered a second time (a producer retrying after a lost acknowledgement) changes nothing.
+    await logsQueue.add(MetricsLogJobName.PersistLogs, { entries: entries.slice(0, 500) });
+    await waitFor(
+      async () => ((await logsQueue.getJobCounts('wait', 'active', 'delayed')).wait === 0 ? true : undefined),
+      'the repeat',
+    );
+    await waitFor(async () => {
+      const { wait, active, delayed } = await logsQueue.getJobCounts('wait', 'active', 'delayed');
+      return wait + active + delayed === 0 ? true : undefined;
+    }, 'an empty logs queue');
+    expect(await count('SELECT count(*) FROM log_entries')).toBe(5000);
+    expect(
+      await count('SELECT count(DISTINCT id) FROM log_entries WHERE id = ANY($1::uuid[])', [
+        entries.map((entry) => entry.id),
+      ]),
+    ).toBe(5000);
+    expect(await count('SELECT sum(count) AS count FROM log_level_counts')).toBe(5000);
+    expect(await logsQueue.getFailedCount()).toBe(0);
+  });
+
+  it('rejects a malformed execution alone and records the rest of its batch', async () => {
+    const good = executionSet();
+    await executionsQueue.add('RecordAgentExecutions', {
+      executions: [...good.slice(0, 2), { id: 'nope' }, ...good.slice(2)],
+    });
+    await waitFor(
+      async () => ((await count('SELECT count(*) FROM agent_executions')) === good.length ? true : undefined),
+      'the good executions of the batch',
+    );
+  });
+
+  /** 30 executions: each agent 10, every fourth an error (content 3, design 3, planner 2), durations spread over the buckets. */
+  function executionSet(): AgentExecution[] {
+    return Array.from({ length: 30 }, (_, index) => {
+      const finishedAt = new Date(Date.now() - index * 1000);
+      const durationMs = [20, 80, 400, 900, 3000, 45_000][index % 6] + index;
+      return {
+        id: randomUUID(),
+        workflowId: randomUUID(),
+        workflowType: 'CREATE_SITE',
+        stepId: AGENTS[index % 3],
+        agent: AGENTS[index % 3],
+        attempt: 1,
+        outcome: index % 4 === 0 ? 'error' : 'success',
+        errorKind: index % 4 === 0 ? 'network' : null,
+        durationMs,
+        startedAt: new Date(finishedAt.getTime() - durationMs).toISOString(),
+        finishedAt: finishedAt.toISOString(),
+      } satisfies AgentExecution;
+    });
+  }
+
+  it('serves Prometheus metrics that parse, match the database, and agree across replicas', async () => {
+    const families = await Promise.all(
+      replicas.map(async (replica) => {
+        const response = await fetch(`${replica.url}/metrics`);
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        // This parser flattens a labelled histogram into one sample; read its lines untyped instead.
+        const untyped = text.replace(
+          /^# TYPE agent_execution_duration_seconds histogram$/m,
+          '# TYPE agent_execution_duration_seconds untyped',
+        );
+        return [
+          ...(parsePrometheusTextFormat(text) as Family[]),
+          ...(parsePrometheusTextFormat(untyped) as Family[]).filter((family) =>
+            family.name.startsWith('agent_execution_duration_seconds_'),
+          ),
+        ];
+      }),
+    );
+    /** The value of the one sample of `name` carrying `labels` (and the service label). */
+    const sample = (all: Family[], name: string, labels: Record<string, string>) => {
+      const found = all
+        .filter((family) => family.name === name)
+        .flatMap((family) => family.metrics)
+        .filter((metric) => Object.entries(labels).every(([key, value]) => metric.labels?.[key] === value));
+      expect(found).toHaveLength(1);
+      expect(found[0].labels?.service).toBe('metrics');
+      return Number(found[0].value);
+    };
+
+    const rows = await namespace.query<{
+      agent: string;
+      executions: string;
+      successes: string;
+      errors: string;
+      average: number;
+      sum: number;
+    }>(
+      `SELECT agent, count(*) AS executions, count(*) FILTER (WHERE outcome = 'success') AS successes,
+              count(*) FILTER (WHERE outcome = 'error') AS errors, avg(duration_ms)::float8 / 1000 AS average,
+              sum(duration_ms)::float8 / 1000 AS sum
+       FROM agent_executions GROUP BY agent`,
+    );
+    const levels = await namespace.query<{ level: string; count: string }>(
+      'SELECT level, count(*) FROM log_entries GROUP BY level',
+    );
+    expect(rows).toHaveLength(3);
+    for (const all of families) {
+      expect(all.find((family) => family.name === 'agent_execution_count')?.type).toBe('GAUGE');
+      expect(all.find((family) => family.name === 'agent_execution_duration_seconds')?.type).toBe(
+        'HISTOGRAM',
+      );
+      expect(all.find((family) => family.name === 'log_entries_total')?.type).toBe('COUNTER');
+      expect(all.some((family) => family.name === 'process_cpu_user_seconds_total')).toBe(true);
+      for (const row of rows) {
+        const agent = { agent: row.agent };
+        expect(sample(all, 'agent_execution_count', agent)).toBe(Number(row.executions));
+        expect(sample(all, 'agent_success_count', agent)).toBe(Number(row.successes));
+        expect(sample(all, 'agent_error_count', agent)).toBe(Number(row.errors));
+        expect(sample(all, 'agent_average_duration_seconds', agent)).toBeCloseTo(row.average, 9);
+        expect(sample(all, 'agent_execution_duration_seconds_count', agent)).toBe(Number(row.executions));
+        expect(sample(all, 'agent_execution_duration_seconds_sum', agent)).toBeCloseTo(row.sum, 9);
+        for (const bound of DURATION_BUCKETS_SECONDS) {
+          const expected = await count(
+            'SELECT count(*) FROM agent_executions WHERE agent = $1 AND duration_ms <= $2',
+            [row.agent, bound * 1000],
+          );
+          expect(
+            sample(all, 'agent_execution_duration_seconds_bucket', { ...agent, le: String(bound) }),
+          ).toBe(expected);
+        }
+        expect(sample(all, 'agent_execution_duration_seconds_bucket', { ...agent, le: '+Inf' })).toBe(
+          Number(row.executions),
+        );
+      }
+      for (const level of levels) {
+        expect(sample(all, 'log_entries_total', { level: level.level })).toBe(Number(level.count));
+      }
+    }
+  });
+
+  it('schedules the three retention jobs once, whatever the number of replicas', async () => {
+    const schedulers = await maintenanceQueue.getJobSchedulers();
+    expect(schedulers.map((scheduler) => [scheduler.name, scheduler.pattern, scheduler.tz]).sort()).toEqual([
+      ['CleanupLogs', '0 3 * * *', 'UTC'],
+      ['CleanupSessions', '0 2 * * *', 'UTC'],
+      ['CleanupWorkflowStates', '0 * * * *', 'UTC'],
+    ]);
+  });
+
+  describe('through the gateway', () => {
+    it('lists the registered agents with their figures, and the summary', async () => {
+      await redis.hset(
+        `${namespace.redisPrefix}:agents`,
+        'planner',
+        JSON.stringify({ name: 'planner', version: '2.0.0', description: 'plans pages' }),
+        'idle',
+        JSON.stringify({ name: 'idle', version: '1.0.0', description: 'never ran' }),
+      );
+      const agents = await api.json<RegisteredAgent[]>('/agents');
+      expect(
+        agents.map((agent) => [
+          agent.name,
+          agent.version,
+          agent.metrics.executionCount,
+          agent.metrics.errorCount,
+        ]),
+      ).toEqual([
+        ['idle', '1.0.0', 0, 0],
+        ['planner', '2.0.0', 10, 2],
+      ]);
+      const summary = await api.json<AgentMetricsSummary>('/agents/metrics');
+      expect(summary.overall).toMatchObject({ executionCount: 30, errorCount: 8, successCount: 22 });
+      expect(summary.agents.map((agent) => agent.agent)).toEqual(AGENTS);
+      const refused = await api.get('/agents/metrics?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z');
+      expect(refused.status).toBe(400);
+    });
+
+    it('answers trends by hour, and explains a bad range with a 400', async () => {
+      const to = new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS);
+      const from = new Date(to.getTime() - 3 * HOUR_MS);
+      const trends = await api.json<MetricsTrends>(
+        `/metrics/trends?from=${from.toISOString()}&to=${to.toISOString()}&interval=hour`,
+      );
+      expect(trends.executions).toHaveLength(3);
+      expect(trends.executions.reduce((sum, point) => sum + point.executions, 0)).toBe(30);
+      expect(
+        trends.logsByLevel.reduce(
+          (sum, point) => sum + point.debug + point.info + point.warning + point.error,
+          0,
+        ),
+      ).toBe(5000);
+      for (const [query, message] of [
+        [`from=${to.toISOString()}&to=${from.toISOString()}`, /from .* must be before to/],
+        ['from=2025-01-01T00:00:00Z&to=2025-06-01T00:00:00Z&interval=hour', /covers at most 31 days/],
+        ['from=yesterday&to=2025-06-01T00:00:00Z', /from must be an ISO-8601 date/],
+        ['from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z&interval=week', /interval must be hour or day/],
+      ] as const) {
+        const response = await api.get(`/metrics/trends?${query}`);
+        expect(response.status).toBe(400);
+        expect(await response.text()).toMatch(message);
+      }
+    });
+
+    it('pages a workflow’s logs with filters and cursors', async () => {
+      const workflowId = randomUUID();
+      const entries = Array.from({ length: 60 }, (_, index) => logEntry(index, workflowId));
+      for (const entry of entries) shipper.log(entry);
+      await shipper.flush();
+      await waitFor(
+        async () =>
+          (await count('SELECT count(*) FROM log_entries WHERE workflow_id = $1', [workflowId])) === 60
+            ? true
+            : undefined,
+        'the workflow’s entries',
+      );
+      const errors = entries.filter((entry) => entry.level === LogLevel.Error).reverse();
+      const seen: string[] = [];
+      let path = `/workflows/${workflowId}/logs?level=error&order=newest&limit=4`;
+      for (;;) {
+        const page = await api.json<LogPage>(path);
+        expect(page.total).toBe(errors.length);
+        seen.push(...page.items.map((item) => item.id));
+        if (!page.nextCursor) break;
+        path = `/workflows/${workflowId}/logs?level=error&order=newest&limit=4&cursor=${page.nextCursor}`;
+      }
+      expect(seen).toEqual(errors.map((entry) => entry.id));
+      const searched = await api.json<LogPage>(
+        `/workflows/${workflowId}/logs?search=ENTRY%205&agent=planner`,
+      );
+      expect(searched.items.map((item) => item.message)).toEqual([
+        'entry 5',
+        'entry 50',
+        'entry 53',
+        'entry 56',
+        'entry 59',
+      ]);
+      expect((await api.get(`/workflows/${workflowId}/logs?cursor=bm9wZQ`)).status).toBe(400);
+      expect((await api.get(`/workflows/${workflowId}/logs?order=sideways`)).status).toBe(400);
+    });
+
+    it('archives old finished workflows on an admin trigger, then still answers them from PostgreSQL', async () => {
+      const store = new WorkflowStore(redis, {
+        prefix: namespace.redisPrefix,
+        finishedTtlSeconds: 30 * HOUR_MS,
+      });
+      const graph = compileWorkflowGraph(
+        { type: 'ONE_STEP', description: '', steps: [{ id: 'only', agent: 'echo', dependsOn: [] }] },
+        () => true,
+      );
+      const create = async () =>
+        (
+          await store.create(
+            {
+              workflowId: randomUUID(),
+              type: 'ONE_STEP',
+              tenantId: 'default',
+              sessionId: 's',
+              input: {},
+              preferences: {},
+            },
+            graph,
+          )
+        ).workflowId;
+      const fail = async (workflowId: string) => {
+        const begun = await store.beginStep(workflowId, 'only', 1);
+        if (begun.outcome !== 'run') throw new Error(begun.outcome);
+        await store.failStep({
+          workflowId,
+          stepId: 'only',
+          runToken: begun.runToken,
+          error: 'broken',
+          durationMs: 1,
+          retryDelayMs: null,
+        });
+      };
+      // Two days ago, as far as the workflow store's clock is concerned.
+      jest.useFakeTimers({
+        now: Date.now() - 48 * HOUR_MS,
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
+      let old: string;
+      try {
+        old = await create();
+        await fail(old);
+      } finally {
+        jest.useRealTimers();
+      }
+      const recent = await create();
+      await fail(recent);
+      const before = (await store.get(old)) as WorkflowState;
+
+      const triggered = await api.post('/admin/maintenance/workflow-states');
+      expect(triggered.status).toBe(202);
+      const { jobId, job } = (await triggered.json()) as { jobId: string; job: string };
+      expect(job).toBe('CleanupWorkflowStates');
+      const events = new QueueEvents(METRICS_MAINTENANCE_QUEUE, {
+        connection: { url: TEST_REDIS_URL },
+        prefix: namespace.redisPrefix,
+      });
+      try {
+        const queued = await maintenanceQueue.getJob(jobId);
+        const report = (await queued?.waitUntilFinished(events, 60_000)) as MaintenanceReport;
+        expect(report).toMatchObject({ job: 'CleanupWorkflowStates', archived: 1, removed: 1 });
+      } finally {
+        await events.close();
+      }
+
+      expect(await store.get(old)).toBeNull();
+      expect(await api.json<WorkflowState>(`/workflows/${old}`)).toEqual(before);
+      const failed = await api.json<WorkflowPage>('/workflows?status=FAILED&limit=10');
+      expect(failed.total).toBe(2);
+      expect(failed.items.map((item) => item.workflowId)).toEqual([recent, old]);
+      const secondPage = await api.json<WorkflowPage>('/workflows?status=FAILED&limit=1&offset=1');
+      expect(secondPage.items.map((item) => [item.workflowId, item.status])).toEqual([
+        [old, WorkflowStatus.Failed],
+      ]);
+      expect((await api.post('/admin/maintenance/everything')).status).toBe(400);
+      expect((await api.as(null).post('/admin/maintenance/logs')).status).toBe(401);
+    });
+  });
+});
