@@ -27,15 +27,21 @@ local function encodeWithRaw(tbl, raw)
   return s
 end
 
+-- Event ids come from the hash's seq field, read once per script and written back by flushSeq().
+local seq = nil
 local function emit(event, raw)
-  local id = redis.call('HINCRBY', wf, 'seq', 1)
+  seq = (seq or tonumber(redis.call('HGET', wf, 'seq') or '0')) + 1
   event.workflowId = workflowId
-  event.eventId = id
+  event.eventId = seq
   event.timestamp = now
   local json = encodeWithRaw(event, raw)
-  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, id .. '-0', 'e', json)
+  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', json)
   redis.call('PUBLISH', prefix .. ':workflow-events', json)
-  return id
+  return seq
+end
+
+local function flushSeq()
+  if seq then redis.call('HSET', wf, 'seq', seq) end
 end
 
 local function setStatus(status)
@@ -79,6 +85,42 @@ local function progress(graph, steps, status)
   return done, total
 end
 
+-- The reply tail that lets a worker run a step: meta, agent, then (ancestorId, outputJson) pairs.
+local function contextOf(graph, stepId, reply)
+  local seen, queue, ancestors = {}, { stepId }, {}
+  while #queue > 0 do
+    local current = table.remove(queue)
+    for _, dep in ipairs(graph.deps[current]) do
+      if not seen[dep] then
+        seen[dep] = true
+        ancestors[#ancestors + 1] = dep
+        queue[#queue + 1] = dep
+      end
+    end
+  end
+  reply[#reply + 1] = redis.call('HGET', wf, 'meta')
+  reply[#reply + 1] = graph.agents[stepId]
+  if #ancestors > 0 then
+    local outputs = redis.call('HMGET', out, unpack(ancestors))
+    for i, id in ipairs(ancestors) do
+      reply[#reply + 1] = id
+      reply[#reply + 1] = outputs[i] or 'null'
+    end
+  end
+  return reply
+end
+
+-- Marks a step EXECUTING for the worker holding queue job jobId, fenced by token.
+local function beginExecution(graph, id, step, attempt, token, jobId)
+  step.lifecycle = 'EXECUTING'
+  step.attempts = attempt
+  step.startedAt = step.startedAt or now
+  step.runToken = token
+  step.claimedBy = jobId
+  saveStep(id, step)
+  emit(stepEvent(graph, id, step))
+end
+
 local function finish(status, ttlSeconds)
   setStatus(status)
   redis.call('HSET', wf, 'finishedAt', now)
@@ -100,55 +142,52 @@ function script(body: string): string {
   return `${PRELUDE}\n${body}`;
 }
 
-/** ARGV[5..]: metaJson, graphJson, metricsJson, idempotencyKey ('' for none), idempotencyTtlSeconds. */
+/**
+ * ARGV[5..]: metaJson, graphJson, metricsJson, idempotencyKey ('' for none), idempotencyTtlSeconds.
+ * Creates the workflow PENDING with its root steps READY, for the caller to queue. Returns
+ * { 1, workflowId, ...readyStepIds }, or { 0, existingWorkflowId, ...its READY steps if PENDING }
+ * for a repeated idempotency key (queueing them again heals a crash between create and queue).
+ */
 export const CREATE_WORKFLOW = script(`
 local meta, graphJson, metricsJson, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
-if idemKey ~= '' then
-  local existing = redis.call('GET', idemKey)
-  if existing then return { 0, existing } end
-  redis.call('SET', idemKey, workflowId, 'EX', idemTtl)
-end
-if redis.call('EXISTS', wf) == 1 then return { 0, workflowId } end
-redis.call('HSET', wf, 'meta', meta, 'graph', graphJson, 'metrics', metricsJson, 'seq', 0,
-  'createdAt', now, 'createdAtMs', nowMs, 'updatedAt', now)
-local graph = cjson.decode(graphJson)
-for _, id in ipairs(graph.order) do
-  saveStep(id, { lifecycle = 'REGISTERED', attempts = 0 })
-end
-redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
-setStatus('PENDING')
-return { 1, workflowId }
-`);
-
-/** Moves PENDING to RUNNING and readies the root steps. Returns { status, ...readyStepIds }. */
-export const START_WORKFLOW = script(`
-local status = redis.call('HGET', wf, 'status')
-if not status then return { 'MISSING' } end
-local graph = loadGraph()
-local steps = loadSteps(graph)
-local ready = {}
-if status == 'PENDING' then
-  setStatus('RUNNING')
-  redis.call('HSET', wf, 'startedAt', now, 'startedAtMs', nowMs)
-  for _, id in ipairs(graph.order) do
-    emit(stepEvent(graph, id, steps[id]))
-  end
-  for _, id in ipairs(graph.order) do
-    if #graph.deps[id] == 0 then
-      steps[id].lifecycle = 'READY'
-      saveStep(id, steps[id])
-      emit(stepEvent(graph, id, steps[id]))
+local function existing(id)
+  local key = prefix .. ':wf:' .. id
+  local reply = { 0, id }
+  if redis.call('HGET', key, 'status') == 'PENDING' then
+    local graph = cjson.decode(redis.call('HGET', key, 'graph'))
+    for _, stepId in ipairs(graph.order) do
+      if cjson.decode(redis.call('HGET', key, 'step:' .. stepId)).lifecycle == 'READY' then reply[#reply + 1] = stepId end
     end
   end
-  progress(graph, steps, 'RUNNING')
-  status = 'RUNNING'
+  return reply
 end
-if status == 'RUNNING' then
-  for _, id in ipairs(graph.order) do
-    if steps[id].lifecycle == 'READY' then ready[#ready + 1] = id end
+if idemKey ~= '' then
+  local found = redis.call('GET', idemKey)
+  if found then return existing(found) end
+  redis.call('SET', idemKey, workflowId, 'EX', idemTtl)
+end
+if redis.call('EXISTS', wf) == 1 then return existing(workflowId) end
+redis.call('HSET', wf, 'meta', meta, 'graph', graphJson, 'metrics', metricsJson, 'seq', 0,
+  'createdAt', now, 'createdAtMs', nowMs, 'updatedAt', now)
+redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
+setStatus('PENDING')
+local graph = cjson.decode(graphJson)
+local steps, reply = {}, { 1, workflowId }
+for _, id in ipairs(graph.order) do
+  steps[id] = { lifecycle = 'REGISTERED', attempts = 0 }
+  emit(stepEvent(graph, id, steps[id]))
+end
+for _, id in ipairs(graph.order) do
+  if #graph.deps[id] == 0 then
+    steps[id].lifecycle = 'READY'
+    emit(stepEvent(graph, id, steps[id]))
+    reply[#reply + 1] = id
   end
+  saveStep(id, steps[id])
 end
-return { status, unpack(ready) }
+progress(graph, steps, 'PENDING')
+flushSeq()
+return reply
 `);
 
 /**
@@ -157,59 +196,48 @@ return { status, unpack(ready) }
  * when a re-delivered job finds its step done, or { 'INACTIVE', status } / { 'STALE' }.
  */
 export const BEGIN_STEP = script(`
-local stepId, attempt, token = ARGV[5], tonumber(ARGV[6]), ARGV[7]
+local stepId, attempt, token, jobId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local status = redis.call('HGET', wf, 'status')
-if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
+if status ~= 'RUNNING' and status ~= 'PENDING' then return { 'INACTIVE', status or 'MISSING' } end
 local graph = loadGraph()
 local raw = redis.call('HGET', wf, 'step:' .. stepId)
 if not raw then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(raw)
 if step.lifecycle == 'COMPLETED' then
+  -- A job delivered again after its worker died: hand over what it had readied or claimed.
   local steps = loadSteps(graph)
-  local ready = {}
+  local pending = {}
   for _, id in ipairs(graph.order) do
-    if steps[id].lifecycle == 'READY' then ready[#ready + 1] = id end
+    local other = steps[id]
+    if other.lifecycle == 'READY' or (other.lifecycle == 'EXECUTING' and other.claimedBy == jobId and id ~= stepId) then
+      pending[#pending + 1] = id
+    end
   end
-  return { 'COMPLETED', unpack(ready) }
+  return { 'COMPLETED', unpack(pending) }
 end
 if step.lifecycle == 'FAILED' or step.lifecycle == 'REGISTERED' then return { 'INACTIVE', step.lifecycle } end
 if (step.attempts or 0) > attempt then return { 'STALE' } end
-step.lifecycle = 'EXECUTING'
-step.attempts = attempt
-step.startedAt = step.startedAt or now
-step.runToken = token
-saveStep(stepId, step)
-emit(stepEvent(graph, stepId, step))
--- every ancestor's output, found by walking the dependency graph
-local seen, queue, ancestors = {}, { stepId }, {}
-while #queue > 0 do
-  local current = table.remove(queue)
-  for _, dep in ipairs(graph.deps[current]) do
-    if not seen[dep] then
-      seen[dep] = true
-      ancestors[#ancestors + 1] = dep
-      queue[#queue + 1] = dep
-    end
-  end
+local isFirst = status == 'PENDING'
+if isFirst then
+  setStatus('RUNNING')
+  redis.call('HSET', wf, 'startedAt', now, 'startedAtMs', nowMs)
 end
-local result = { 'RUN', redis.call('HGET', wf, 'meta'), graph.agents[stepId] }
-if #ancestors > 0 then
-  local outputs = redis.call('HMGET', out, unpack(ancestors))
-  for i, id in ipairs(ancestors) do
-    result[#result + 1] = id
-    result[#result + 1] = outputs[i] or 'null'
-  end
-end
-return result
+beginExecution(graph, stepId, step, attempt, token, jobId)
+flushSeq()
+return contextOf(graph, stepId, { isFirst and 'RUN_FIRST' or 'RUN' })
 `);
 
 /**
- * ARGV[5..]: stepId, runToken, outputJson, durationMs, llmCalls, llmTokens, ttlSeconds.
- * Returns { status, ...newlyReadyStepIds }, or { 'INACTIVE', status } / { 'STALE' }.
+ * ARGV[5..]: stepId, runToken, outputJson, durationMs, llmCalls, llmTokens, ttlSeconds,
+ * claimToken ('' for none), jobId. With a claim token, the first step this completion readies is
+ * begun at once for the same worker (eager dispatch), the others are left READY for the queue.
+ * Returns { status, claimedStepId or '', n, ...n readyStepIds, [meta, agent, ancestor pairs] },
+ * or { 'INACTIVE', status } / { 'STALE' }.
  */
 export const COMPLETE_STEP = script(`
 local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local claimToken, jobId = ARGV[12], ARGV[13]
 local status = redis.call('HGET', wf, 'status')
 if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
 local graph = loadGraph()
@@ -253,9 +281,18 @@ if done == total then
   redis.call('HSET', wf, 'result', result)
   local metricsJson = finish('COMPLETED', ttl)
   emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metricsJson } })
-  return { 'COMPLETED' }
+  flushSeq()
+  return { 'COMPLETED', '', 0 }
 end
-return { 'RUNNING', unpack(ready) }
+if claimToken == '' or #ready == 0 then
+  flushSeq()
+  return { 'RUNNING', '', #ready, unpack(ready) }
+end
+local claimed = table.remove(ready, 1)
+beginExecution(graph, claimed, steps[claimed], 1, claimToken, jobId)
+flushSeq()
+local reply = { 'RUNNING', claimed, #ready, unpack(ready) }
+return contextOf(graph, claimed, reply)
 `);
 
 /**
@@ -285,6 +322,7 @@ if retryDelay >= 0 then
            step.attempts .. ' in ' .. retryDelay .. ' ms' },
        { { 'metadata', cjson.encode({ attempt = step.attempts, retryDelayMs = retryDelay, error = message }) } })
   emit(stepEvent(graph, stepId, step))
+  flushSeq()
   return { 'RETRY' }
 end
 step.lifecycle = 'FAILED'
@@ -295,6 +333,7 @@ emit(stepEvent(graph, stepId, step))
 local metricsJson = finish('FAILED', ttl)
 emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
      { { 'metrics', metricsJson } })
+flushSeq()
 return { 'FAILED' }
 `);
 
@@ -308,6 +347,7 @@ redis.call('HSET', wf, 'error', reason)
 local metricsJson = finish('CANCELLED', ttl)
 emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metricsJson } })
 redis.call('PUBLISH', prefix .. ':workflow-cancellations', workflowId)
+flushSeq()
 return { 'CANCELLED' }
 `);
 
@@ -315,9 +355,11 @@ return { 'CANCELLED' }
 export const APPEND_LOG = script(`
 if redis.call('EXISTS', wf) == 0 then return 0 end
 local stepId, agent = ARGV[7], ARGV[8]
-return emit({ type = 'log', level = ARGV[5], message = ARGV[6],
+local id = emit({ type = 'log', level = ARGV[5], message = ARGV[6],
               stepId = stepId ~= '' and stepId or cjson.null, agent = agent ~= '' and agent or cjson.null },
             { { 'metadata', ARGV[9] } })
+flushSeq()
+return id
 `);
 
 /**
@@ -348,5 +390,6 @@ end
 emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
        message = 'workflow resumed from step(s) ' .. table.concat(ready, ', ') }, { { 'metadata', '{}' } })
 progress(graph, steps, 'RUNNING')
+flushSeq()
 return { 'RESUMED', unpack(ready) }
 `);

@@ -66,19 +66,21 @@ describe('WorkflowStore (real Redis)', () => {
   }
 
   it('runs a diamond: readies b and c together, d after both, with every ancestor output', async () => {
-    const { workflowId } = await store.create(meta(), diamond);
-    expect(await store.start(workflowId)).toEqual({ status: 'RUNNING', readySteps: ['a'] });
+    const { workflowId, readySteps } = await store.create(meta(), diamond);
+    expect(readySteps).toEqual(['a']);
+    expect((await store.get(workflowId))?.status).toBe(WorkflowStatus.Pending);
     expect((await runStep(workflowId, 'a', { from: 'a', list: [] })).completed).toEqual({
       outcome: 'advanced',
       status: 'RUNNING',
       readySteps: ['b', 'c'],
+      claimed: null,
     });
     expect((await runStep(workflowId, 'b', 'B')).completed).toMatchObject({ readySteps: [] });
     const last = await runStep(workflowId, 'c', 'C');
     expect(last.completed).toMatchObject({ readySteps: ['d'] });
     const d = await runStep(workflowId, 'd', { done: true });
     expect(d.begun).toMatchObject({ dependencies: { a: { from: 'a', list: [] }, b: 'B', c: 'C' } });
-    expect(d.completed).toEqual({ outcome: 'advanced', status: 'COMPLETED', readySteps: [] });
+    expect(d.completed).toEqual({ outcome: 'advanced', status: 'COMPLETED', readySteps: [], claimed: null });
 
     const state = await store.get(workflowId);
     expect(state).toMatchObject({
@@ -108,7 +110,6 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('refuses to complete a step with a stale run token, and does not re-run a completed step', async () => {
     const { workflowId } = await store.create(meta(), diamond);
-    await store.start(workflowId);
     const first = await store.beginStep(workflowId, 'a', 1);
     const second = await store.beginStep(workflowId, 'a', 1);
     if (first.outcome !== 'run' || second.outcome !== 'run') throw new Error('expected both to run');
@@ -139,7 +140,6 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('records a retry, then a final failure with the error event', async () => {
     const { workflowId } = await store.create(meta(), diamond);
-    await store.start(workflowId);
     const first = await store.beginStep(workflowId, 'a', 1);
     if (first.outcome !== 'run') throw new Error('expected to run');
     expect(
@@ -185,7 +185,6 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('cancels a running workflow once, refuses a finished one, and ignores the late step result', async () => {
     const { workflowId } = await store.create(meta(), diamond);
-    await store.start(workflowId);
     const begun = await store.beginStep(workflowId, 'a', 1);
     if (begun.outcome !== 'run') throw new Error('expected to run');
     expect(await store.cancel(workflowId)).toEqual({ outcome: 'cancelled' });
@@ -213,26 +212,27 @@ describe('WorkflowStore (real Redis)', () => {
     const first = await store.create(meta(), diamond, 'key-1');
     const again = await store.create(meta(), diamond, 'key-1');
     const otherTenant = await store.create({ ...meta(), tenantId: 't2' }, diamond, 'key-1');
-    expect(again).toEqual({ workflowId: first.workflowId, isNew: false });
+    expect(again).toEqual({ workflowId: first.workflowId, isNew: false, readySteps: ['a'] });
     expect(otherTenant.isNew).toBe(true);
   });
 
   it('numbers log events after the state events and keeps their metadata', async () => {
     const { workflowId } = await store.create(meta(), diamond);
+    const before = (await store.eventsAfter(workflowId, 0)).length;
     const id = await store.appendLog({
       workflowId,
       level: LogLevel.Info,
       message: 'hello',
       metadata: { n: [1, 2] },
     });
-    expect(id).toBe(1);
-    expect(await store.eventsAfter(workflowId, 0)).toEqual([
+    expect(id).toBe(before + 1);
+    expect(await store.eventsAfter(workflowId, before)).toEqual([
       expect.objectContaining({
         type: 'log',
         message: 'hello',
         metadata: { n: [1, 2] },
         stepId: null,
-        eventId: 1,
+        eventId: before + 1,
       }),
     ]);
     expect(await store.appendLog({ workflowId: randomUUID(), level: LogLevel.Info, message: 'x' })).toBe(0);
@@ -240,7 +240,6 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('resumes a failed workflow from the failed step, keeping completed outputs', async () => {
     const { workflowId } = await store.create(meta(), diamond);
-    await store.start(workflowId);
     await runStep(workflowId, 'a', 'A');
     await runStep(workflowId, 'b', 'B');
     const c = await store.beginStep(workflowId, 'c', 1);
@@ -268,7 +267,6 @@ describe('WorkflowStore (real Redis)', () => {
     const big = { html: 'x'.repeat(5000) };
     const [first, second] = [await small.create(meta(), diamond), await small.create(meta(), diamond)];
     for (const { workflowId } of [first, second]) {
-      await small.start(workflowId);
       const a = await small.beginStep(workflowId, 'a', 1);
       if (a.outcome !== 'run') throw new Error('expected to run');
       await small.completeStep({
@@ -292,5 +290,57 @@ describe('WorkflowStore (real Redis)', () => {
     expect(b).toMatchObject({ outcome: 'run', dependencies: { a: big } });
     const events = await small.eventsAfter(first.workflowId, 0);
     expect(Math.max(...events.map((event) => JSON.stringify(event).length))).toBeLessThan(1000);
+  });
+
+  it('claims the first step a completion readies for the same job, and hands the claim back if the job comes again', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    const a = await store.beginStep(workflowId, 'a', 1, 'job-1');
+    if (a.outcome !== 'run') throw new Error('expected to run');
+    const completed = await store.completeStep({
+      workflowId,
+      stepId: 'a',
+      runToken: a.runToken,
+      output: 'A',
+      durationMs: 1,
+      llmCalls: 0,
+      llmTokens: 0,
+      claimForJob: 'job-1',
+    });
+    expect(completed).toMatchObject({
+      outcome: 'advanced',
+      readySteps: ['c'],
+      claimed: { stepId: 'b', agent: 'echo', dependencies: { a: 'A' }, runToken: expect.any(String) },
+    });
+    const lifecycles = (await store.get(workflowId))?.steps.map((step) => [step.stepId, step.lifecycle]);
+    expect(lifecycles).toEqual([
+      ['a', 'COMPLETED'],
+      ['b', 'EXECUTING'],
+      ['c', 'READY'],
+      ['d', 'REGISTERED'],
+    ]);
+    // The worker died while running b: its job is delivered again and gets b back to queue.
+    expect(await store.beginStep(workflowId, 'a', 1, 'job-1')).toEqual({
+      outcome: 'already-completed',
+      readySteps: ['b', 'c'],
+    });
+    expect(await store.beginStep(workflowId, 'a', 1, 'job-2')).toEqual({
+      outcome: 'already-completed',
+      readySteps: ['c'],
+    });
+    // The queued b takes over; the dead worker's late result is refused.
+    const retaken = await store.beginStep(workflowId, 'b', 1, 'job-3');
+    expect(retaken.outcome).toBe('run');
+    const claimed = completed.outcome === 'advanced' ? completed.claimed : null;
+    expect(
+      await store.completeStep({
+        workflowId,
+        stepId: 'b',
+        runToken: claimed?.runToken ?? '',
+        output: 'late',
+        durationMs: 1,
+        llmCalls: 0,
+        llmTokens: 0,
+      }),
+    ).toEqual({ outcome: 'stale' });
   });
 });

@@ -21,7 +21,6 @@ import {
   CREATE_WORKFLOW,
   FAIL_STEP,
   RESUME_WORKFLOW,
-  START_WORKFLOW,
 } from './workflow-scripts.lua';
 import { OutputReference, isOutputReference } from './output-reference';
 
@@ -36,20 +35,32 @@ export interface WorkflowMeta {
 }
 
 /** The answer to `beginStep`: run it, or why not. */
+/** Everything a worker needs to run one step, fenced by `runToken`. */
+export interface StepExecution {
+  stepId: string;
+  meta: WorkflowMeta;
+  agent: string;
+  dependencies: Record<string, unknown>;
+  runToken: string;
+}
+
+/** The answer to `beginStep`: run it, or why not. */
 export type BeginStepResult =
-  | {
-      outcome: 'run';
-      meta: WorkflowMeta;
-      agent: string;
-      dependencies: Record<string, unknown>;
-      runToken: string;
-    }
+  /** `isFirstStep`: this step moved the workflow from PENDING to RUNNING. */
+  | ({ outcome: 'run'; isFirstStep: boolean } & StepExecution)
   | { outcome: 'already-completed'; readySteps: string[] }
   | { outcome: 'inactive'; status: string }
   | { outcome: 'stale' };
 
 export type CompleteStepResult =
-  | { outcome: 'advanced'; status: WorkflowStatus.Running | WorkflowStatus.Completed; readySteps: string[] }
+  | {
+      outcome: 'advanced';
+      status: WorkflowStatus.Running | WorkflowStatus.Completed;
+      /** Steps made ready for the queue. */
+      readySteps: string[];
+      /** A step made ready and begun for the caller to run at once (when it asked to claim one). */
+      claimed: StepExecution | null;
+    }
   | { outcome: 'inactive'; status: string }
   | { outcome: 'stale' };
 
@@ -96,7 +107,6 @@ export class WorkflowStore {
     this.redis = redis as ScriptedRedis;
     const scripts = {
       wfCreate: CREATE_WORKFLOW,
-      wfStart: START_WORKFLOW,
       wfBeginStep: BEGIN_STEP,
       wfCompleteStep: COMPLETE_STEP,
       wfFailStep: FAIL_STEP,
@@ -120,49 +130,44 @@ export class WorkflowStore {
   }
 
   /**
-   * Creates a PENDING workflow, or returns the one an earlier request with the same tenant and
-   * idempotency key created in the last 24 hours.
+   * Creates a PENDING workflow with its root steps READY and returns them for the caller to
+   * queue. The same tenant and idempotency key within 24 hours return the first workflow instead
+   * (with its READY steps while it is still PENDING, so queueing them again heals a crash
+   * between creating and queueing).
    */
   async create(
     meta: WorkflowMeta,
     graph: WorkflowGraph,
     idempotencyKey?: string,
-  ): Promise<{ workflowId: string; isNew: boolean }> {
+  ): Promise<{ workflowId: string; isNew: boolean; readySteps: string[] }> {
     const idemKey = idempotencyKey
       ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}`
       : '';
-    const [created, workflowId] = (await this.run('wfCreate', meta.workflowId, [
+    const [created, workflowId, ...readySteps] = (await this.run('wfCreate', meta.workflowId, [
       JSON.stringify(meta),
       JSON.stringify(graph),
       JSON.stringify(emptyWorkflowMetrics()),
       idemKey,
       IDEMPOTENCY_TTL_SECONDS,
-    ])) as [number, string];
-    return { workflowId, isNew: created === 1 };
+    ])) as [number, string, ...string[]];
+    return { workflowId, isNew: created === 1, readySteps };
   }
 
-  /** PENDING → RUNNING; returns the steps ready to run (again, if called twice). */
-  async start(workflowId: string): Promise<{ status: string; readySteps: string[] }> {
-    const [status, ...readySteps] = (await this.run('wfStart', workflowId, [])) as string[];
-    return { status, readySteps };
-  }
-
-  async beginStep(workflowId: string, stepId: string, attempt: number): Promise<BeginStepResult> {
+  /**
+   * Marks a step EXECUTING for the worker holding queue job `jobId`. A job delivered again after
+   * its step committed gets back the steps still to queue, including those it had claimed.
+   */
+  async beginStep(workflowId: string, stepId: string, attempt: number, jobId = ''): Promise<BeginStepResult> {
     const runToken = randomUUID();
-    const reply = (await this.run('wfBeginStep', workflowId, [stepId, attempt, runToken])) as string[];
+    const reply = (await this.run('wfBeginStep', workflowId, [stepId, attempt, runToken, jobId])) as string[];
     switch (reply[0]) {
-      case 'RUN': {
-        const dependencies: Record<string, unknown> = {};
-        for (let i = 3; i < reply.length; i += 2) dependencies[reply[i]] = JSON.parse(reply[i + 1]);
-        await this.resolveReferences(dependencies);
+      case 'RUN':
+      case 'RUN_FIRST':
         return {
           outcome: 'run',
-          meta: JSON.parse(reply[1]) as WorkflowMeta,
-          agent: reply[2],
-          dependencies,
-          runToken,
+          isFirstStep: reply[0] === 'RUN_FIRST',
+          ...(await this.execution(stepId, runToken, reply.slice(1))),
         };
-      }
       case 'COMPLETED':
         return { outcome: 'already-completed', readySteps: reply.slice(1) };
       case 'STALE':
@@ -172,6 +177,11 @@ export class WorkflowStore {
     }
   }
 
+  /**
+   * Commits a step's output and readies its successors. With `claimForJob`, the first successor
+   * made ready is begun for the caller to run at once in the same job (eager dispatch: no queue
+   * hop); if the caller dies, the job is delivered again and `beginStep` hands the claim back.
+   */
   async completeStep(params: {
     workflowId: string;
     stepId: string;
@@ -180,7 +190,9 @@ export class WorkflowStore {
     durationMs: number;
     llmCalls: number;
     llmTokens: number;
+    claimForJob?: string;
   }): Promise<CompleteStepResult> {
+    const claimToken = params.claimForJob ? randomUUID() : '';
     const reply = (await this.run('wfCompleteStep', params.workflowId, [
       params.stepId,
       params.runToken,
@@ -189,14 +201,27 @@ export class WorkflowStore {
       params.llmCalls,
       params.llmTokens,
       this.options.finishedTtlSeconds,
+      claimToken,
+      params.claimForJob ?? '',
     ])) as string[];
     if (reply[0] === 'STALE') return { outcome: 'stale' };
     if (reply[0] === 'INACTIVE') return { outcome: 'inactive', status: reply[1] };
+    const [status, claimedStepId, count] = reply;
+    const readyEnd = 3 + Number(count);
     return {
       outcome: 'advanced',
-      status: reply[0] as WorkflowStatus.Running | WorkflowStatus.Completed,
-      readySteps: reply.slice(1),
+      status: status as WorkflowStatus.Running | WorkflowStatus.Completed,
+      readySteps: reply.slice(3, readyEnd),
+      claimed: claimedStepId ? await this.execution(claimedStepId, claimToken, reply.slice(readyEnd)) : null,
     };
+  }
+
+  /** Reads [meta, agent, ancestorId, outputJson, ...] from a script's reply. */
+  private async execution(stepId: string, runToken: string, tail: string[]): Promise<StepExecution> {
+    const dependencies: Record<string, unknown> = {};
+    for (let i = 2; i < tail.length; i += 2) dependencies[tail[i]] = JSON.parse(tail[i + 1]);
+    await this.resolveReferences(dependencies);
+    return { stepId, meta: JSON.parse(tail[0]) as WorkflowMeta, agent: tail[1], dependencies, runToken };
   }
 
   /** Records a failed attempt: a retry in `retryDelayMs`, or (null) the end of the workflow. */

@@ -33,7 +33,8 @@ export class StepsProcessor extends WorkerHost implements OnApplicationBootstrap
   async process(job: Job<ExecuteStepJob, void, WorkflowStepJobName>): Promise<void> {
     switch (job.name) {
       case WorkflowStepJobName.ExecuteStep:
-        return this.engine.executeStep(job.data);
+        // A worker that is closing finishes the step in hand but claims no further one.
+        return this.engine.executeStep(job.data, job.id ?? '', () => this.worker.closing === undefined);
       default:
         throw new Error(`unknown job ${String(job.name satisfies never)} on ${WORKFLOW_STEPS_QUEUE}`);
     }

@@ -18,7 +18,7 @@ import {
 } from '@app/agent-sdk';
 import { EnvironmentConfig } from '@app/config';
 import { ExecuteStepJob, LogLevel, WORKFLOW_STEPS_QUEUE, WorkflowStepJobName } from '@app/contracts';
-import { WorkflowMeta, WorkflowStore } from '@app/workflow-store';
+import { StepExecution, WorkflowStore, queueSteps, stepJobOptions } from '@app/workflow-store';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Queue } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
@@ -57,51 +57,59 @@ export class WorkflowEngine {
   ) {
     hooks.on('workflow.completed', () => void workflowsFinished.inc({ status: 'COMPLETED' }));
     hooks.on('workflow.failed', () => void workflowsFinished.inc({ status: 'FAILED' }));
-    // A finished workflow's last log lines go to PostgreSQL now rather than at the next batch.
-    hooks.on('workflow.completed', () => this.telemetry.flush());
-    hooks.on('workflow.failed', () => this.telemetry.flush());
+    // A failed workflow's last lines go to PostgreSQL at once, for whoever investigates it. (Not
+    // on success: a flush per completed workflow would serialise the batches behind each other.)
+    hooks.on('workflow.failed', () => void this.telemetry.flush());
   }
 
-  /** Starts a PENDING workflow, or (again) queues the ready steps of a RUNNING one. */
-  async start(workflowId: string): Promise<void> {
-    const { status, readySteps } = await this.store.start(workflowId);
-    if (status === 'MISSING') {
-      this.logger.warn(`workflow ${workflowId} is not in the store (expired?): not started`);
-      return;
-    }
-    await this.enqueue(workflowId, readySteps);
-    await this.hooks.emit('workflow.started', { workflowId });
-  }
-
-  async executeStep(job: ExecuteStepJob): Promise<void> {
-    const { workflowId, stepId, attempt } = job;
+  /**
+   * Runs the step of a queue job, then keeps going with the steps its completion claims for this
+   * worker (eager dispatch) while `canContinue()` says the worker is still taking work.
+   */
+  async executeStep(job: ExecuteStepJob, jobId: string, canContinue: () => boolean): Promise<void> {
+    const { workflowId } = job;
     // Tracked before the step begins, so a cancel that lands meanwhile still reaches it.
-    const { controller, release } = this.cancellations.track(workflowId);
+    let tracked = this.cancellations.track(workflowId);
     try {
-      const begun = await this.store.beginStep(workflowId, stepId, attempt);
+      const begun = await this.store.beginStep(workflowId, job.stepId, job.attempt, jobId);
       switch (begun.outcome) {
         case 'already-completed':
-          // A re-delivered job after a crash between commit and enqueue: finish the hand-over.
+          // Delivered again after a crash between commit and hand-over: finish the hand-over.
           return await this.enqueue(workflowId, begun.readySteps);
         case 'inactive':
         case 'stale':
           return;
         case 'run':
-          return await this.run(job, begun.meta, begun.agent, begun.dependencies, begun.runToken, controller);
+          if (begun.isFirstStep) await this.hooks.emit('workflow.started', { workflowId });
+          break;
+      }
+      let next: { job: ExecuteStepJob; execution: StepExecution } | null = { job, execution: begun };
+      while (next) {
+        const claimed: StepExecution | null = await this.run(
+          next.job,
+          next.execution,
+          tracked.controller,
+          canContinue() ? jobId : undefined,
+        );
+        tracked.release();
+        tracked = this.cancellations.track(workflowId);
+        next = claimed
+          ? { job: { workflowId, stepId: claimed.stepId, attempt: 1 }, execution: claimed }
+          : null;
       }
     } finally {
-      release();
+      tracked.release();
     }
   }
 
+  /** Runs one step and records its outcome; returns the successor it claimed, if any. */
   private async run(
     job: ExecuteStepJob,
-    meta: WorkflowMeta,
-    agentName: string,
-    dependencies: Record<string, unknown>,
-    runToken: string,
+    execution: StepExecution,
     controller: AbortController,
-  ): Promise<void> {
+    claimForJob: string | undefined,
+  ): Promise<StepExecution | null> {
+    const { meta, agent: agentName, dependencies, runToken } = execution;
     const { workflowId, stepId, attempt } = job;
     const agent = this.agents.get(agentName);
     const usage = { calls: 0, tokens: 0 };
@@ -161,6 +169,7 @@ export class WorkflowEngine {
 
     if (outcome.ok) {
       const result = await this.store.completeStep({
+        claimForJob,
         workflowId,
         stepId,
         runToken,
@@ -169,7 +178,7 @@ export class WorkflowEngine {
         llmCalls: usage.calls,
         llmTokens: usage.tokens,
       });
-      if (result.outcome !== 'advanced') return;
+      if (result.outcome !== 'advanced') return null;
       this.log(workflowId, LogLevel.Info, `step ${stepId} completed in ${Math.round(durationMs)} ms`, {
         stepId,
         agent: agentName,
@@ -181,7 +190,7 @@ export class WorkflowEngine {
         await this.hooks.emit('workflow.completed', { workflowId });
       }
       await this.enqueue(workflowId, result.readySteps);
-      return;
+      return result.claimed;
     }
 
     const { error } = outcome;
@@ -219,7 +228,7 @@ export class WorkflowEngine {
           attempt: attempt + 1,
           timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
         },
-        { ...this.jobOptions(workflowId, stepId, attempt + 1), delay },
+        { ...stepJobOptions(workflowId, stepId, attempt + 1), delay },
       );
     } else if (failed.outcome === 'failed') {
       log(
@@ -230,6 +239,7 @@ export class WorkflowEngine {
       this.logger.warn(`workflow ${workflowId} FAILED at step ${stepId}: ${describeError(error)}`);
       await this.hooks.emit('workflow.failed', { workflowId, stepId, error: describeError(error) });
     }
+    return null;
   }
 
   /** Runs the agent; a timeout or cancel settles the step even if the agent ignores its signal. */
@@ -267,30 +277,8 @@ export class WorkflowEngine {
     }
   }
 
-  private async enqueue(workflowId: string, stepIds: string[]): Promise<void> {
-    if (stepIds.length === 0) return;
-    await this.steps.addBulk(
-      stepIds.map((stepId) => ({
-        name: WorkflowStepJobName.ExecuteStep,
-        data: { workflowId, stepId, attempt: 1 },
-        opts: this.jobOptions(workflowId, stepId, 1),
-      })),
-    );
-  }
-
-  /**
-   * A deterministic job id, so a re-delivered hand-over does not queue a step twice while the
-   * first job exists; the store refuses to run a completed step in any case.
-   */
-  private jobOptions(workflowId: string, stepId: string, attempt: number) {
-    return {
-      jobId: `${workflowId}.${stepId}.${attempt}`,
-      removeOnComplete: { count: 1000 },
-      removeOnFail: { count: 10000 },
-      // These retries are for infrastructure faults (Redis away); agent failures are retried above.
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 500 },
-    };
+  private enqueue(workflowId: string, stepIds: string[]): Promise<void> {
+    return queueSteps(this.steps, workflowId, stepIds);
   }
 
   /** A log line to PostgreSQL and, unless `isLive` is false, a live `log` event. */

@@ -11,14 +11,12 @@ import {
   WorkflowEngine,
 } from './workflow-engine.service';
 import { WorkflowHooks } from './workflow-hooks.service';
-import { WorkflowsProcessor } from './workflows.processor';
 
 @Module({
   imports: [AgentsModule],
   providers: [
     WorkflowEngine,
     WorkflowHooks,
-    WorkflowsProcessor,
     StepsProcessor,
     CancellationListener,
     TelemetryShipper,

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Job, Queue, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { WorkflowProducer } from '../test/support/workflow-producer';
+import { BenchRow, percentile, row } from './bench-row';
+import { stepTimes } from './support/noop-agents';
+import { WorkflowHooks } from '../apps/orchestrator/src/workflows/workflow-hooks.service';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const STEPS = 6;
+const IN_FLIGHT = 50;
+const WORKFLOWS_AT_LOAD = 1500;
+const WORKFLOWS_ONE_BY_ONE = 150;
+const CONCURRENCY = 50;
+const ROUNDS = 3;
+
+/** One side of the comparison: set up once, then measured in alternating rounds. */
+interface Contender {
+  runOne: () => Promise<void>;
+  /** Gaps (ms) between a step's end and the next step's start since the last call, sorted. */
+  takeHops: () => number[];
+  close: () => Promise<void>;
+  rssMb?: () => number;
+}
+
+interface Measurement {
+  hopsMs: number[];
+  workflowsPerSecond: number[];
+}
+
+/** Runs `total` workflows keeping `inFlight` of them going; returns workflows per second. */
+export async function closedLoop(
+  total: number,
+  inFlight: number,
+  startOne: () => Promise<void>,
+): Promise<number> {
+  let started = 0;
+  const begin = performance.now();
+  const lane = async () => {
+    while (started < total) {
+      started += 1;
+      await startOne();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return total / ((performance.now() - begin) / 1000);
+}
+
+function chainHops<T extends { key: string; order: string | number; startedAt: number; endedAt: number }>(
+  times: T[],
+): number[] {
+  const byKey = new Map<string, T[]>();
+  for (const time of times) byKey.set(time.key, [...(byKey.get(time.key) ?? []), time]);
+  const gaps: number[] = [];
+  for (const chain of byKey.values()) {
+    chain.sort((a, b) => (a.order < b.order ? -1 : 1));
+    for (let i = 1; i < chain.length; i++) gaps.push(chain[i].startedAt - chain[i - 1].endedAt);
+  }
+  return gaps.sort((a, b) => a - b);
+}
+
+/** Our engine: an orchestrator (the real Nest app, in this process) running six no-op steps. */
+export async function ourEngine(prefix: string): Promise<Contender> {
+  Object.assign(process.env, {
+    REDIS_URL,
+    DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+    REDIS_PREFIX: prefix,
+    AGENT_MODULES: 'bench/support/noop-agents.ts',
+    STEP_CONCURRENCY: String(CONCURRENCY),
+    LOG_LEVEL: 'silent',
+    SITES_DIR: `/tmp/${prefix}-sites`,
+  });
+  const { OrchestratorModule } = await import('../apps/orchestrator/src/orchestrator.module');
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(OrchestratorModule, {
+    logger: false,
+  });
+  await app.init();
+  const redis = new Redis(REDIS_URL);
+  // Completion is heard through the in-process hook, as raw BullMQ's is: no event parsing here.
+  const producer = new WorkflowProducer(redis, REDIS_URL, prefix);
+  const waiting = new Map<string, () => void>();
+  app.get(WorkflowHooks).on('workflow.completed', ({ workflowId }) => waiting.get(workflowId)?.());
+  const graph = producer.graph({
+    type: 'BENCH',
+    description: '',
+    steps: Array.from({ length: STEPS }, (_, i) => ({
+      id: `s${i}`,
+      agent: 'bench-noop',
+      dependsOn: i ? [`s${i - 1}`] : [],
+    })),
+  });
+  return {
+    runOne: async () => {
+      const workflowId = randomUUID();
+      const done = new Promise<void>((resolve) => waiting.set(workflowId, resolve));
+      await producer.start(graph, {}, workflowId);
+      await done;
+      waiting.delete(workflowId);
+    },
+    takeHops: () => {
+      const hops = chainHops(
+        stepTimes.map((time) => ({ ...time, key: time.workflowId, order: time.stepId })),
+      );
+      stepTimes.length = 0;
+      return hops;
+    },
+    rssMb: () => process.memoryUsage().rss / 1024 / 1024,
+    close: async () => {
+      await producer.close();
+      await app.close();
+      await redis.quit();
+    },
+  };
+}
+
+/** Raw BullMQ: a chain of six no-op jobs, each enqueuing the next from inside its processor. */
+export async function rawBullmq(prefix: string): Promise<Contender> {
+  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
+  const queue = new Queue('raw-chain', { connection, prefix });
+  const done = new Map<string, () => void>();
+  const times: { key: string; order: number; startedAt: number; endedAt: number }[] = [];
+  const worker = new Worker(
+    'raw-chain',
+    async (job: Job<{ chain: string; step: number }>) => {
+      const startedAt = performance.now();
+      const { chain, step } = job.data;
+      times.push({ key: chain, order: step, startedAt, endedAt: performance.now() });
+      if (step + 1 < STEPS) await queue.add('step', { chain, step: step + 1 }, { removeOnComplete: true });
+      else done.get(chain)?.();
+    },
+    { connection, prefix, concurrency: CONCURRENCY },
+  );
+  await worker.waitUntilReady();
+  return {
+    runOne: () =>
+      new Promise<void>((resolve) => {
+        const chain = randomUUID();
+        done.set(chain, () => {
+          done.delete(chain);
+          resolve();
+        });
+        void queue.add('step', { chain, step: 0 }, { removeOnComplete: true });
+      }),
+    takeHops: () => {
+      const hops = chainHops(times);
+      times.length = 0;
+      return hops;
+    },
+    close: async () => {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    },
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function removeKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+/**
+ * Per-step orchestration overhead and no-op workflow throughput of our engine beside raw BullMQ
+ * on the same Redis in the same run. Both chain six no-op steps. The two sides are measured in
+ * alternating rounds (medians of throughput, pooled gaps for percentiles) so that a load change
+ * on this shared machine hits both alike.
+ */
+export default async function engineBench(): Promise<BenchRow[]> {
+  const prefix = `bench${randomUUID().slice(0, 8)}`;
+  const raw = await rawBullmq(`${prefix}raw`);
+  const ours = await ourEngine(prefix);
+  try {
+    const results = new Map<Contender, { single: Measurement; load: Measurement }>();
+    for (const contender of [raw, ours]) {
+      await closedLoop(100, 10, contender.runOne); // warm-up
+      contender.takeHops();
+      results.set(contender, {
+        single: { hopsMs: [], workflowsPerSecond: [] },
+        load: { hopsMs: [], workflowsPerSecond: [] },
+      });
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const contender of round % 2 === 0 ? [raw, ours] : [ours, raw]) {
+        const result = results.get(contender)!;
+        result.single.workflowsPerSecond.push(
+          await closedLoop(WORKFLOWS_ONE_BY_ONE / ROUNDS, 1, contender.runOne),
+        );
+        result.single.hopsMs.push(...contender.takeHops());
+        result.load.workflowsPerSecond.push(
+          await closedLoop(WORKFLOWS_AT_LOAD / ROUNDS, IN_FLIGHT, contender.runOne),
+        );
+        result.load.hopsMs.push(...contender.takeHops());
+      }
+    }
+    const [r, o] = [results.get(raw)!, results.get(ours)!];
+    for (const result of [r, o])
+      for (const phase of [result.single, result.load]) phase.hopsMs.sort((a, b) => a - b);
+    const name = 'engine (6 no-op steps)';
+    const common = { benchmark: name, baselineName: 'raw BullMQ' };
+    return [
+      row({
+        ...common,
+        metric: 'step overhead p50, 1 in flight',
+        unit: 'ms',
+        ours: percentile(o.single.hopsMs, 50),
+        baseline: percentile(r.single.hopsMs, 50),
+        target: null,
+      }),
+      row({
+        ...common,
+        metric: 'step overhead p99, 1 in flight',
+        unit: 'ms',
+        ours: percentile(o.single.hopsMs, 99),
+        baseline: percentile(r.single.hopsMs, 99),
+        target: null,
+      }),
+      row({
+        ...common,
+        metric: `step overhead p50, ${IN_FLIGHT} in flight`,
+        unit: 'ms',
+        ours: percentile(o.load.hopsMs, 50),
+        baseline: percentile(r.load.hopsMs, 50),
+        target: '<= 1.5',
+      }),
+      row({
+        ...common,
+        metric: `step overhead p99, ${IN_FLIGHT} in flight`,
+        unit: 'ms',
+        ours: percentile(o.load.hopsMs, 99),
+        baseline: percentile(r.load.hopsMs, 99),
+        target: null,
+      }),
+      row({
+        ...common,
+        metric: `throughput, ${IN_FLIGHT} in flight`,
+        unit: 'workflows/s',
+        ours: median(o.load.workflowsPerSecond),
+        baseline: median(r.load.workflowsPerSecond),
+        target: '>= 0.7',
+      }),
+      row({
+        ...common,
+        metric: 'throughput, 1 in flight',
+        unit: 'workflows/s',
+        ours: median(o.single.workflowsPerSecond),
+        baseline: median(r.single.workflowsPerSecond),
+        target: null,
+      }),
+      row({
+        benchmark: name,
+        metric: 'bench process memory (RSS), engine and raw worker',
+        unit: 'MB',
+        ours: ours.rssMb?.() ?? 0,
+        baseline: null,
+        baselineName: null,
+        target: null,
+      }),
+    ];
+  } finally {
+    await ours.close();
+    await raw.close();
+    await removeKeys(prefix);
+    await removeKeys(`${prefix}raw`);
+  }
+}
