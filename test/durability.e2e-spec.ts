@@ -119,6 +119,8 @@ describe('durability of the orchestrator', () => {
   });
 
   it('finishes the step in hand on SIGTERM and takes no new one; another worker finishes the workflow', async () => {
+    // Only this worker may take the workflow's steps.
+    await Promise.all(apps.map((app) => app.stop()));
     const worker = await orchestrator();
     const workflowId = await producer.start(graph(), {
       testPrefix: namespace.redisPrefix,
@@ -137,8 +139,6 @@ describe('durability of the orchestrator', () => {
           : undefined,
       'step one to start',
     );
-    // Other workers would take step two at once: stop them first so only this one is in play.
-    await Promise.all(apps.filter((app) => app !== worker).map((app) => app.stop()));
     await worker.stop();
     expect(committedAt(workflowId, 'one')).toHaveLength(1);
     expect((await executionsOf(redis, namespace.redisPrefix, workflowId, 'one'))[0].isAborted).toBe(false);

@@ -92,7 +92,7 @@ describe('the workflow engine', () => {
     it.each([
       [
         'an unknown agent',
-        [{ id: 'x', agent: 'no-such-agent' }],
+        [{ id: 'x', agent: 'no-such-agent', dependsOn: [] }],
         'step "x" uses unknown agent "no-such-agent"',
       ],
       [

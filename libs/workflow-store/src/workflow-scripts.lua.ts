@@ -29,15 +29,18 @@ end
 
 -- Event ids come from the hash's seq field, read once per script and written back by flushSeq().
 local seq = nil
-local function emit(event, raw)
+-- body: the event's JSON without its closing brace; the common fields are appended here.
+local function emitJson(body)
   seq = (seq or tonumber(redis.call('HGET', wf, 'seq') or '0')) + 1
-  event.workflowId = workflowId
-  event.eventId = seq
-  event.timestamp = now
-  local json = encodeWithRaw(event, raw)
+  local json = body .. ',"workflowId":"' .. workflowId .. '","eventId":' .. seq .. ',"timestamp":"' .. now .. '"}'
   redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', json)
   redis.call('PUBLISH', prefix .. ':workflow-events', json)
   return seq
+end
+
+local function emit(event, raw)
+  local json = encodeWithRaw(event, raw)
+  return emitJson(string.sub(json, 1, -2))
 end
 
 local function flushSeq()
@@ -69,9 +72,12 @@ local function saveStep(id, step)
   redis.call('HSET', wf, 'step:' .. id, cjson.encode(step))
 end
 
-local function stepEvent(graph, id, step)
-  return { type = 'agent_status', stepId = id, agent = graph.agents[id], lifecycle = step.lifecycle,
-           attempt = step.attempts, error = step.error or cjson.null }
+-- Step ids and agent names are validated identifiers, so the event is built without cjson;
+-- only the free-text error goes through it.
+local function emitStep(graph, id, step)
+  return emitJson('{"type":"agent_status","stepId":"' .. id .. '","agent":"' .. graph.agents[id] ..
+    '","lifecycle":"' .. step.lifecycle .. '","attempt":' .. (step.attempts or 0) ..
+    ',"error":' .. (step.error and cjson.encode(step.error) or 'null'))
 end
 
 local function progress(graph, steps, status)
@@ -80,8 +86,8 @@ local function progress(graph, steps, status)
     if steps[id].lifecycle == 'COMPLETED' then done = done + 1 end
   end
   local total = #graph.order
-  emit({ type = 'progress', status = status, completedSteps = done, totalSteps = total,
-         percent = math.floor(done * 100 / total) })
+  emitJson('{"type":"progress","status":"' .. status .. '","completedSteps":' .. done ..
+    ',"totalSteps":' .. total .. ',"percent":' .. math.floor(done * 100 / total))
   return done, total
 end
 
@@ -118,7 +124,7 @@ local function beginExecution(graph, id, step, attempt, token, jobId)
   step.runToken = token
   step.claimedBy = jobId
   saveStep(id, step)
-  emit(stepEvent(graph, id, step))
+  emitStep(graph, id, step)
 end
 
 local function finish(status, ttlSeconds)
@@ -175,12 +181,12 @@ local graph = cjson.decode(graphJson)
 local steps, reply = {}, { 1, workflowId }
 for _, id in ipairs(graph.order) do
   steps[id] = { lifecycle = 'REGISTERED', attempts = 0 }
-  emit(stepEvent(graph, id, steps[id]))
+  emitStep(graph, id, steps[id])
 end
 for _, id in ipairs(graph.order) do
   if #graph.deps[id] == 0 then
     steps[id].lifecycle = 'READY'
-    emit(stepEvent(graph, id, steps[id]))
+    emitStep(graph, id, steps[id])
     reply[#reply + 1] = id
   end
   saveStep(id, steps[id])
@@ -255,7 +261,7 @@ metrics.agentDurationsMs[stepId] = (metrics.agentDurationsMs[stepId] or 0) + dur
 metrics.llmCalls = metrics.llmCalls + llmCalls
 metrics.llmTokens = metrics.llmTokens + llmTokens
 redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'updatedAt', now)
-emit(stepEvent(graph, stepId, step))
+emitStep(graph, stepId, step)
 local ready = {}
 for _, id in ipairs(graph.order) do
   if steps[id].lifecycle == 'REGISTERED' then
@@ -266,7 +272,7 @@ for _, id in ipairs(graph.order) do
     if met then
       steps[id].lifecycle = 'READY'
       saveStep(id, steps[id])
-      emit(stepEvent(graph, id, steps[id]))
+      emitStep(graph, id, steps[id])
       ready[#ready + 1] = id
     end
   end
@@ -321,7 +327,7 @@ if retryDelay >= 0 then
          message = 'attempt ' .. step.attempts .. ' of step ' .. stepId .. ' failed (' .. message .. '); retry ' ..
            step.attempts .. ' in ' .. retryDelay .. ' ms' },
        { { 'metadata', cjson.encode({ attempt = step.attempts, retryDelayMs = retryDelay, error = message }) } })
-  emit(stepEvent(graph, stepId, step))
+  emitStep(graph, stepId, step)
   flushSeq()
   return { 'RETRY' }
 end
@@ -329,7 +335,7 @@ step.lifecycle = 'FAILED'
 step.finishedAt = now
 saveStep(stepId, step)
 redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'error', stepId .. ': ' .. message)
-emit(stepEvent(graph, stepId, step))
+emitStep(graph, stepId, step)
 local metricsJson = finish('FAILED', ttl)
 emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
      { { 'metrics', metricsJson } })
@@ -383,7 +389,7 @@ for _, id in ipairs(graph.order) do
   if steps[id].lifecycle == 'FAILED' or steps[id].lifecycle == 'EXECUTING' or steps[id].lifecycle == 'READY' then
     steps[id] = { lifecycle = 'READY', attempts = 0 }
     saveStep(id, steps[id])
-    emit(stepEvent(graph, id, steps[id]))
+    emitStep(graph, id, steps[id])
     ready[#ready + 1] = id
   end
 end

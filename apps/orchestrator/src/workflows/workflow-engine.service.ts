@@ -89,7 +89,7 @@ export class WorkflowEngine {
           next.job,
           next.execution,
           tracked.controller,
-          canContinue() ? jobId : undefined,
+          () => (canContinue() ? jobId : undefined),
         );
         tracked.release();
         tracked = this.cancellations.track(workflowId);
@@ -107,7 +107,8 @@ export class WorkflowEngine {
     job: ExecuteStepJob,
     execution: StepExecution,
     controller: AbortController,
-    claimForJob: string | undefined,
+    /** Asked when the step succeeds: the job to claim a successor for, or undefined for none. */
+    claimForJob: () => string | undefined,
   ): Promise<StepExecution | null> {
     const { meta, agent: agentName, dependencies, runToken } = execution;
     const { workflowId, stepId, attempt } = job;
@@ -169,7 +170,7 @@ export class WorkflowEngine {
 
     if (outcome.ok) {
       const result = await this.store.completeStep({
-        claimForJob,
+        claimForJob: claimForJob(),
         workflowId,
         stepId,
         runToken,
