@@ -52,6 +52,7 @@ describe('AuditAgent', () => {
       expect.objectContaining({
         level: 'warning',
         message: `audit score ${report.score}, ${report.findings.length} findings`,
+        metadata: expect.objectContaining({ score: report.score, passed: false, findings: report.findings }),
       }),
     );
   });

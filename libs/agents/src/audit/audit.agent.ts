@@ -13,6 +13,8 @@ export interface AuditOutput extends AuditReport {
 }
 
 const FINDINGS_IN_ERROR = 15;
+/** Findings carried in the audit's log event, so a client following the events sees the report. */
+const FINDINGS_IN_LOG = 50;
 
 /**
  * Audits the builder's files as a gate before deploy (a failing site throws, so nothing bad is
@@ -92,6 +94,7 @@ export class AuditAgent implements Agent<AuditOutput> {
         score: report.score,
         passed: report.passed,
         bySeverity: countBy(report.findings.map((finding) => finding.severity)),
+        findings: report.findings.slice(0, FINDINGS_IN_LOG),
       },
     );
   }

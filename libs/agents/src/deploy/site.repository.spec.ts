@@ -36,7 +36,12 @@ describe('SiteRepository', () => {
       'index.html': 'one',
     });
     expect(await repository.listSites()).toEqual([
-      { siteId: 'demo-1a2b3c', currentVersion: 2, versions: [1, 2] },
+      {
+        siteId: 'demo-1a2b3c',
+        currentVersion: 2,
+        versions: [1, 2],
+        activatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     ]);
   });
 

@@ -20,6 +20,8 @@ export interface SiteSummary {
   siteId: string;
   currentVersion: number;
   versions: number[];
+  /** When `current` was last pointed at a version (a publish or a rollback). */
+  activatedAt: string;
 }
 
 export interface ResolvedFile {
@@ -128,9 +130,14 @@ export class SiteRepository {
     const sites: SiteSummary[] = [];
     for (const entry of entries) {
       if (!entry.isDirectory() || !SITE_ID.test(entry.name)) continue;
-      const currentVersion = await this.currentVersion(entry.name);
-      if (currentVersion !== null)
-        sites.push({ siteId: entry.name, currentVersion, versions: await this.listVersions(entry.name) });
+      const pointer = await this.readPointer(entry.name);
+      if (pointer !== null)
+        sites.push({
+          siteId: entry.name,
+          currentVersion: pointer.version,
+          versions: await this.listVersions(entry.name),
+          activatedAt: pointer.activatedAt,
+        });
     }
     return sites.sort((first, second) => first.siteId.localeCompare(second.siteId));
   }
@@ -149,16 +156,7 @@ export class SiteRepository {
 
   /** The version `current` points at, or null for a site never published. */
   async currentVersion(siteId: string): Promise<number | null> {
-    assertSiteId(siteId);
-    try {
-      const pointer = JSON.parse(await readFile(join(this.siteDir(siteId), 'current.json'), 'utf8')) as {
-        version?: unknown;
-      };
-      return typeof pointer.version === 'number' ? pointer.version : null;
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return null;
-      throw error;
-    }
+    return (await this.readPointer(siteId))?.version ?? null;
   }
 
   /** The manifest of a version (the current one by default). */
@@ -236,6 +234,24 @@ export class SiteRepository {
     const current = await this.currentVersion(siteId);
     if (current === null) throw new SiteNotFoundError(`site ${siteId} is not published`);
     return current;
+  }
+
+  private async readPointer(siteId: string): Promise<{ version: number; activatedAt: string } | null> {
+    assertSiteId(siteId);
+    try {
+      const pointer = JSON.parse(await readFile(join(this.siteDir(siteId), 'current.json'), 'utf8')) as {
+        version?: unknown;
+        activatedAt?: unknown;
+      };
+      if (typeof pointer.version !== 'number') return null;
+      return {
+        version: pointer.version,
+        activatedAt: typeof pointer.activatedAt === 'string' ? pointer.activatedAt : '',
+      };
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return null;
+      throw error;
+    }
   }
 
   private async setCurrent(siteId: string, version: number): Promise<void> {
