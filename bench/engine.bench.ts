@@ -31,11 +31,7 @@ interface Measurement {
 }
 
 /** Runs `total` workflows keeping `inFlight` of them going; returns workflows per second. */
-export async function closedLoop(
-  total: number,
-  inFlight: number,
-  startOne: () => Promise<void>,
-): Promise<number> {
+async function closedLoop(total: number, inFlight: number, startOne: () => Promise<void>): Promise<number> {
   let started = 0;
   const begin = performance.now();
   const lane = async () => {
@@ -62,7 +58,7 @@ function chainHops<T extends { key: string; order: string | number; startedAt: n
 }
 
 /** Our engine: an orchestrator (the real Nest app, in this process) running six no-op steps. */
-export async function ourEngine(prefix: string): Promise<Contender> {
+async function ourEngine(prefix: string): Promise<Contender> {
   Object.assign(process.env, {
     REDIS_URL,
     DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
@@ -116,7 +112,7 @@ export async function ourEngine(prefix: string): Promise<Contender> {
 }
 
 /** Raw BullMQ: a chain of six no-op jobs, each enqueuing the next from inside its processor. */
-export async function rawBullmq(prefix: string): Promise<Contender> {
+async function rawBullmq(prefix: string): Promise<Contender> {
   const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue('raw-chain', { connection, prefix });
   const done = new Map<string, () => void>();
