@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AgentExecution } from '@app/contracts';
+import { AgentExecution, LogEntry, LogLevel } from '@app/contracts';
 import { AgentExecutionsRepository } from '@app/persistence';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { insertIsolatingBadRows } from '../batch-insert';
+import { LogsService } from '../logs/logs.service';
 import { agentExecutionProblem } from './agent-execution.validation';
 
 export const AGENT_EXECUTIONS_REJECTED_METRIC = 'agent_executions_rejected_total';
@@ -15,6 +16,7 @@ export class AgentExecutionsService {
 
   constructor(
     private readonly repository: AgentExecutionsRepository,
+    private readonly logs: LogsService,
     @InjectMetric(AGENT_EXECUTIONS_REJECTED_METRIC) private readonly rejected: Counter<string>,
   ) {}
 
@@ -31,6 +33,9 @@ export class AgentExecutionsService {
     }
     const result = await insertIsolatingBadRows(valid, (rows) => this.repository.insertMany(rows));
     for (const { item, reason } of result.rejected) this.reject(item, `refused by PostgreSQL: ${reason}`);
+    await this.logs.saveBatch(
+      valid.filter((execution) => execution.outcome === 'success').map(completionLogEntry),
+    );
     return { written: result.written, rejected: executions.length - valid.length + result.rejected.length };
   }
 
@@ -40,4 +45,21 @@ export class AgentExecutionsService {
       `rejected a malformed agent execution (${problem}): ${JSON.stringify(execution)?.slice(0, 500)}`,
     );
   }
+}
+
+/**
+ * The log line of a successful step, derived here rather than shipped by the orchestrator: one
+ * record per step on the hot path instead of two. It shares the execution's id, so a batch
+ * delivered again writes it once. (Failures and retries are logged by the orchestrator itself.)
+ */
+export function completionLogEntry(execution: AgentExecution): LogEntry {
+  return {
+    id: execution.id,
+    timestamp: execution.finishedAt,
+    level: LogLevel.Info,
+    workflowId: execution.workflowId,
+    agent: execution.agent,
+    message: `step ${execution.stepId} completed in ${execution.durationMs} ms`,
+    metadata: { stepId: execution.stepId, attempt: execution.attempt, durationMs: execution.durationMs },
+  };
 }

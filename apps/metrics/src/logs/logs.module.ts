@@ -9,5 +9,6 @@ import { LOG_ENTRIES_REJECTED_METRIC, LogsService } from './logs.service';
     LogsProcessor,
     makeCounterProvider({ name: LOG_ENTRIES_REJECTED_METRIC, help: 'Malformed log entries set aside' }),
   ],
+  exports: [LogsService],
 })
 export class LogsModule {}

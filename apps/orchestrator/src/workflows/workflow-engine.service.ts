@@ -180,12 +180,7 @@ export class WorkflowEngine {
         llmTokens: usage.tokens,
       });
       if (result.outcome !== 'advanced') return null;
-      this.log(workflowId, LogLevel.Info, `step ${stepId} completed in ${Math.round(durationMs)} ms`, {
-        stepId,
-        agent: agentName,
-        metadata: { attempt, durationMs: Math.round(durationMs) },
-        isLive: false,
-      });
+      // Its log line is written by the metrics service from the execution record shipped above.
       if (result.status === 'COMPLETED') {
         this.logger.log(`workflow ${workflowId} COMPLETED`);
         await this.hooks.emit('workflow.completed', { workflowId });
