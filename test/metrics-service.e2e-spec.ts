@@ -142,6 +142,16 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
       async () => ((await count('SELECT count(*) FROM agent_executions')) === good.length ? true : undefined),
       'the good executions of the batch',
     );
+    // Each successful execution also becomes its step's completion log line, sharing its id.
+    const successes = good.filter((execution) => execution.outcome === 'success').length;
+    await waitFor(
+      async () =>
+        (await count(`SELECT count(*) FROM log_entries WHERE message LIKE 'step % completed in % ms'`)) ===
+        successes
+          ? true
+          : undefined,
+      'the completion log lines of the successful executions',
+    );
   });
 
   /** 30 executions: each agent 10, every fourth an error (content 3, design 3, planner 2), durations spread over the buckets. */
@@ -296,7 +306,12 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
           (sum, point) => sum + point.debug + point.info + point.warning + point.error,
           0,
         ),
-      ).toBe(5000);
+      ).toBe(
+        await count('SELECT count(*) FROM log_entries WHERE "timestamp" >= $1 AND "timestamp" < $2', [
+          from,
+          to,
+        ]),
+      );
       for (const [query, message] of [
         [`from=${to.toISOString()}&to=${from.toISOString()}`, /from .* must be before to/],
         ['from=2025-01-01T00:00:00Z&to=2025-06-01T00:00:00Z&interval=hour', /covers at most 31 days/],
