@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { AppProcess } from './support/app-process';
@@ -147,5 +148,27 @@ describe('durability of the orchestrator', () => {
 
     await orchestrator();
     expect(await producer.finished(workflowId)).toMatchObject({ status: WorkflowStatus.Completed });
+  });
+
+  it('recovers a workflow whose steps were never queued (the gateway died in between)', async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await orchestrator({ RECOVERY_INTERVAL_SECONDS: '1' });
+    const workflowId = randomUUID();
+    // Recorded like the gateway does, and then nothing: its root step never reaches the queue.
+    await producer.store.create(
+      {
+        workflowId,
+        type: 'CHAIN',
+        tenantId: 'test',
+        sessionId: 'test',
+        input: { testPrefix: namespace.redisPrefix },
+        preferences: {},
+      },
+      graph(),
+    );
+    expect(await producer.finished(workflowId)).toMatchObject({ status: WorkflowStatus.Completed });
+    for (const stepId of CHAIN) {
+      expect(await executionsOf(redis, namespace.redisPrefix, workflowId, stepId)).toHaveLength(1);
+    }
   });
 });

@@ -282,6 +282,23 @@ describe('the workflow engine', () => {
     expect((await api.post(`/workflows/${workflowId}/retry`)).status).toBe(409);
   });
 
+  it('retries a workflow whose failed step ran from its own queue job (a root step), with fresh retries', async () => {
+    await define('GATED_ROOT', [
+      { id: 'gate', agent: 'test-gate' },
+      { id: 'after', agent: 'test-echo', dependsOn: ['gate'] },
+    ]);
+    const { workflowId, finished } = await run('GATED_ROOT');
+    expect(await finished).toMatchObject({ status: WorkflowStatus.Failed, stepId: 'gate' });
+    await redis.set(`${namespace.redisPrefix}:test:gate:${workflowId}`, '1');
+    const resumed = client.next(
+      (event) => event.workflowId === workflowId && event.type === WorkflowEventType.Complete,
+    );
+    expect((await api.post(`/workflows/${workflowId}/retry`)).status).toBe(202);
+    expect(await resumed).toMatchObject({ status: WorkflowStatus.Completed });
+    // The resumed attempt is a new attempt number, so a new queue job: it ran.
+    expect((await executions(workflowId, 'gate')).map((run) => run.attempt)).toEqual([1, 2]);
+  });
+
   it('passes a large output by reference: state, events and queue payloads stay small, the next step gets it whole', async () => {
     await define('LARGE', [
       { id: 'large', agent: 'test-large' },

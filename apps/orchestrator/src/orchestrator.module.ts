@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
-import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE, WORKFLOW_STEPS_QUEUE } from '@app/contracts';
+import {
+  METRICS_EXECUTIONS_QUEUE,
+  METRICS_LOGS_QUEUE,
+  WORKFLOW_STEPS_QUEUE,
+  ORCHESTRATOR_MAINTENANCE_QUEUE,
+} from '@app/contracts';
 import { ObservabilityModule } from '@app/observability';
 import { QueuesModule, RedisHealthIndicator, RedisModule } from '@app/redis';
 import { WorkflowStoreModule } from '@app/workflow-store';
@@ -11,7 +16,12 @@ import { WorkflowsModule } from './workflows/workflows.module';
   imports: [
     ConfigModule.forRoot({ defaultPort: 3001 }),
     RedisModule,
-    QueuesModule.forRoot([WORKFLOW_STEPS_QUEUE, METRICS_LOGS_QUEUE, METRICS_EXECUTIONS_QUEUE]),
+    QueuesModule.forRoot([
+      WORKFLOW_STEPS_QUEUE,
+      ORCHESTRATOR_MAINTENANCE_QUEUE,
+      METRICS_LOGS_QUEUE,
+      METRICS_EXECUTIONS_QUEUE,
+    ]),
     WorkflowStoreModule,
     ObservabilityModule.forRoot({ service: 'orchestrator', indicators: [RedisHealthIndicator] }),
     WorkflowsModule,

@@ -92,6 +92,16 @@ export class EnvironmentConfig {
   @IsInt({ message: 'STEP_LOCK_MS must be an integer' })
   STEP_LOCK_MS = 30000;
 
+  /**
+   * How often the orchestrator looks for unfinished workflows whose ready steps were never queued,
+   * and how long such a workflow must have been still before it is healed.
+   */
+  @Transform(toInt)
+  @Min(1)
+  @Max(86400)
+  @IsInt({ message: 'RECOVERY_INTERVAL_SECONDS must be an integer' })
+  RECOVERY_INTERVAL_SECONDS = 60;
+
   @IsString()
   @MinLength(1)
   SITES_DIR = '.data/sites';

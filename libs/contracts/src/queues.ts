@@ -5,6 +5,7 @@ import { AgentExecution, LogEntry } from './log-entry';
  * the data types below are the whole contract between producer and consumer.
  */
 export const WORKFLOW_STEPS_QUEUE = 'orchestrator.workflow-steps';
+export const ORCHESTRATOR_MAINTENANCE_QUEUE = 'orchestrator.maintenance';
 export const METRICS_LOGS_QUEUE = 'metrics.logs';
 export const METRICS_EXECUTIONS_QUEUE = 'metrics.agent-executions';
 
@@ -33,3 +34,12 @@ export enum MetricsExecutionJobName {
 export interface RecordAgentExecutionsJob {
   executions: AgentExecution[];
 }
+
+export enum OrchestratorMaintenanceJobName {
+  /**
+   * Queues again the READY steps of unfinished workflows that have not moved for a while: heals
+   * a crash between recording a workflow (or a resume) and queueing its steps. On a job scheduler.
+   */
+  RecoverWorkflows = 'RecoverWorkflows',
+}
+export type RecoverWorkflowsJob = Record<string, never>;

@@ -1,11 +1,13 @@
 import { ExecuteStepJob, WorkflowStepJobName } from '@app/contracts';
 import { JobsOptions, Queue } from 'bullmq';
+import { StepDispatch } from './workflow-store';
 
 /**
- * Queue options of one step attempt. The job id is deterministic, so handing the same step over
- * twice (after a crash) queues it once while the first job exists; the store refuses to run a
- * committed step in any case. BullMQ's own retries cover infrastructure faults (Redis away);
- * agent failures are retried by the engine as new, delayed jobs.
+ * Queue options of one step attempt. The job id is unique per attempt (attempt numbers go on
+ * across retries and resumes), so handing the same attempt over twice (after a crash, or by the
+ * recovery job) queues it once while the first job exists; the store refuses to run a committed
+ * step in any case. BullMQ's own retries cover infrastructure faults (Redis away); agent
+ * failures are retried by the engine as new, delayed jobs.
  */
 export function stepJobOptions(workflowId: string, stepId: string, attempt: number): JobsOptions {
   return {
@@ -17,18 +19,18 @@ export function stepJobOptions(workflowId: string, stepId: string, attempt: numb
   };
 }
 
-/** Queues the first attempt of each step on `orchestrator.workflow-steps`. */
+/** Queues each step's attempt on `orchestrator.workflow-steps`. */
 export async function queueSteps(
   queue: Queue<ExecuteStepJob>,
   workflowId: string,
-  stepIds: string[],
+  steps: StepDispatch[],
 ): Promise<void> {
-  if (stepIds.length === 0) return;
+  if (steps.length === 0) return;
   await queue.addBulk(
-    stepIds.map((stepId) => ({
+    steps.map(({ stepId, attempt }) => ({
       name: WorkflowStepJobName.ExecuteStep,
-      data: { workflowId, stepId, attempt: 1 },
-      opts: stepJobOptions(workflowId, stepId, 1),
+      data: { workflowId, stepId, attempt },
+      opts: stepJobOptions(workflowId, stepId, attempt),
     })),
   );
 }

@@ -106,6 +106,7 @@ local function contextOf(graph, stepId, reply)
   end
   reply[#reply + 1] = redis.call('HGET', wf, 'meta')
   reply[#reply + 1] = graph.agents[stepId]
+  reply[#reply + 1] = cjson.decode(redis.call('HGET', wf, 'step:' .. stepId)).firstAttempt or 1
   if #ancestors > 0 then
     local outputs = redis.call('HMGET', out, unpack(ancestors))
     for i, id in ipairs(ancestors) do
@@ -215,8 +216,12 @@ if step.lifecycle == 'COMPLETED' then
   local pending = {}
   for _, id in ipairs(graph.order) do
     local other = steps[id]
-    if other.lifecycle == 'READY' or (other.lifecycle == 'EXECUTING' and other.claimedBy == jobId and id ~= stepId) then
+    if other.lifecycle == 'READY' then
       pending[#pending + 1] = id
+      pending[#pending + 1] = (other.attempts or 0) + 1
+    elseif other.lifecycle == 'EXECUTING' and other.claimedBy == jobId and id ~= stepId then
+      pending[#pending + 1] = id
+      pending[#pending + 1] = other.attempts
     end
   end
   return { 'COMPLETED', unpack(pending) }
@@ -370,7 +375,7 @@ return id
 
 /**
  * Resumes a FAILED workflow from its failed steps: they become READY with fresh attempts,
- * completed steps keep their outputs. ARGV[5..]: (none). Returns { 'RESUMED', ...readyStepIds }
+ * completed steps keep their outputs. ARGV[5..]: (none). Returns { 'RESUMED', stepId, attempt, ... }
  * or { 'NOT_FAILED', status } / { 'MISSING' }.
  */
 export const RESUME_WORKFLOW = script(`
@@ -387,14 +392,18 @@ redis.call('PERSIST', events)
 local ready = {}
 for _, id in ipairs(graph.order) do
   if steps[id].lifecycle == 'FAILED' or steps[id].lifecycle == 'EXECUTING' or steps[id].lifecycle == 'READY' then
-    steps[id] = { lifecycle = 'READY', attempts = 0 }
+    -- Attempt numbers go on, so the resumed attempt gets a queue job id never used before; its
+    -- retries are counted from firstAttempt.
+    local attempts = steps[id].attempts or 0
+    steps[id] = { lifecycle = 'READY', attempts = attempts, firstAttempt = attempts + 1 }
     saveStep(id, steps[id])
     emitStep(graph, id, steps[id])
     ready[#ready + 1] = id
+    ready[#ready + 1] = attempts + 1
   end
 end
 emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
-       message = 'workflow resumed from step(s) ' .. table.concat(ready, ', ') }, { { 'metadata', '{}' } })
+       message = 'workflow resumed' }, { { 'metadata', '{}' } })
 progress(graph, steps, 'RUNNING')
 flushSeq()
 return { 'RESUMED', unpack(ready) }

@@ -67,17 +67,20 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('runs a diamond: readies b and c together, d after both, with every ancestor output', async () => {
     const { workflowId, readySteps } = await store.create(meta(), diamond);
-    expect(readySteps).toEqual(['a']);
+    expect(readySteps).toEqual([{ stepId: 'a', attempt: 1 }]);
     expect((await store.get(workflowId))?.status).toBe(WorkflowStatus.Pending);
     expect((await runStep(workflowId, 'a', { from: 'a', list: [] })).completed).toEqual({
       outcome: 'advanced',
       status: 'RUNNING',
-      readySteps: ['b', 'c'],
+      readySteps: [
+        { stepId: 'b', attempt: 1 },
+        { stepId: 'c', attempt: 1 },
+      ],
       claimed: null,
     });
     expect((await runStep(workflowId, 'b', 'B')).completed).toMatchObject({ readySteps: [] });
     const last = await runStep(workflowId, 'c', 'C');
-    expect(last.completed).toMatchObject({ readySteps: ['d'] });
+    expect(last.completed).toMatchObject({ readySteps: [{ stepId: 'd', attempt: 1 }] });
     const d = await runStep(workflowId, 'd', { done: true });
     expect(d.begun).toMatchObject({ dependencies: { a: { from: 'a', list: [] }, b: 'B', c: 'C' } });
     expect(d.completed).toEqual({ outcome: 'advanced', status: 'COMPLETED', readySteps: [], claimed: null });
@@ -134,7 +137,10 @@ describe('WorkflowStore (real Redis)', () => {
     });
     expect(await store.beginStep(workflowId, 'a', 1)).toEqual({
       outcome: 'already-completed',
-      readySteps: ['b', 'c'],
+      readySteps: [
+        { stepId: 'b', attempt: 1 },
+        { stepId: 'c', attempt: 1 },
+      ],
     });
   });
 
@@ -212,7 +218,11 @@ describe('WorkflowStore (real Redis)', () => {
     const first = await store.create(meta(), diamond, 'key-1');
     const again = await store.create(meta(), diamond, 'key-1');
     const otherTenant = await store.create({ ...meta(), tenantId: 't2' }, diamond, 'key-1');
-    expect(again).toEqual({ workflowId: first.workflowId, isNew: false, readySteps: ['a'] });
+    expect(again).toEqual({
+      workflowId: first.workflowId,
+      isNew: false,
+      readySteps: [{ stepId: 'a', attempt: 1 }],
+    });
     expect(otherTenant.isNew).toBe(true);
   });
 
@@ -253,10 +263,24 @@ describe('WorkflowStore (real Redis)', () => {
       retryDelayMs: null,
     });
     expect(await store.resume(randomUUID())).toEqual({ outcome: 'missing' });
-    expect(await store.resume(workflowId)).toEqual({ outcome: 'resumed', readySteps: ['c'] });
+    expect(await store.resume(workflowId)).toEqual({
+      outcome: 'resumed',
+      readySteps: [{ stepId: 'c', attempt: 2 }],
+    });
     expect(await store.resume(workflowId)).toEqual({ outcome: 'not-failed', status: 'RUNNING' });
     expect(await store.beginStep(workflowId, 'a', 1)).toMatchObject({ outcome: 'already-completed' });
-    await runStep(workflowId, 'c', 'C');
+    const resumed = await store.beginStep(workflowId, 'c', 2);
+    expect(resumed).toMatchObject({ outcome: 'run', firstAttempt: 2 });
+    if (resumed.outcome !== 'run') throw new Error('expected to run');
+    await store.completeStep({
+      workflowId,
+      stepId: 'c',
+      runToken: resumed.runToken,
+      output: 'C',
+      durationMs: 1,
+      llmCalls: 0,
+      llmTokens: 0,
+    });
     const d = await runStep(workflowId, 'd', 'D');
     expect(d.begun).toMatchObject({ dependencies: { a: 'A', b: 'B', c: 'C' } });
     expect(await store.get(workflowId)).toMatchObject({ status: 'COMPLETED', error: null });
@@ -308,7 +332,7 @@ describe('WorkflowStore (real Redis)', () => {
     });
     expect(completed).toMatchObject({
       outcome: 'advanced',
-      readySteps: ['c'],
+      readySteps: [{ stepId: 'c', attempt: 1 }],
       claimed: { stepId: 'b', agent: 'echo', dependencies: { a: 'A' }, runToken: expect.any(String) },
     });
     const lifecycles = (await store.get(workflowId))?.steps.map((step) => [step.stepId, step.lifecycle]);
@@ -321,11 +345,14 @@ describe('WorkflowStore (real Redis)', () => {
     // The worker died while running b: its job is delivered again and gets b back to queue.
     expect(await store.beginStep(workflowId, 'a', 1, 'job-1')).toEqual({
       outcome: 'already-completed',
-      readySteps: ['b', 'c'],
+      readySteps: [
+        { stepId: 'b', attempt: 1 },
+        { stepId: 'c', attempt: 1 },
+      ],
     });
     expect(await store.beginStep(workflowId, 'a', 1, 'job-2')).toEqual({
       outcome: 'already-completed',
-      readySteps: ['c'],
+      readySteps: [{ stepId: 'c', attempt: 1 }],
     });
     // The queued b takes over; the dead worker's late result is refused.
     const retaken = await store.beginStep(workflowId, 'b', 1, 'job-3');

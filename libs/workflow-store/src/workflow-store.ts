@@ -35,9 +35,26 @@ export interface WorkflowMeta {
 }
 
 /** The answer to `beginStep`: run it, or why not. */
+/** A step to hand to the queue, and the attempt the job runs (its job id is unique per attempt). */
+export interface StepDispatch {
+  stepId: string;
+  attempt: number;
+}
+
+const firstAttempts = (stepIds: string[]): StepDispatch[] =>
+  stepIds.map((stepId) => ({ stepId, attempt: 1 }));
+
+function dispatchPairs(flat: string[]): StepDispatch[] {
+  const dispatches: StepDispatch[] = [];
+  for (let i = 0; i < flat.length; i += 2) dispatches.push({ stepId: flat[i], attempt: Number(flat[i + 1]) });
+  return dispatches;
+}
+
 /** Everything a worker needs to run one step, fenced by `runToken`. */
 export interface StepExecution {
   stepId: string;
+  /** The attempt this run of the step began with: 1, or the first attempt after a resume. */
+  firstAttempt: number;
   meta: WorkflowMeta;
   agent: string;
   dependencies: Record<string, unknown>;
@@ -48,7 +65,7 @@ export interface StepExecution {
 export type BeginStepResult =
   /** `isFirstStep`: this step moved the workflow from PENDING to RUNNING. */
   | ({ outcome: 'run'; isFirstStep: boolean } & StepExecution)
-  | { outcome: 'already-completed'; readySteps: string[] }
+  | { outcome: 'already-completed'; readySteps: StepDispatch[] }
   | { outcome: 'inactive'; status: string }
   | { outcome: 'stale' };
 
@@ -57,7 +74,7 @@ export type CompleteStepResult =
       outcome: 'advanced';
       status: WorkflowStatus.Running | WorkflowStatus.Completed;
       /** Steps made ready for the queue. */
-      readySteps: string[];
+      readySteps: StepDispatch[];
       /** A step made ready and begun for the caller to run at once (when it asked to claim one). */
       claimed: StepExecution | null;
     }
@@ -68,7 +85,7 @@ export type FailStepResult =
   { outcome: 'retry' | 'failed' | 'stale' } | { outcome: 'inactive'; status: string };
 
 export type ResumeResult =
-  | { outcome: 'resumed'; readySteps: string[] }
+  | { outcome: 'resumed'; readySteps: StepDispatch[] }
   | { outcome: 'not-failed'; status: WorkflowStatus }
   | { outcome: 'missing' };
 
@@ -139,7 +156,7 @@ export class WorkflowStore {
     meta: WorkflowMeta,
     graph: WorkflowGraph,
     idempotencyKey?: string,
-  ): Promise<{ workflowId: string; isNew: boolean; readySteps: string[] }> {
+  ): Promise<{ workflowId: string; isNew: boolean; readySteps: StepDispatch[] }> {
     const idemKey = idempotencyKey
       ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}`
       : '';
@@ -150,7 +167,7 @@ export class WorkflowStore {
       idemKey,
       IDEMPOTENCY_TTL_SECONDS,
     ])) as [number, string, ...string[]];
-    return { workflowId, isNew: created === 1, readySteps };
+    return { workflowId, isNew: created === 1, readySteps: firstAttempts(readySteps) };
   }
 
   /**
@@ -169,7 +186,7 @@ export class WorkflowStore {
           ...(await this.execution(stepId, runToken, reply.slice(1))),
         };
       case 'COMPLETED':
-        return { outcome: 'already-completed', readySteps: reply.slice(1) };
+        return { outcome: 'already-completed', readySteps: dispatchPairs(reply.slice(1)) };
       case 'STALE':
         return { outcome: 'stale' };
       default:
@@ -211,17 +228,25 @@ export class WorkflowStore {
     return {
       outcome: 'advanced',
       status: status as WorkflowStatus.Running | WorkflowStatus.Completed,
-      readySteps: reply.slice(3, readyEnd),
+      readySteps: firstAttempts(reply.slice(3, readyEnd)),
       claimed: claimedStepId ? await this.execution(claimedStepId, claimToken, reply.slice(readyEnd)) : null,
     };
   }
 
   /** Reads [meta, agent, ancestorId, outputJson, ...] from a script's reply. */
   private async execution(stepId: string, runToken: string, tail: string[]): Promise<StepExecution> {
+    const [meta, agent, firstAttempt] = tail;
     const dependencies: Record<string, unknown> = {};
-    for (let i = 2; i < tail.length; i += 2) dependencies[tail[i]] = JSON.parse(tail[i + 1]);
+    for (let i = 3; i < tail.length; i += 2) dependencies[tail[i]] = JSON.parse(tail[i + 1]);
     await this.resolveReferences(dependencies);
-    return { stepId, meta: JSON.parse(tail[0]) as WorkflowMeta, agent: tail[1], dependencies, runToken };
+    return {
+      stepId,
+      firstAttempt: Number(firstAttempt),
+      meta: JSON.parse(meta) as WorkflowMeta,
+      agent,
+      dependencies,
+      runToken,
+    };
   }
 
   /** Records a failed attempt: a retry in `retryDelayMs`, or (null) the end of the workflow. */
@@ -258,7 +283,7 @@ export class WorkflowStore {
   /** FAILED → RUNNING, readying the failed steps again; completed steps keep their outputs. */
   async resume(workflowId: string): Promise<ResumeResult> {
     const [outcome, ...rest] = (await this.run('wfResume', workflowId, [])) as string[];
-    if (outcome === 'RESUMED') return { outcome: 'resumed', readySteps: rest };
+    if (outcome === 'RESUMED') return { outcome: 'resumed', readySteps: dispatchPairs(rest) };
     if (outcome === 'NOT_FAILED') return { outcome: 'not-failed', status: rest[0] as WorkflowStatus };
     return { outcome: 'missing' };
   }
@@ -353,6 +378,36 @@ export class WorkflowStore {
       });
     }
     return { items, total, offset: params.offset, limit: params.limit };
+  }
+
+  /**
+   * PENDING or RUNNING workflows, oldest first, not updated for `idleMs`, with their READY steps:
+   * the candidates whose steps may never have been queued.
+   */
+  async findIdleUnfinished(params: {
+    idleMs: number;
+    limit: number;
+  }): Promise<{ workflowId: string; readySteps: StepDispatch[] }[]> {
+    const ids = (
+      await Promise.all(
+        [WorkflowStatus.Pending, WorkflowStatus.Running].map((status) =>
+          this.redis.zrange(`${this.options.prefix}:workflows:${status}`, 0, params.limit - 1),
+        ),
+      )
+    ).flat();
+    const idleBefore = Date.now() - params.idleMs;
+    const found: { workflowId: string; readySteps: StepDispatch[] }[] = [];
+    for (const workflowId of ids) {
+      const state = await this.get(workflowId);
+      if (!state || Date.parse(state.updatedAt) > idleBefore) continue;
+      if (state.status !== WorkflowStatus.Pending && state.status !== WorkflowStatus.Running) continue;
+      // A READY step's next attempt: 1, or the retry or resumed attempt whose job may be waiting.
+      const readySteps = state.steps
+        .filter((step) => step.lifecycle === AgentLifecycle.Ready)
+        .map((step) => ({ stepId: step.stepId, attempt: step.attempts + 1 }));
+      if (readySteps.length > 0) found.push({ workflowId, readySteps });
+    }
+    return found;
   }
 
   /** The recorded events after `afterEventId`, in order (the log is bounded to recent events). */

@@ -18,7 +18,7 @@ import {
 } from '@app/agent-sdk';
 import { EnvironmentConfig } from '@app/config';
 import { ExecuteStepJob, LogLevel, WORKFLOW_STEPS_QUEUE, WorkflowStepJobName } from '@app/contracts';
-import { StepExecution, WorkflowStore, queueSteps, stepJobOptions } from '@app/workflow-store';
+import { StepDispatch, StepExecution, WorkflowStore, queueSteps, stepJobOptions } from '@app/workflow-store';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Queue } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
@@ -192,8 +192,9 @@ export class WorkflowEngine {
     const { error } = outcome;
     const kind = errorKindOf(error);
     const policy = mergeRetryConfig(defaultRetryConfig(this.config.MAX_RETRIES), agent?.descriptor.retry);
-    const willRetry = kind !== ErrorKind.Cancelled && isRetryableError(error, attempt - 1, policy);
-    const delay = willRetry ? retryDelayMs(error, attempt, policy) : null;
+    const willRetry =
+      kind !== ErrorKind.Cancelled && isRetryableError(error, attempt - execution.firstAttempt, policy);
+    const delay = willRetry ? retryDelayMs(error, attempt - execution.firstAttempt + 1, policy) : null;
     const failed = await this.store.failStep({
       workflowId,
       stepId,
@@ -273,8 +274,8 @@ export class WorkflowEngine {
     }
   }
 
-  private enqueue(workflowId: string, stepIds: string[]): Promise<void> {
-    return queueSteps(this.steps, workflowId, stepIds);
+  private enqueue(workflowId: string, steps: StepDispatch[]): Promise<void> {
+    return queueSteps(this.steps, workflowId, steps);
   }
 
   /** A log line to PostgreSQL and, unless `isLive` is false, a live `log` event. */

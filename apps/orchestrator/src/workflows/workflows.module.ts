@@ -11,12 +11,16 @@ import {
   WorkflowEngine,
 } from './workflow-engine.service';
 import { WorkflowHooks } from './workflow-hooks.service';
+import { WorkflowRecoveryProcessor } from './workflow-recovery.processor';
+import { WorkflowRecovery } from './workflow-recovery.service';
 
 @Module({
   imports: [AgentsModule],
   providers: [
     WorkflowEngine,
     WorkflowHooks,
+    WorkflowRecovery,
+    WorkflowRecoveryProcessor,
     StepsProcessor,
     CancellationListener,
     TelemetryShipper,

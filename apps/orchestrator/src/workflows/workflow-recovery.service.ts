@@ -1,0 +1,66 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { EnvironmentConfig } from '@app/config';
+import {
+  ExecuteStepJob,
+  ORCHESTRATOR_MAINTENANCE_QUEUE,
+  OrchestratorMaintenanceJobName,
+  RecoverWorkflowsJob,
+  WORKFLOW_STEPS_QUEUE,
+} from '@app/contracts';
+import { WorkflowStore, queueSteps } from '@app/workflow-store';
+import { Queue } from 'bullmq';
+
+const WORKFLOWS_PER_RUN = 1000;
+
+/**
+ * Heals workflows whose ready steps were never queued: a gateway that died between recording a
+ * workflow (or a resume) and queueing its steps. Every RECOVERY_INTERVAL_SECONDS, on a BullMQ job
+ * scheduler (one replica per run), it queues again the READY steps of unfinished workflows that
+ * have not moved for that long. Steps already waiting in the queue keep their job (same job id),
+ * so nothing runs twice.
+ */
+@Injectable()
+export class WorkflowRecovery implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WorkflowRecovery.name);
+
+  constructor(
+    private readonly store: WorkflowStore,
+    private readonly config: EnvironmentConfig,
+    @InjectQueue(ORCHESTRATOR_MAINTENANCE_QUEUE) private readonly maintenance: Queue<RecoverWorkflowsJob>,
+    @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.maintenance.upsertJobScheduler(
+      OrchestratorMaintenanceJobName.RecoverWorkflows,
+      { every: this.config.RECOVERY_INTERVAL_SECONDS * 1000 },
+      {
+        name: OrchestratorMaintenanceJobName.RecoverWorkflows,
+        data: {},
+        opts: { removeOnComplete: 100, removeOnFail: 100 },
+      },
+    );
+  }
+
+  /** Returns how many workflows it handed steps over for. */
+  async recover(): Promise<number> {
+    const idle = await this.store.findIdleUnfinished({
+      idleMs: this.config.RECOVERY_INTERVAL_SECONDS * 1000,
+      limit: WORKFLOWS_PER_RUN,
+    });
+    for (const { workflowId, readySteps } of idle) await queueSteps(this.steps, workflowId, readySteps);
+    if (idle.length > 0) {
+      this.logger.warn(
+        `queued again the ready steps of ${idle.length} workflow(s) idle for ${this.config.RECOVERY_INTERVAL_SECONDS} s: ` +
+          idle
+            .map(
+              ({ workflowId, readySteps }) =>
+                `${workflowId} (${readySteps.map((step) => step.stepId).join(', ')})`,
+            )
+            .join('; '),
+      );
+    }
+    return idle.length;
+  }
+}

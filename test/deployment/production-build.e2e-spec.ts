@@ -1,0 +1,148 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestNamespace } from '../support/test-environment';
+import { APP_NAMES, AppName, REPO_ROOT } from './deployment-files';
+import {
+  BuiltApp,
+  dockerRecipe,
+  installProductionDependencies,
+  reachableNodeModules,
+  run,
+  stageBuildContext,
+  unexpectedPackages,
+} from './production-build';
+
+/**
+ * Each app as its image runs it: built by `npm run build` from the files the Dockerfile's build
+ * stage copies, then started with `node dist/apps/<name>/main.js` in a folder outside the
+ * repository that holds only that output and the production dependencies the runtime stage
+ * installs (its own `npm ci` flags), against the machine's Redis and PostgreSQL.
+ */
+
+/** Packages that only building or testing needs; none may reach the runtime folder. */
+const DEV_ONLY = [
+  'jest',
+  'ts-jest',
+  'typescript',
+  'ts-node',
+  'ts-loader',
+  '@nestjs/cli',
+  'webpack',
+  'eslint',
+  'prettier',
+];
+/** The connections each app's `/health` checks. */
+const HEALTH_CHECKS: Record<AppName, string[]> = {
+  gateway: ['redis', 'postgres'],
+  orchestrator: ['redis'],
+  metrics: ['redis', 'postgres'],
+};
+const SETUP_TIMEOUT_MS = 480_000;
+
+describe('the production build (docker/Dockerfile, without a container engine)', () => {
+  const recipe = dockerRecipe();
+  let root: string;
+  let buildDir: string;
+  let runtimeDir: string;
+  let lockFallback: string | undefined;
+  let namespace: TestNamespace;
+  const started: BuiltApp[] = [];
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'ao-production-build-'));
+    buildDir = join(root, 'build');
+    runtimeDir = join(root, 'runtime');
+    mkdirSync(runtimeDir);
+    stageBuildContext(buildDir, recipe.buildContext);
+    // The bundles (CPU) and the install (mostly network and disk) side by side.
+    // Both run to their end before a failure is reported, so that none writes into a removed folder.
+    const [build, install] = await Promise.allSettled([
+      run('npm', ['run', 'build'], buildDir),
+      installProductionDependencies(runtimeDir, recipe.productionInstall),
+    ]);
+    if (build.status === 'rejected') throw build.reason;
+    if (install.status === 'rejected') throw install.reason;
+    lockFallback = install.value;
+    for (const name of APP_NAMES)
+      cpSync(join(buildDir, 'dist', 'apps', name), join(runtimeDir, 'dist', 'apps', name), {
+        recursive: true,
+      });
+    namespace = await new TestNamespace().prepare();
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await Promise.all(started.map((app) => app.stop()));
+    await namespace?.dispose();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('builds one bundle per app, dist/apps/<name>/main.js', () => {
+    for (const name of APP_NAMES)
+      expect(existsSync(join(buildDir, 'dist', 'apps', name, 'main.js'))).toBe(true);
+  });
+
+  it('installs production dependencies only, at the versions package-lock.json pins', () => {
+    if (lockFallback)
+      console.warn(
+        `npm ci refused package-lock.json as out of sync with package.json, so the same flags went to npm install:\n${lockFallback}`,
+      );
+    expect(recipe.productionInstall).toContain('--omit=dev');
+    const present = DEV_ONLY.filter((name) => existsSync(join(runtimeDir, 'node_modules', name)));
+    expect(present).toEqual([]);
+    expect(unexpectedPackages(runtimeDir)).toEqual([]);
+  });
+
+  it('leaves the apps no node_modules but the runtime folder’s own (none of the repository’s)', () => {
+    expect(runtimeDir.startsWith(REPO_ROOT)).toBe(false);
+    for (const name of APP_NAMES)
+      expect(reachableNodeModules(join(runtimeDir, 'dist', 'apps', name))).toEqual([
+        join(runtimeDir, 'node_modules'),
+      ]);
+    expect(readdirSync(runtimeDir).sort()).toEqual([
+      'dist',
+      'node_modules',
+      'package-lock.json',
+      'package.json',
+    ]);
+  });
+
+  it('runs `node dist/apps/metrics/main.js migrate` (the migration Job) on an empty schema, and exits 0', async () => {
+    const fresh = new TestNamespace(); // no prepare(): the schema does not exist yet
+    try {
+      const migrate = await BuiltApp.start(runtimeDir, 'metrics', fresh.env({ RUN_MIGRATIONS: 'false' }), [
+        'migrate',
+      ]);
+      started.push(migrate);
+      const ending = await migrate.exited(60_000);
+      if (ending.code !== 0)
+        throw new Error(`migrate ended with ${JSON.stringify(ending)}:\n${migrate.logs}`);
+      expect(migrate.logs).toMatch(/migrations applied: \w+/);
+      const tables = await fresh.query<{ count: string }>(
+        'SELECT count(*) FROM information_schema.tables WHERE table_schema = $1',
+        [fresh.schema],
+      );
+      expect(Number(tables[0].count)).toBeGreaterThan(0);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  describe.each(APP_NAMES)('%s', (name) => {
+    it('starts from its bundle with NODE_ENV=production, answers /health with its connections up, and stops cleanly on SIGTERM', async () => {
+      const app = await BuiltApp.start(runtimeDir, name, namespace.env({ SITES_DIR: join(root, 'sites') }));
+      started.push(app);
+      const health = await app.healthy();
+      expect(health.status).toBe('ok');
+      for (const check of HEALTH_CHECKS[name]) expect(health.details[check]?.status).toBe('up');
+      expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+
+      const ending = await app.stop();
+      // Nest's shutdown hooks close everything, then re-raise the signal: ended by SIGTERM (or exit 0), not by our SIGKILL.
+      expect(ending.killed).toBe(false);
+      expect(ending.code === 0 || (ending.code === null && ending.signal === 'SIGTERM')).toBe(true);
+      // Nothing at pino's error level (50) or above on the way in or out.
+      expect(app.logs.split('\n').filter((line) => /"level":\s*(50|60)\b/.test(line))).toEqual([]);
+    });
+  });
+});
