@@ -64,11 +64,7 @@ describe('the workflow engine', () => {
     await namespace.prepare();
     redis = new Redis(TEST_REDIS_URL);
     const env = namespace.env({ AGENT_MODULES: 'test/support/test-agents.ts' });
-    apps = await Promise.all([
-      AppProcess.start('gateway', env),
-      AppProcess.start('orchestrator', env),
-      AppProcess.start('metrics', env),
-    ]);
+    apps = await AppProcess.startAll(['gateway', 'orchestrator', 'metrics'], env);
     gateway = apps[0];
     api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
     client = new WorkflowClient(gateway.url);

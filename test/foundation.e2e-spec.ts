@@ -36,11 +36,10 @@ describe('the foundation: one workflow end to end across three processes', () =>
     await namespace.prepare();
     sitesDir = await mkdtemp(join(tmpdir(), 'sites-'));
     const env = namespace.env({ SITES_DIR: sitesDir });
-    const [gateway, orchestrator, metrics] = await Promise.all([
-      AppProcess.start('gateway', env),
-      AppProcess.start('orchestrator', env),
-      AppProcess.start('metrics', env),
-    ]);
+    const [gateway, orchestrator, metrics] = await AppProcess.startAll(
+      ['gateway', 'orchestrator', 'metrics'],
+      env,
+    );
     apps = { gateway, orchestrator, metrics };
     api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
     client = new WorkflowClient(gateway.url);

@@ -60,18 +60,7 @@ describe('the website builder end to end: gateway, orchestrator and metrics as p
     await namespace.prepare();
     sitesDir = await mkdtemp(join(tmpdir(), 'website-e2e-'));
     const env = namespace.env({ SITES_DIR: sitesDir });
-    const started = await Promise.allSettled([
-      AppProcess.start('gateway', env),
-      AppProcess.start('orchestrator', env),
-      AppProcess.start('metrics', env),
-    ]);
-    const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failure = started.find((result) => result.status === 'rejected');
-    if (failure) {
-      // Stop the apps that did start, or they would keep Jest from exiting.
-      await Promise.all(running.map((app) => app.stop()));
-      throw failure.reason;
-    }
+    const running = await AppProcess.startAll(['gateway', 'orchestrator', 'metrics'], env);
     const [gateway, orchestrator, metrics] = running;
     apps = { gateway, orchestrator, metrics };
     api = new ApiClient(gateway.url, TEST_ADMIN_KEY);

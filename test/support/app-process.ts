@@ -51,6 +51,21 @@ export class AppProcess {
     return app;
   }
 
+  /**
+   * Starts several apps at once. If one fails to boot, the others are stopped before the error
+   * is thrown, so no process is left to keep Jest from exiting.
+   */
+  static async startAll(names: AppName[], env: Record<string, string>): Promise<AppProcess[]> {
+    const started = await Promise.allSettled(names.map((name) => AppProcess.start(name, env)));
+    const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) {
+      await Promise.all(running.map((app) => app.stop()));
+      throw failure.reason;
+    }
+    return running;
+  }
+
   /** Resolves once `/health` answers 200; fails with the app's output if it exits or takes too long. */
   async waitUntilHealthy(): Promise<void> {
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
