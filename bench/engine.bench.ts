@@ -11,10 +11,10 @@ import { WorkflowHooks } from '../apps/orchestrator/src/workflows/workflow-hooks
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STEPS = 6;
 const IN_FLIGHT = 50;
-const WORKFLOWS_AT_LOAD = 1500;
-const WORKFLOWS_ONE_BY_ONE = 150;
+const WORKFLOWS_AT_LOAD = 4000;
+const WORKFLOWS_ONE_BY_ONE = 250;
 const CONCURRENCY = 50;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** One side of the comparison: set up once, then measured in alternating rounds. */
 interface Contender {

@@ -6,7 +6,13 @@ import {
   WorkflowEvent,
   WorkflowStatus,
 } from '@app/contracts';
-import { WorkflowGraph, WorkflowStore, compileWorkflowGraph, queueSteps } from '@app/workflow-store';
+import {
+  WorkflowGraph,
+  WorkflowStore,
+  compileWorkflowGraph,
+  parseEventMessage,
+  queueSteps,
+} from '@app/workflow-store';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 
@@ -34,11 +40,12 @@ export class WorkflowProducer {
 
   async listen(onEvent?: (event: WorkflowEvent) => void): Promise<this> {
     this.subscriber.on('message', (_channel: string, message: string) => {
-      const event = JSON.parse(message) as WorkflowEvent;
-      onEvent?.(event);
-      if (event.type === 'complete' || event.type === 'error') {
-        this.terminal.set(event.workflowId, event);
-        this.waiters.get(event.workflowId)?.(event);
+      for (const event of parseEventMessage(message)) {
+        onEvent?.(event);
+        if (event.type === 'complete' || event.type === 'error') {
+          this.terminal.set(event.workflowId, event);
+          this.waiters.get(event.workflowId)?.(event);
+        }
       }
     });
     await this.subscriber.subscribe(this.store.eventsChannel);

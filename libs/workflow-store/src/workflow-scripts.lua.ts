@@ -7,7 +7,7 @@
  *   P:wf:W          hash: meta, graph (JSON, never rewritten), status, times, metrics, result,
  *                   seq (last event id), step:<id> (JSON of one step's state)
  *   P:wf:W:out      hash: step id -> output JSON
- *   P:wf:W:events   stream of events, entry id "<eventId>-0", bounded
+ *   P:wf:W:events   stream of event batches (one per transition), entry id "<last eventId>-0", bounded
  *   P:workflows[:STATUS]  sorted sets by creation time, for listing
  * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
  * in `meta` and `graph`, which scripts read but never write back.
@@ -17,7 +17,7 @@
 const PRELUDE = `
 local wf, out, events = KEYS[1], KEYS[2], KEYS[3]
 local prefix, workflowId, now, nowMs = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local MAX_EVENTS = 5000
+local MAX_EVENTS = 5000 -- batches
 
 local function encodeWithRaw(tbl, raw)
   local s = cjson.encode(tbl)
@@ -27,14 +27,15 @@ local function encodeWithRaw(tbl, raw)
   return s
 end
 
--- Event ids come from the hash's seq field, read once per script and written back by flushSeq().
+-- Event ids come from the hash's seq field, read once per script. A script's events are stored
+-- as one stream entry (id = its last event id) and published as one message, a JSON array, by
+-- flushEvents(): one XADD and one PUBLISH per transition rather than per event.
 local seq = nil
+local batch = {}
 -- body: the event's JSON without its closing brace; the common fields are appended here.
 local function emitJson(body)
   seq = (seq or tonumber(redis.call('HGET', wf, 'seq') or '0')) + 1
-  local json = body .. ',"workflowId":"' .. workflowId .. '","eventId":' .. seq .. ',"timestamp":"' .. now .. '"}'
-  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', json)
-  redis.call('PUBLISH', prefix .. ':workflow-events', json)
+  batch[#batch + 1] = body .. ',"workflowId":"' .. workflowId .. '","eventId":' .. seq .. ',"timestamp":"' .. now .. '"}'
   return seq
 end
 
@@ -43,8 +44,13 @@ local function emit(event, raw)
   return emitJson(string.sub(json, 1, -2))
 end
 
-local function flushSeq()
-  if seq then redis.call('HSET', wf, 'seq', seq) end
+local function flushEvents()
+  if #batch == 0 then return end
+  redis.call('HSET', wf, 'seq', seq)
+  local payload = '[' .. table.concat(batch, ',') .. ']'
+  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', payload)
+  redis.call('PUBLISH', prefix .. ':workflow-events', payload)
+  batch = {}
 end
 
 local function setStatus(status)
@@ -193,7 +199,7 @@ for _, id in ipairs(graph.order) do
   saveStep(id, steps[id])
 end
 progress(graph, steps, 'PENDING')
-flushSeq()
+flushEvents()
 return reply
 `);
 
@@ -234,7 +240,7 @@ if isFirst then
   redis.call('HSET', wf, 'startedAt', now, 'startedAtMs', nowMs)
 end
 beginExecution(graph, stepId, step, attempt, token, jobId)
-flushSeq()
+flushEvents()
 return contextOf(graph, stepId, { isFirst and 'RUN_FIRST' or 'RUN' })
 `);
 
@@ -292,16 +298,16 @@ if done == total then
   redis.call('HSET', wf, 'result', result)
   local metricsJson = finish('COMPLETED', ttl)
   emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metricsJson } })
-  flushSeq()
+  flushEvents()
   return { 'COMPLETED', '', 0 }
 end
 if claimToken == '' or #ready == 0 then
-  flushSeq()
+  flushEvents()
   return { 'RUNNING', '', #ready, unpack(ready) }
 end
 local claimed = table.remove(ready, 1)
 beginExecution(graph, claimed, steps[claimed], 1, claimToken, jobId)
-flushSeq()
+flushEvents()
 local reply = { 'RUNNING', claimed, #ready, unpack(ready) }
 return contextOf(graph, claimed, reply)
 `);
@@ -333,7 +339,7 @@ if retryDelay >= 0 then
            step.attempts .. ' in ' .. retryDelay .. ' ms' },
        { { 'metadata', cjson.encode({ attempt = step.attempts, retryDelayMs = retryDelay, error = message }) } })
   emitStep(graph, stepId, step)
-  flushSeq()
+  flushEvents()
   return { 'RETRY' }
 end
 step.lifecycle = 'FAILED'
@@ -344,7 +350,7 @@ emitStep(graph, stepId, step)
 local metricsJson = finish('FAILED', ttl)
 emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
      { { 'metrics', metricsJson } })
-flushSeq()
+flushEvents()
 return { 'FAILED' }
 `);
 
@@ -358,7 +364,7 @@ redis.call('HSET', wf, 'error', reason)
 local metricsJson = finish('CANCELLED', ttl)
 emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metricsJson } })
 redis.call('PUBLISH', prefix .. ':workflow-cancellations', workflowId)
-flushSeq()
+flushEvents()
 return { 'CANCELLED' }
 `);
 
@@ -369,7 +375,7 @@ local stepId, agent = ARGV[7], ARGV[8]
 local id = emit({ type = 'log', level = ARGV[5], message = ARGV[6],
               stepId = stepId ~= '' and stepId or cjson.null, agent = agent ~= '' and agent or cjson.null },
             { { 'metadata', ARGV[9] } })
-flushSeq()
+flushEvents()
 return id
 `);
 
@@ -405,6 +411,6 @@ end
 emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
        message = 'workflow resumed' }, { { 'metadata', '{}' } })
 progress(graph, steps, 'RUNNING')
-flushSeq()
+flushEvents()
 return { 'RESUMED', unpack(ready) }
 `);

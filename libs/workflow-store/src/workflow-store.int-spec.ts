@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, LogLevel, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { compileWorkflowGraph } from './workflow-graph';
-import { WorkflowMeta, WorkflowStore } from './workflow-store';
+import { WorkflowMeta, WorkflowStore, parseEventMessage } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -41,7 +41,7 @@ describe('WorkflowStore (real Redis)', () => {
     subscriber = new Redis(REDIS_URL);
     store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
     await subscriber.subscribe(store.eventsChannel);
-    subscriber.on('message', (_channel, message) => published.push(JSON.parse(message) as WorkflowEvent));
+    subscriber.on('message', (_channel, message) => published.push(...parseEventMessage(message)));
   });
 
   afterAll(async () => {

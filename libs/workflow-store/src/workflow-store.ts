@@ -34,6 +34,11 @@ export interface WorkflowMeta {
   preferences: Record<string, unknown>;
 }
 
+/** The events of one published message on {@link WorkflowStore.eventsChannel}, in event-id order. */
+export function parseEventMessage(message: string): WorkflowEvent[] {
+  return JSON.parse(message) as WorkflowEvent[];
+}
+
 /** The answer to `beginStep`: run it, or why not. */
 /** A step to hand to the queue, and the attempt the job runs (its job id is unique per attempt). */
 export interface StepDispatch {
@@ -136,7 +141,7 @@ export class WorkflowStore {
     }
   }
 
-  /** The channel every workflow event is published on, as JSON. */
+  /** The channel every workflow event is published on: one message per transition, see {@link parseEventMessage}. */
   get eventsChannel(): string {
     return `${this.options.prefix}:workflow-events`;
   }
@@ -412,8 +417,12 @@ export class WorkflowStore {
 
   /** The recorded events after `afterEventId`, in order (the log is bounded to recent events). */
   async eventsAfter(workflowId: string, afterEventId: number): Promise<WorkflowEvent[]> {
+    // Each entry holds one transition's events and is keyed by the last of them, so every entry
+    // after `afterEventId` holds at least one wanted event; the rest are filtered out.
     const entries = await this.redis.xrange(`${this.key(workflowId)}:events`, `(${afterEventId}-0`, '+');
-    return entries.map(([, fields]) => JSON.parse(fields[1]) as WorkflowEvent);
+    return entries
+      .flatMap(([, fields]) => parseEventMessage(fields[1]))
+      .filter((event) => event.eventId > afterEventId);
   }
 
   /** The output's JSON, or a reference to it stored once under its SHA-256 when it is large. */

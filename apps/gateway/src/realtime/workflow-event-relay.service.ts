@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { EnvironmentConfig } from '@app/config';
 import { WorkflowEvent } from '@app/contracts';
 import { createRedisConnection } from '@app/redis';
-import { WorkflowStore } from '@app/workflow-store';
+import { WorkflowStore, parseEventMessage } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { Socket } from 'socket.io';
 
@@ -68,17 +68,18 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
     for (const workflowId of [...this.cursors.keys()]) this.unsubscribe(socket, workflowId);
   }
 
+  /** One message holds one transition's events, all of one workflow, in order. */
   private receive(message: string): void {
-    let event: WorkflowEvent;
+    let events: WorkflowEvent[];
     try {
-      event = JSON.parse(message) as WorkflowEvent;
+      events = parseEventMessage(message);
     } catch {
       this.logger.error(`ignored an unreadable event message: ${message.slice(0, 200)}`);
       return;
     }
-    const sockets = this.cursors.get(event.workflowId);
+    const sockets = events.length > 0 ? this.cursors.get(events[0].workflowId) : undefined;
     if (!sockets) return;
-    for (const cursor of sockets.values()) this.deliver(cursor, event);
+    for (const cursor of sockets.values()) for (const event of events) this.deliver(cursor, event);
   }
 
   private deliver(cursor: Cursor, event: WorkflowEvent): void {
