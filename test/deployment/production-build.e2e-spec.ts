@@ -1,10 +1,11 @@
+import { AppProcess } from '../support/app-process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestNamespace } from '../support/test-environment';
 import { APP_NAMES, AppName, REPO_ROOT } from './deployment-files';
 import {
-  BuiltApp,
+  startBuiltApp,
   dockerRecipe,
   installProductionDependencies,
   reachableNodeModules,
@@ -47,7 +48,7 @@ describe('the production build (docker/Dockerfile, without a container engine)',
   let runtimeDir: string;
   let lockFallback: string | undefined;
   let namespace: TestNamespace;
-  const started: BuiltApp[] = [];
+  const started: AppProcess[] = [];
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'ao-production-build-'));
@@ -110,7 +111,7 @@ describe('the production build (docker/Dockerfile, without a container engine)',
   it('runs `node dist/apps/metrics/main.js migrate` (the migration Job) on an empty schema, and exits 0', async () => {
     const fresh = new TestNamespace(); // no prepare(): the schema does not exist yet
     try {
-      const migrate = await BuiltApp.start(runtimeDir, 'metrics', fresh.env({ RUN_MIGRATIONS: 'false' }), [
+      const migrate = await startBuiltApp(runtimeDir, 'metrics', fresh.env({ RUN_MIGRATIONS: 'false' }), [
         'migrate',
       ]);
       started.push(migrate);
@@ -130,16 +131,16 @@ describe('the production build (docker/Dockerfile, without a container engine)',
 
   describe.each(APP_NAMES)('%s', (name) => {
     it('starts from its bundle with NODE_ENV=production, answers /health with its connections up, and stops cleanly on SIGTERM', async () => {
-      const app = await BuiltApp.start(runtimeDir, name, namespace.env({ SITES_DIR: join(root, 'sites') }));
+      const app = await startBuiltApp(runtimeDir, name, namespace.env({ SITES_DIR: join(root, 'sites') }));
       started.push(app);
-      const health = await app.healthy();
+      const health = await app.waitUntilHealthy(60_000);
       expect(health.status).toBe('ok');
       for (const check of HEALTH_CHECKS[name]) expect(health.details[check]?.status).toBe('up');
       expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
 
       const ending = await app.stop();
       // Nest's shutdown hooks close everything, then re-raise the signal: ended by SIGTERM (or exit 0), not by our SIGKILL.
-      expect(ending.killed).toBe(false);
+      expect(ending.isKilled).toBe(false);
       expect(ending.code === 0 || (ending.code === null && ending.signal === 'SIGTERM')).toBe(true);
       // Nothing at pino's error level (50) or above on the way in or out.
       expect(app.logs.split('\n').filter((line) => /"level":\s*(50|60)\b/.test(line))).toEqual([]);

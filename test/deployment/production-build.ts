@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { freePort } from '../support/test-environment';
+import { AppProcess } from '../support/app-process';
 import { AppName, readRepoFile, REPO_ROOT } from './deployment-files';
 
 /**
@@ -175,87 +175,16 @@ export function reachableNodeModules(dir: string): string[] {
   }
 }
 
-const BOOT_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 20_000;
-
 /** One app run as its image runs it: `node dist/apps/<name>/main.js` in the runtime folder. */
-export class BuiltApp {
-  private output = '';
-
-  private constructor(
-    readonly name: AppName,
-    readonly port: number,
-    readonly child: ChildProcess,
-  ) {
-    const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  static async start(
-    dir: string,
-    name: AppName,
-    env: Record<string, string>,
-    args: string[] = [],
-  ): Promise<BuiltApp> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [`dist/apps/${name}/main.js`, ...args], {
-      cwd: dir,
-      env: cleanEnvironment({ ...env, NODE_ENV: 'production', PORT: String(port) }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new BuiltApp(name, port, child);
-  }
-
-  /** Resolves with the first 200 of `/health`; fails with the app's output if it exits or takes too long. */
-  async healthy(): Promise<{ status: string; details: Record<string, { status: string }> }> {
-    const deadline = Date.now() + BOOT_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null)
-        throw new Error(
-          `${this.name} exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output}`,
-        );
-      try {
-        const response = await fetch(`${this.url}/health`);
-        if (response.status === 200)
-          return (await response.json()) as { status: string; details: Record<string, { status: string }> };
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`${this.name} was not healthy within ${BOOT_TIMEOUT_MS} ms:\n${this.output}`);
-  }
-
-  /** Waits for the process to end by itself (within `timeoutMs`, else SIGKILL). */
-  async exited(
-    timeoutMs = STOP_TIMEOUT_MS,
-  ): Promise<{ code: number | null; signal: string | null; killed: boolean }> {
-    let killed = false;
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const timer = setTimeout(() => {
-        killed = true;
-        this.child.kill('SIGKILL');
-      }, timeoutMs);
-      await once(this.child, 'exit');
-      clearTimeout(timer);
-    }
-    return { code: this.child.exitCode, signal: this.child.signalCode, killed };
-  }
-
-  /** SIGTERM, as Kubernetes and `docker stop` send, then the way it ended. */
-  async stop(): Promise<{ code: number | null; signal: string | null; killed: boolean }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    return this.exited();
-  }
+export function startBuiltApp(
+  dir: string,
+  name: AppName,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<AppProcess> {
+  return AppProcess.spawn(name, {
+    args: [`dist/apps/${name}/main.js`, ...args],
+    cwd: dir,
+    env: cleanEnvironment({ ...env, NODE_ENV: 'production' }),
+  });
 }

@@ -7,10 +7,25 @@ export type AppName = 'gateway' | 'orchestrator' | 'metrics';
 
 const ROOT = resolve(__dirname, '../..');
 const BOOT_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+/** What `/health` answers once an app is up. */
+export interface HealthReport {
+  status: string;
+  details: Record<string, { status: string }>;
+}
+
+/** How a process ended: by itself (`isKilled` false), or by SIGKILL after the grace period. */
+export interface ExitReport {
+  code: number | null;
+  signal: string | null;
+  isKilled: boolean;
+}
 
 /**
- * One app running as its own Node process from the TypeScript sources, as in production a
- * separate process with its own connections. Its output is kept to explain a failure.
+ * One app running as its own Node process, as in production a separate process with its own
+ * connections: from the TypeScript sources (`start`), or any command such as a production build
+ * (`spawn`). Its output is kept to explain a failure.
  */
 export class AppProcess {
   private output = '';
@@ -35,18 +50,37 @@ export class AppProcess {
     return this.output;
   }
 
+  /** Runs `node <args>` in `cwd` with exactly `env` (plus PORT, a free one unless given); does not wait. */
+  static async spawn(
+    name: AppName,
+    options: { args: string[]; cwd: string; env: Record<string, string> },
+  ): Promise<AppProcess> {
+    const port = Number(options.env.PORT ?? (await freePort()));
+    const child = spawn(process.execPath, options.args, {
+      cwd: options.cwd,
+      env: { ...options.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new AppProcess(name, port, child);
+  }
+
+  /** Starts an app from its TypeScript sources and waits until it is healthy. */
   static async start(name: AppName, env: Record<string, string>): Promise<AppProcess> {
-    const port = Number(env.PORT ?? (await freePort()));
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env, PORT: String(port), TS_NODE_PROJECT: resolve(ROOT, 'tsconfig.json') },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const app = await AppProcess.spawn(name, {
+      args: [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        `apps/${name}/src/main.ts`,
+      ],
+      cwd: ROOT,
+      env: {
+        ...(process.env as Record<string, string>),
+        ...env,
+        TS_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'),
       },
-    );
-    const app = new AppProcess(name, port, child);
+    });
     await app.waitUntilHealthy();
     return app;
   }
@@ -66,32 +100,44 @@ export class AppProcess {
     return running;
   }
 
-  /** Resolves once `/health` answers 200; fails with the app's output if it exits or takes too long. */
-  async waitUntilHealthy(): Promise<void> {
-    const deadline = Date.now() + BOOT_TIMEOUT_MS;
+  /** Resolves with the first 200 of `/health`; fails with the app's output if it exits or takes too long. */
+  async waitUntilHealthy(timeoutMs = BOOT_TIMEOUT_MS): Promise<HealthReport> {
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null)
-        throw new Error(`${this.name} exited with ${this.child.exitCode}:\n${this.output}`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(
+          `${this.name} exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output}`,
+        );
+      }
       try {
         const response = await fetch(`${this.url}/health`);
-        if (response.ok) return;
+        if (response.status === 200) return (await response.json()) as HealthReport;
       } catch {
         // not listening yet
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error(`${this.name} was not healthy within ${BOOT_TIMEOUT_MS} ms:\n${this.output}`);
+    throw new Error(`${this.name} was not healthy within ${timeoutMs} ms:\n${this.output}`);
   }
 
-  /** SIGTERM and wait for a graceful exit (SIGKILL after 20 s). */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
-    return this.child.exitCode;
+  /** Waits for the process to end by itself (within `timeoutMs`, else SIGKILL). */
+  async exited(timeoutMs = STOP_TIMEOUT_MS): Promise<ExitReport> {
+    let isKilled = false;
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const timer = setTimeout(() => {
+        isKilled = true;
+        this.child.kill('SIGKILL');
+      }, timeoutMs);
+      await once(this.child, 'exit');
+      clearTimeout(timer);
+    }
+    return { code: this.child.exitCode, signal: this.child.signalCode, isKilled };
+  }
+
+  /** SIGTERM, as Kubernetes and `docker stop` send, and wait for a graceful exit. */
+  async stop(): Promise<ExitReport> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited();
   }
 
   /** SIGKILL: a crash, with no chance to finish or hand back work. */
