@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditFinding, AuditOutput, DeployOutput, SiteRepository } from '@app/agents';
+import { AuditFinding, AuditOutput, DeployOutput } from '@app/agents';
+import { SiteRepository } from '@app/sites';
 import {
   LogEvent,
   SiteSummaryResponse,

@@ -6,7 +6,6 @@ export * from './builder/site-renderer';
 export * from './content/content.agent';
 export * from './content/site-copy.model';
 export * from './deploy/deploy.agent';
-export * from './deploy/site.repository';
 export * from './design/color-contrast';
 export * from './design/design-system.model';
 export * from './design/design.agent';

@@ -4,7 +4,7 @@ import { AuditAgent } from './audit/audit.agent';
 import { BuilderAgent } from './builder/builder.agent';
 import { ContentAgent } from './content/content.agent';
 import { DeployAgent } from './deploy/deploy.agent';
-import { SiteRepository } from './deploy/site.repository';
+import { SiteRepository } from '@app/sites';
 import { DesignAgent } from './design/design.agent';
 import { LlmClient } from './llm/llm.client';
 import { OfflineLlmClient } from './llm/offline-llm.client';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AuditOutput } from './audit/audit.agent';
 import { BuiltSite } from './builder/site-renderer';
 import { DeployOutput } from './deploy/deploy.agent';
-import { SiteRepository } from './deploy/site.repository';
+import { SiteRepository } from '@app/sites';
 import { contrastRatio } from './design/color-contrast';
 import { DesignSystem } from './design/design-system.model';
 import { SessionMemoryStore } from './memory/session-memory.store';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SiteRepository } from '@app/agents';
+import { SiteRepository } from '@app/sites';
 import { EnvironmentConfig } from '@app/config';
 import { resolve } from 'node:path';
 import { SitesController } from './sites.controller';

@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { SiteRepository } from '@app/agents';
+import { SiteRepository } from '@app/sites';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

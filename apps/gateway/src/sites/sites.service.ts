@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { SiteNotFoundError, SiteRepository } from '@app/agents';
+import { SiteNotFoundError, SiteRepository } from '@app/sites';
 import { SiteSummaryResponse, SiteVersionResponse } from '@app/contracts';
 
 /** What a request under `/sites/:siteId` is answered with. */

@@ -3,7 +3,7 @@ import { WorkflowType } from '@app/contracts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SiteRepository } from '../deploy/site.repository';
+import { SiteRepository } from '@app/sites';
 import { createTestContext } from '../testing/agent-context.fixture';
 import { AuditAgent } from './audit.agent';
 import { BROKEN_SITE } from './broken-site.fixture';

@@ -1,7 +1,7 @@
 import { Agent, AgentContext, AgentDescriptor, ValidationError } from '@app/agent-sdk';
 import { LogLevel } from '@app/contracts';
 import { BuiltSite } from '../builder/site-renderer';
-import { SiteNotFoundError, SiteRepository } from '../deploy/site.repository';
+import { SiteNotFoundError, SiteRepository } from '@app/sites';
 import { readSiteReference } from '../workflow-input.model';
 import { AuditReport } from './audit-report.model';
 import { SiteAuditor } from './site-auditor';

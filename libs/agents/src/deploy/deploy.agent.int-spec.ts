@@ -9,7 +9,7 @@ import { SessionMemoryStore } from '../memory/session-memory.store';
 import { planSiteByRules } from '../planner/site-request.rules';
 import { createTestContext } from '../testing/agent-context.fixture';
 import { DeployAgent } from './deploy.agent';
-import { SiteRepository } from './site.repository';
+import { SiteRepository } from '@app/sites';
 
 describe('DeployAgent on real Redis and a sites directory', () => {
   let redis: Redis;

@@ -9,7 +9,7 @@ import { PlannerOutput } from '../planner/planner.agent';
 import { SiteSpec } from '../site-spec.model';
 import { slugify } from '../text.format';
 import { readSiteReference } from '../workflow-input.model';
-import { SiteNotFoundError, SiteRepository } from './site.repository';
+import { SiteNotFoundError, SiteRepository } from '@app/sites';
 
 /** The deploy step's output: where the site is served. */
 export interface DeployOutput {
