@@ -414,3 +414,23 @@ progress(graph, steps, 'RUNNING')
 flushEvents()
 return { 'RESUMED', unpack(ready) }
 `);
+
+/**
+ * Removes a finished workflow from Redis (its hash, outputs, events and index entries) once it is
+ * archived, only if it still has the status and finish time that were archived: a FAILED
+ * workflow resumed meanwhile is left alone. ARGV[5..]: status, finishedAt.
+ * Returns 1 removed, 2 only its index entries (its hash had expired), 0 left alone.
+ */
+export const REMOVE_FINISHED = script(`
+local status, finishedAt = ARGV[5], ARGV[6]
+if redis.call('EXISTS', wf) == 0 then
+  redis.call('ZREM', prefix .. ':workflows', workflowId)
+  redis.call('ZREM', prefix .. ':workflows:' .. status, workflowId)
+  return 2
+end
+if redis.call('HGET', wf, 'status') ~= status or redis.call('HGET', wf, 'finishedAt') ~= finishedAt then return 0 end
+redis.call('DEL', wf, out, events)
+redis.call('ZREM', prefix .. ':workflows', workflowId)
+redis.call('ZREM', prefix .. ':workflows:' .. status, workflowId)
+return 1
+`);

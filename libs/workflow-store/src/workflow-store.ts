@@ -20,6 +20,7 @@ import {
   COMPLETE_STEP,
   CREATE_WORKFLOW,
   FAIL_STEP,
+  REMOVE_FINISHED,
   RESUME_WORKFLOW,
 } from './workflow-scripts.lua';
 import { OutputReference, isOutputReference } from './output-reference';
@@ -135,6 +136,7 @@ export class WorkflowStore {
       wfCancel: CANCEL_WORKFLOW,
       wfAppendLog: APPEND_LOG,
       wfResume: RESUME_WORKFLOW,
+      wfRemoveFinished: REMOVE_FINISHED,
     };
     for (const [name, lua] of Object.entries(scripts)) {
       if (!(name in this.redis)) redis.defineCommand(name, { numberOfKeys: 3, lua });
@@ -413,6 +415,40 @@ export class WorkflowStore {
       if (readySteps.length > 0) found.push({ workflowId, readySteps });
     }
     return found;
+  }
+
+  /**
+   * Ids in the index of `status` of workflows created before `createdBeforeMs`, oldest first (a
+   * page from `offset`). A workflow finishes after it is created, so every workflow that
+   * finished before a time is among those created before it.
+   */
+  idsCreatedBefore(
+    status: WorkflowStatus,
+    createdBeforeMs: number,
+    offset: number,
+    limit: number,
+  ): Promise<string[]> {
+    return this.redis.zrangebyscore(
+      `${this.options.prefix}:workflows:${status}`,
+      '-inf',
+      `(${createdBeforeMs}`,
+      'LIMIT',
+      offset,
+      limit,
+    );
+  }
+
+  /**
+   * Removes an archived, finished workflow from Redis, unless it changed since it was archived
+   * (its status or finish time differ). `finishedAt` '' for a workflow whose state is gone.
+   */
+  async removeFinished(
+    workflowId: string,
+    status: WorkflowStatus,
+    finishedAt: string,
+  ): Promise<'removed' | 'index-only' | 'kept'> {
+    const outcome = (await this.run('wfRemoveFinished', workflowId, [status, finishedAt])) as number;
+    return outcome === 1 ? 'removed' : outcome === 2 ? 'index-only' : 'kept';
   }
 
   /** The recorded events after `afterEventId`, in order (the log is bounded to recent events). */

@@ -148,7 +148,6 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
       await finish(finishingLate, WorkflowStatus.Completed);
 
       const service = new WorkflowStateRetentionService(
-        redis,
         store,
         new WorkflowRecordsRepository(dataSource),
         config,

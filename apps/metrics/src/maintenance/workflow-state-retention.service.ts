@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EnvironmentConfig } from '@app/config';
 import {
   MaintenanceJobName,
@@ -8,39 +8,10 @@ import {
   WorkflowStatus,
 } from '@app/contracts';
 import { WorkflowRecordsRepository } from '@app/persistence';
-import { REDIS_CLIENT } from '@app/redis';
 import { WorkflowStore } from '@app/workflow-store';
-import Redis from 'ioredis';
 
 const HOUR_MS = 60 * 60 * 1000;
 const PAGE = 200;
-
-/**
- * Removes an archived workflow from Redis (its hash, outputs, events and index entries) only if
- * it still has the status and finish time that were archived: a FAILED workflow resumed meanwhile
- * is left alone. A workflow whose hash already expired only loses its index entries.
- * KEYS: wf, wf:out, wf:events, P:workflows, P:workflows:<status>; ARGV: id, status, finishedAt.
- * Returns 1 removed, 2 index entries of an expired workflow removed, 0 left alone.
- * (Key layout: libs/workflow-store/src/workflow-scripts.lua.ts.)
- */
-const REMOVE_ARCHIVED_WORKFLOW = `
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('ZREM', KEYS[4], ARGV[1])
-  redis.call('ZREM', KEYS[5], ARGV[1])
-  return 2
-end
-if redis.call('HGET', KEYS[1], 'status') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'finishedAt') ~= ARGV[3] then
-  return 0
-end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-redis.call('ZREM', KEYS[4], ARGV[1])
-redis.call('ZREM', KEYS[5], ARGV[1])
-return 1
-`;
-
-type RetentionRedis = Redis & {
-  removeArchivedWorkflow(...args: string[]): Promise<number>;
-};
 
 /**
  * CleanupWorkflowStates: every finished workflow whose state is older than
@@ -50,19 +21,12 @@ type RetentionRedis = Redis & {
 @Injectable()
 export class WorkflowStateRetentionService {
   private readonly logger = new Logger(WorkflowStateRetentionService.name);
-  private readonly redis: RetentionRedis;
 
   constructor(
-    @Inject(REDIS_CLIENT) redis: Redis,
     private readonly store: WorkflowStore,
     private readonly records: WorkflowRecordsRepository,
     private readonly config: EnvironmentConfig,
-  ) {
-    this.redis = redis as RetentionRedis;
-    if (!('removeArchivedWorkflow' in redis)) {
-      redis.defineCommand('removeArchivedWorkflow', { numberOfKeys: 5, lua: REMOVE_ARCHIVED_WORKFLOW });
-    }
-  }
+  ) {}
 
   async run(now = new Date()): Promise<MaintenanceReport> {
     const cutoffMs = now.getTime() - this.config.WORKFLOW_STATE_TTL_HOURS * HOUR_MS;
@@ -91,18 +55,18 @@ export class WorkflowStateRetentionService {
     status: WorkflowStatus,
     cutoffMs: number,
   ): Promise<{ archived: number; removed: number; expired: number }> {
-    const index = `${this.config.REDIS_PREFIX}:workflows:${status}`;
     const counts = { archived: 0, removed: 0, expired: 0 };
     // Entries kept (finished too recently) stay at the head of the range; skip past them.
     let kept = 0;
     for (;;) {
-      const ids = await this.redis.zrangebyscore(index, '-inf', `(${cutoffMs}`, 'LIMIT', kept, PAGE);
+      const ids = await this.store.idsCreatedBefore(status, cutoffMs, kept, PAGE);
       if (ids.length === 0) return counts;
       const states = await Promise.all(ids.map((id) => this.store.get(id)));
       const due: WorkflowState[] = [];
       for (const [position, state] of states.entries()) {
         if (state === null) {
-          if ((await this.remove(ids[position], status, '')) === 2) counts.expired += 1;
+          if ((await this.store.removeFinished(ids[position], status, '')) === 'index-only')
+            counts.expired += 1;
           else kept += 1;
         } else if (
           state.status === status &&
@@ -116,25 +80,10 @@ export class WorkflowStateRetentionService {
       }
       counts.archived += await this.records.archive(due);
       for (const state of due) {
-        const outcome = await this.remove(state.workflowId, status, state.finishedAt ?? '');
-        if (outcome === 1) counts.removed += 1;
-        else if (outcome === 0) kept += 1;
+        const outcome = await this.store.removeFinished(state.workflowId, status, state.finishedAt ?? '');
+        if (outcome === 'removed') counts.removed += 1;
+        else if (outcome === 'kept') kept += 1;
       }
     }
-  }
-
-  private remove(workflowId: string, status: WorkflowStatus, finishedAt: string): Promise<number> {
-    const prefix = this.config.REDIS_PREFIX;
-    const key = `${prefix}:wf:${workflowId}`;
-    return this.redis.removeArchivedWorkflow(
-      key,
-      `${key}:out`,
-      `${key}:events`,
-      `${prefix}:workflows`,
-      `${prefix}:workflows:${status}`,
-      workflowId,
-      status,
-      finishedAt,
-    );
   }
 }
