@@ -74,8 +74,23 @@ local function loadSteps(graph)
   return steps
 end
 
+-- A step's lifecycle is also kept alone in lc:<id>, so readiness and progress read plain strings
+-- instead of decoding every step's JSON on each transition.
 local function saveStep(id, step)
-  redis.call('HSET', wf, 'step:' .. id, cjson.encode(step))
+  redis.call('HSET', wf, 'step:' .. id, cjson.encode(step), 'lc:' .. id, step.lifecycle)
+end
+
+local function loadStep(id)
+  return cjson.decode(redis.call('HGET', wf, 'step:' .. id))
+end
+
+local function loadLifecycles(graph)
+  local fields = {}
+  for i, id in ipairs(graph.order) do fields[i] = 'lc:' .. id end
+  local raw = redis.call('HMGET', wf, unpack(fields))
+  local lifecycles = {}
+  for i, id in ipairs(graph.order) do lifecycles[id] = raw[i] end
+  return lifecycles
 end
 
 -- Step ids and agent names are validated identifiers, so the event is built without cjson;
@@ -86,10 +101,10 @@ local function emitStep(graph, id, step)
     ',"error":' .. (step.error and cjson.encode(step.error) or 'null'))
 end
 
-local function progress(graph, steps, status)
+local function progress(graph, lifecycles, status)
   local done = 0
   for _, id in ipairs(graph.order) do
-    if steps[id].lifecycle == 'COMPLETED' then done = done + 1 end
+    if lifecycles[id] == 'COMPLETED' then done = done + 1 end
   end
   local total = #graph.order
   emitJson('{"type":"progress","status":"' .. status .. '","completedSteps":' .. done ..
@@ -98,7 +113,7 @@ local function progress(graph, steps, status)
 end
 
 -- The reply tail that lets a worker run a step: meta, agent, then (ancestorId, outputJson) pairs.
-local function contextOf(graph, stepId, reply)
+local function contextOf(graph, stepId, reply, includeMeta)
   local seen, queue, ancestors = {}, { stepId }, {}
   while #queue > 0 do
     local current = table.remove(queue)
@@ -110,7 +125,7 @@ local function contextOf(graph, stepId, reply)
       end
     end
   end
-  reply[#reply + 1] = redis.call('HGET', wf, 'meta')
+  reply[#reply + 1] = includeMeta == false and '' or redis.call('HGET', wf, 'meta')
   reply[#reply + 1] = graph.agents[stepId]
   reply[#reply + 1] = cjson.decode(redis.call('HGET', wf, 'step:' .. stepId)).firstAttempt or 1
   if #ancestors > 0 then
@@ -185,7 +200,7 @@ redis.call('HSET', wf, 'meta', meta, 'graph', graphJson, 'metrics', metricsJson,
 redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
 setStatus('PENDING')
 local graph = cjson.decode(graphJson)
-local steps, reply = {}, { 1, workflowId }
+local steps, lifecycles, reply = {}, {}, { 1, workflowId }
 for _, id in ipairs(graph.order) do
   steps[id] = { lifecycle = 'REGISTERED', attempts = 0 }
   emitStep(graph, id, steps[id])
@@ -197,8 +212,9 @@ for _, id in ipairs(graph.order) do
     reply[#reply + 1] = id
   end
   saveStep(id, steps[id])
+  lifecycles[id] = steps[id].lifecycle
 end
-progress(graph, steps, 'PENDING')
+progress(graph, lifecycles, 'PENDING')
 flushEvents()
 return reply
 `);
@@ -258,10 +274,11 @@ local claimToken, jobId = ARGV[12], ARGV[13]
 local status = redis.call('HGET', wf, 'status')
 if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
 local graph = loadGraph()
-local steps = loadSteps(graph)
-local step = steps[stepId]
+local step = loadStep(stepId)
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
+local lifecycles = loadLifecycles(graph)
 step.lifecycle = 'COMPLETED'
+lifecycles[stepId] = 'COMPLETED'
 step.finishedAt = now
 step.error = nil
 step.runToken = nil
@@ -273,22 +290,25 @@ metrics.llmCalls = metrics.llmCalls + llmCalls
 metrics.llmTokens = metrics.llmTokens + llmTokens
 redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'updatedAt', now)
 emitStep(graph, stepId, step)
-local ready = {}
+local ready, readied = {}, {}
 for _, id in ipairs(graph.order) do
-  if steps[id].lifecycle == 'REGISTERED' then
+  if lifecycles[id] == 'REGISTERED' then
     local met = true
     for _, dep in ipairs(graph.deps[id]) do
-      if steps[dep].lifecycle ~= 'COMPLETED' then met = false end
+      if lifecycles[dep] ~= 'COMPLETED' then met = false end
     end
     if met then
-      steps[id].lifecycle = 'READY'
-      saveStep(id, steps[id])
-      emitStep(graph, id, steps[id])
+      local other = loadStep(id)
+      other.lifecycle = 'READY'
+      lifecycles[id] = 'READY'
+      saveStep(id, other)
+      emitStep(graph, id, other)
       ready[#ready + 1] = id
+      readied[id] = other
     end
   end
 end
-local done, total = progress(graph, steps, 'RUNNING')
+local done, total = progress(graph, lifecycles, 'RUNNING')
 if done == total then
   local parts = {}
   for _, id in ipairs(graph.sinks) do
@@ -306,10 +326,11 @@ if claimToken == '' or #ready == 0 then
   return { 'RUNNING', '', #ready, unpack(ready) }
 end
 local claimed = table.remove(ready, 1)
-beginExecution(graph, claimed, steps[claimed], 1, claimToken, jobId)
+beginExecution(graph, claimed, readied[claimed], 1, claimToken, jobId)
 flushEvents()
 local reply = { 'RUNNING', claimed, #ready, unpack(ready) }
-return contextOf(graph, claimed, reply)
+-- The claiming worker already holds the workflow's meta: not sent again.
+return contextOf(graph, claimed, reply, false)
 `);
 
 /**
@@ -410,7 +431,7 @@ for _, id in ipairs(graph.order) do
 end
 emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
        message = 'workflow resumed' }, { { 'metadata', '{}' } })
-progress(graph, steps, 'RUNNING')
+progress(graph, loadLifecycles(graph), 'RUNNING')
 flushEvents()
 return { 'RESUMED', unpack(ready) }
 `);

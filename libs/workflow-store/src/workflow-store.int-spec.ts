@@ -328,12 +328,18 @@ describe('WorkflowStore (real Redis)', () => {
       durationMs: 1,
       llmCalls: 0,
       llmTokens: 0,
-      claimForJob: 'job-1',
+      claimForJob: { jobId: 'job-1', meta: a.meta },
     });
     expect(completed).toMatchObject({
       outcome: 'advanced',
       readySteps: [{ stepId: 'c', attempt: 1 }],
-      claimed: { stepId: 'b', agent: 'echo', dependencies: { a: 'A' }, runToken: expect.any(String) },
+      claimed: {
+        stepId: 'b',
+        agent: 'echo',
+        meta: a.meta,
+        dependencies: { a: 'A' },
+        runToken: expect.any(String),
+      },
     });
     const lifecycles = (await store.get(workflowId))?.steps.map((step) => [step.stepId, step.lifecycle]);
     expect(lifecycles).toEqual([

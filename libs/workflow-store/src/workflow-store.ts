@@ -214,9 +214,11 @@ export class WorkflowStore {
     durationMs: number;
     llmCalls: number;
     llmTokens: number;
-    claimForJob?: string;
+    /** With `meta`, the workflow's meta the caller holds (the claimed step's context reuses it). */
+    claimForJob?: { jobId: string; meta: WorkflowMeta };
   }): Promise<CompleteStepResult> {
     const claimToken = params.claimForJob ? randomUUID() : '';
+    const claimJobId = params.claimForJob?.jobId ?? '';
     const reply = (await this.run('wfCompleteStep', params.workflowId, [
       params.stepId,
       params.runToken,
@@ -226,7 +228,7 @@ export class WorkflowStore {
       params.llmTokens,
       this.options.finishedTtlSeconds,
       claimToken,
-      params.claimForJob ?? '',
+      claimJobId,
     ])) as string[];
     if (reply[0] === 'STALE') return { outcome: 'stale' };
     if (reply[0] === 'INACTIVE') return { outcome: 'inactive', status: reply[1] };
@@ -236,12 +238,20 @@ export class WorkflowStore {
       outcome: 'advanced',
       status: status as WorkflowStatus.Running | WorkflowStatus.Completed,
       readySteps: firstAttempts(reply.slice(3, readyEnd)),
-      claimed: claimedStepId ? await this.execution(claimedStepId, claimToken, reply.slice(readyEnd)) : null,
+      claimed:
+        claimedStepId && params.claimForJob
+          ? await this.execution(claimedStepId, claimToken, reply.slice(readyEnd), params.claimForJob.meta)
+          : null,
     };
   }
 
   /** Reads [meta, agent, ancestorId, outputJson, ...] from a script's reply. */
-  private async execution(stepId: string, runToken: string, tail: string[]): Promise<StepExecution> {
+  private async execution(
+    stepId: string,
+    runToken: string,
+    tail: string[],
+    knownMeta?: WorkflowMeta,
+  ): Promise<StepExecution> {
     const [meta, agent, firstAttempt] = tail;
     const dependencies: Record<string, unknown> = {};
     for (let i = 3; i < tail.length; i += 2) dependencies[tail[i]] = JSON.parse(tail[i + 1]);
@@ -249,7 +259,7 @@ export class WorkflowStore {
     return {
       stepId,
       firstAttempt: Number(firstAttempt),
-      meta: JSON.parse(meta) as WorkflowMeta,
+      meta: knownMeta ?? (JSON.parse(meta) as WorkflowMeta),
       agent,
       dependencies,
       runToken,

@@ -169,8 +169,9 @@ export class WorkflowEngine {
     });
 
     if (outcome.ok) {
+      const claimingJob = claimForJob();
       const result = await this.store.completeStep({
-        claimForJob: claimForJob(),
+        claimForJob: claimingJob ? { jobId: claimingJob, meta } : undefined,
         workflowId,
         stepId,
         runToken,
