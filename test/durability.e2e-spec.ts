@@ -64,7 +64,6 @@ describe('durability of the orchestrator', () => {
   it('completes all 50 workflows when one of two workers is killed mid-run, and no committed step runs again', async () => {
     const [victim, survivor] = await Promise.all([orchestrator(), orchestrator()]);
     const input = {
-      testPrefix: namespace.redisPrefix,
       sleepMs: Object.fromEntries(CHAIN.map((id) => [id, 150])),
     };
     const ids = await Promise.all(Array.from({ length: 50 }, () => producer.start(graph(), input)));
@@ -124,7 +123,6 @@ describe('durability of the orchestrator', () => {
     await Promise.all(apps.map((app) => app.stop()));
     const worker = await orchestrator();
     const workflowId = await producer.start(graph(), {
-      testPrefix: namespace.redisPrefix,
       sleepMs: { one: 1500 },
     });
     await waitFor(
@@ -161,7 +159,7 @@ describe('durability of the orchestrator', () => {
         type: 'CHAIN',
         tenantId: 'test',
         sessionId: 'test',
-        input: { testPrefix: namespace.redisPrefix },
+        input: {},
         preferences: {},
       },
       graph(),

@@ -10,6 +10,11 @@ import { TEST_REDIS_URL } from './test-environment';
  */
 let redis: Redis | null = null;
 const connection = () => (redis ??= new Redis(TEST_REDIS_URL));
+/**
+ * Records live under the orchestrator's own REDIS_PREFIX, the spec's namespace, so its cleanup
+ * removes them. (Test code: it reads the environment the spec gave the process.)
+ */
+const namespace = () => process.env.REDIS_PREFIX ?? 'test';
 
 /** One execution of a test agent, as recorded in Redis. */
 export interface ExecutionRecord {
@@ -20,11 +25,10 @@ export interface ExecutionRecord {
   isAborted: boolean;
 }
 
-/** Records each execution in the list `<prefix>:test:<workflowId>:<stepId>`. */
+/** Records each execution in the list `<REDIS_PREFIX>:test:<workflowId>:<stepId>`. */
 async function record(context: AgentContext, startedAt: number): Promise<void> {
-  const prefix = String(context.input.testPrefix ?? 'test');
   await connection().rpush(
-    `${prefix}:test:${context.workflowId}:${context.stepId}`,
+    `${namespace()}:test:${context.workflowId}:${context.stepId}`,
     JSON.stringify({
       startedAt,
       finishedAt: Date.now(),
@@ -109,10 +113,9 @@ const large = agent('test-large', async (context) => ({
   blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)),
 }));
 
-/** Fails with a validation error until the test opens its gate: `<prefix>:test:gate:<workflowId>`. */
+/** Fails with a validation error until the test opens its gate: `<REDIS_PREFIX>:test:gate:<workflowId>`. */
 const gate = agent('test-gate', async (context) => {
-  const prefix = String(context.input.testPrefix ?? 'test');
-  if (!(await connection().exists(`${prefix}:test:gate:${context.workflowId}`))) {
+  if (!(await connection().exists(`${namespace()}:test:gate:${context.workflowId}`))) {
     throw new ValidationError('the gate is closed');
   }
   return { passed: true };
