@@ -398,6 +398,31 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
     expect((await api('client of the tenant').get('/workflow-definitions')).status).toBe(200);
   });
 
+  it('counts Socket.IO events against the same per-key budget: an error ack with the wait once it is spent', async () => {
+    const created = await createKey('acme', 'client');
+    const client = new WorkflowClient(apps[0].url, { token: created.key });
+    await client.connected();
+    // Half the budget over REST, the rest over the socket: one budget whichever way a key calls.
+    const rest = admin.as(created.key);
+    await Promise.all(Array.from({ length: RATE_LIMIT / 2 }, () => rest.get('/workflow-definitions')));
+    const acks: { ok: boolean; error?: { code: string; message: string } }[] = [];
+    for (let sent = 0; sent < RATE_LIMIT / 2; sent += 50) {
+      acks.push(...(await Promise.all(Array.from({ length: 50 }, () => client.socket.emitWithAck('ping')))));
+    }
+    expect(acks.filter((ack) => 'error' in ack)).toEqual([]);
+    expect(await client.socket.emitWithAck('ping')).toEqual({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: expect.stringMatching(/too many requests: retry after \d+ s/) },
+    });
+    expect(await client.socket.emitWithAck('workflow.subscribe', { workflowId: randomUUID() })).toMatchObject(
+      {
+        error: { code: 'RATE_LIMITED' },
+      },
+    );
+    expect(client.socket.connected).toBe(true);
+    client.close();
+  });
+
   it('sends security headers and no CORS grant by default', async () => {
     const response = await fetch(`${apps[0].url}/health/live`, {
       headers: { origin: 'https://evil.example' },

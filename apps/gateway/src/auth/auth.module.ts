@@ -43,6 +43,7 @@ import { ApiKeysService } from './api-keys.service';
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
   ],
-  exports: [ApiKeysService],
+  // The throttler's storage too: Socket.IO events draw on the same per-key budget.
+  exports: [ApiKeysService, ThrottlerModule],
 })
 export class AuthModule {}

@@ -25,6 +25,7 @@ import { ApiKeysService } from '../auth/api-keys.service';
 import { Caller } from '../auth/caller';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { SocketErrorCode, socketErrorOf } from './socket-error';
+import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { validateSocketPayload } from './socket-payload.validation';
 import { WorkflowEventRelay } from './workflow-event-relay.service';
 
@@ -56,6 +57,7 @@ export class WorkflowEventsGateway
     private readonly relay: WorkflowEventRelay,
     private readonly workflows: WorkflowsService,
     private readonly keys: ApiKeysService,
+    private readonly rateLimiter: SocketRateLimiter,
   ) {}
 
   onModuleInit(): void {
@@ -89,6 +91,20 @@ export class WorkflowEventsGateway
   }
 
   async handleConnection(socket: Socket): Promise<void> {
+    // Every event draws on the key's rate limit before it is handled (an unknown one too).
+    socket.use(([, ...args], next) => {
+      this.rateLimiter.take(this.callerOf(socket).keyId).then(
+        (retryAfterSeconds) => {
+          if (retryAfterSeconds === null) return next();
+          this.reject(socket, args, 'RATE_LIMITED', `too many requests: retry after ${retryAfterSeconds} s`);
+        },
+        (error: unknown) => {
+          // Redis away: serve rather than refuse; the handlers will report their own failures.
+          this.logger.error(`socket rate limit unavailable: ${String(error)}`);
+          next();
+        },
+      );
+    });
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
       this.reject(
