@@ -22,6 +22,10 @@ describe('compileWorkflowGraph', () => {
     expect(graph.order.indexOf('a')).toBeLessThan(graph.order.indexOf('b'));
     expect(graph.order.indexOf('c')).toBeLessThan(graph.order.indexOf('d'));
     expect(graph.sinks).toEqual(['d']);
+    expect(graph.successors).toEqual({ a: ['b', 'c'], b: ['d'], c: ['d'], d: [] });
+    expect(graph.ancestors.d.sort()).toEqual(['a', 'b', 'c']);
+    expect(graph.ancestors.b).toEqual(['a']);
+    expect(graph.ancestors.a).toEqual([]);
   });
 
   it('rejects an unknown agent', () => {

@@ -13,6 +13,10 @@ export interface WorkflowGraph {
   agents: Record<string, string>;
   /** Steps no other step depends on: their outputs are the workflow's result. */
   sinks: string[];
+  /** The steps that depend on each step. */
+  successors: Record<string, string[]>;
+  /** Every step each step depends on, directly or not: the outputs it reads. */
+  ancestors: Record<string, string[]>;
 }
 
 /**
@@ -62,5 +66,14 @@ export function compileWorkflowGraph(
   };
   for (const step of steps) visit(step.id, []);
   const dependedOn = new Set(steps.flatMap((step) => step.dependsOn));
-  return { order, deps, agents, sinks: order.filter((id) => !dependedOn.has(id)) };
+  const successors = Object.fromEntries(
+    order.map((id) => [id, order.filter((other) => deps[other].includes(id))]),
+  );
+  const ancestors: Record<string, string[]> = {};
+  for (const id of order) {
+    // In topological order, a step's dependencies already have their ancestors.
+    const all = new Set(deps[id].flatMap((dependency) => [dependency, ...ancestors[dependency]]));
+    ancestors[id] = order.filter((other) => all.has(other));
+  }
+  return { order, deps, agents, sinks: order.filter((id) => !dependedOn.has(id)), successors, ancestors };
 }

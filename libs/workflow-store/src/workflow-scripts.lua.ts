@@ -5,7 +5,9 @@
  *
  * Layout (P = key prefix, W = workflow id):
  *   P:wf:W          hash: meta, graph (JSON, never rewritten), status, times, metrics, result,
- *                   seq (last event id), step:<id> (JSON of one step's state)
+ *                   seq (last event id), step:<id> (JSON of one step's state), lc:<id> (its
+ *                   lifecycle alone), deps:/next:/anc:<id> (its dependencies, successors and
+ *                   ancestors, comma-separated), done/total (completed and all steps), sinks
  *   P:wf:W:out      hash: step id -> output JSON
  *   P:wf:W:events   stream of event batches (one per transition), entry id "<last eventId>-0", bounded
  *   P:workflows[:STATUS]  sorted sets by creation time, for listing
@@ -76,6 +78,12 @@ end
 
 -- A step's lifecycle is also kept alone in lc:<id>, so readiness and progress read plain strings
 -- instead of decoding every step's JSON on each transition.
+local function split(csv)
+  local items = {}
+  for item in string.gmatch(csv or '', '[^,]+') do items[#items + 1] = item end
+  return items
+end
+
 local function saveStep(id, step)
   redis.call('HSET', wf, 'step:' .. id, cjson.encode(step), 'lc:' .. id, step.lifecycle)
 end
@@ -84,50 +92,28 @@ local function loadStep(id)
   return cjson.decode(redis.call('HGET', wf, 'step:' .. id))
 end
 
-local function loadLifecycles(graph)
-  local fields = {}
-  for i, id in ipairs(graph.order) do fields[i] = 'lc:' .. id end
-  local raw = redis.call('HMGET', wf, unpack(fields))
-  local lifecycles = {}
-  for i, id in ipairs(graph.order) do lifecycles[id] = raw[i] end
-  return lifecycles
-end
-
 -- Step ids and agent names are validated identifiers, so the event is built without cjson;
 -- only the free-text error goes through it.
 local function emitStep(graph, id, step)
-  return emitJson('{"type":"agent_status","stepId":"' .. id .. '","agent":"' .. graph.agents[id] ..
+  return emitJson('{"type":"agent_status","stepId":"' .. id .. '","agent":"' .. (step.agent or graph.agents[id]) ..
     '","lifecycle":"' .. step.lifecycle .. '","attempt":' .. (step.attempts or 0) ..
     ',"error":' .. (step.error and cjson.encode(step.error) or 'null'))
 end
 
-local function progress(graph, lifecycles, status)
-  local done = 0
-  for _, id in ipairs(graph.order) do
-    if lifecycles[id] == 'COMPLETED' then done = done + 1 end
-  end
-  local total = #graph.order
+local function progress(done, total, status)
   emitJson('{"type":"progress","status":"' .. status .. '","completedSteps":' .. done ..
     ',"totalSteps":' .. total .. ',"percent":' .. math.floor(done * 100 / total))
   return done, total
 end
 
--- The reply tail that lets a worker run a step: meta, agent, then (ancestorId, outputJson) pairs.
-local function contextOf(graph, stepId, reply, includeMeta)
-  local seen, queue, ancestors = {}, { stepId }, {}
-  while #queue > 0 do
-    local current = table.remove(queue)
-    for _, dep in ipairs(graph.deps[current]) do
-      if not seen[dep] then
-        seen[dep] = true
-        ancestors[#ancestors + 1] = dep
-        queue[#queue + 1] = dep
-      end
-    end
-  end
+-- The reply tail that lets a worker run a step: meta, agent, firstAttempt, then (ancestorId,
+-- outputJson) pairs; the ancestors were computed when the workflow was created (anc:<id>).
+local function contextOf(stepId, reply, includeMeta)
+  local ancestors = split(redis.call('HGET', wf, 'anc:' .. stepId))
+  local step = cjson.decode(redis.call('HGET', wf, 'step:' .. stepId))
   reply[#reply + 1] = includeMeta == false and '' or redis.call('HGET', wf, 'meta')
-  reply[#reply + 1] = graph.agents[stepId]
-  reply[#reply + 1] = cjson.decode(redis.call('HGET', wf, 'step:' .. stepId)).firstAttempt or 1
+  reply[#reply + 1] = step.agent
+  reply[#reply + 1] = step.firstAttempt or 1
   if #ancestors > 0 then
     local outputs = redis.call('HMGET', out, unpack(ancestors))
     for i, id in ipairs(ancestors) do
@@ -200,9 +186,20 @@ redis.call('HSET', wf, 'meta', meta, 'graph', graphJson, 'metrics', metricsJson,
 redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
 setStatus('PENDING')
 local graph = cjson.decode(graphJson)
-local steps, lifecycles, reply = {}, {}, { 1, workflowId }
+-- The graph per step, as plain fields, so that completing a step reads only its own neighbours.
+local fields = { 'done', 0, 'total', #graph.order, 'sinks', table.concat(graph.sinks, ',') }
 for _, id in ipairs(graph.order) do
-  steps[id] = { lifecycle = 'REGISTERED', attempts = 0 }
+  fields[#fields + 1] = 'deps:' .. id
+  fields[#fields + 1] = table.concat(graph.deps[id], ',')
+  fields[#fields + 1] = 'next:' .. id
+  fields[#fields + 1] = table.concat(graph.successors[id], ',')
+  fields[#fields + 1] = 'anc:' .. id
+  fields[#fields + 1] = table.concat(graph.ancestors[id], ',')
+end
+redis.call('HSET', wf, unpack(fields))
+local steps, reply = {}, { 1, workflowId }
+for _, id in ipairs(graph.order) do
+  steps[id] = { lifecycle = 'REGISTERED', attempts = 0, agent = graph.agents[id] }
   emitStep(graph, id, steps[id])
 end
 for _, id in ipairs(graph.order) do
@@ -212,9 +209,8 @@ for _, id in ipairs(graph.order) do
     reply[#reply + 1] = id
   end
   saveStep(id, steps[id])
-  lifecycles[id] = steps[id].lifecycle
 end
-progress(graph, lifecycles, 'PENDING')
+progress(0, #graph.order, 'PENDING')
 flushEvents()
 return reply
 `);
@@ -257,7 +253,7 @@ if isFirst then
 end
 beginExecution(graph, stepId, step, attempt, token, jobId)
 flushEvents()
-return contextOf(graph, stepId, { isFirst and 'RUN_FIRST' or 'RUN' })
+return contextOf(stepId, { isFirst and 'RUN_FIRST' or 'RUN' })
 `);
 
 /**
@@ -273,12 +269,9 @@ local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]
 local claimToken, jobId = ARGV[12], ARGV[13]
 local status = redis.call('HGET', wf, 'status')
 if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
-local graph = loadGraph()
 local step = loadStep(stepId)
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
-local lifecycles = loadLifecycles(graph)
 step.lifecycle = 'COMPLETED'
-lifecycles[stepId] = 'COMPLETED'
 step.finishedAt = now
 step.error = nil
 step.runToken = nil
@@ -289,29 +282,29 @@ metrics.agentDurationsMs[stepId] = (metrics.agentDurationsMs[stepId] or 0) + dur
 metrics.llmCalls = metrics.llmCalls + llmCalls
 metrics.llmTokens = metrics.llmTokens + llmTokens
 redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'updatedAt', now)
-emitStep(graph, stepId, step)
+emitStep(nil, stepId, step)
+-- Only this step's successors can become ready: each one whose dependencies all completed.
 local ready, readied = {}, {}
-for _, id in ipairs(graph.order) do
-  if lifecycles[id] == 'REGISTERED' then
+for _, id in ipairs(split(redis.call('HGET', wf, 'next:' .. stepId))) do
+  if redis.call('HGET', wf, 'lc:' .. id) == 'REGISTERED' then
     local met = true
-    for _, dep in ipairs(graph.deps[id]) do
-      if lifecycles[dep] ~= 'COMPLETED' then met = false end
+    for _, dep in ipairs(split(redis.call('HGET', wf, 'deps:' .. id))) do
+      if redis.call('HGET', wf, 'lc:' .. dep) ~= 'COMPLETED' then met = false end
     end
     if met then
       local other = loadStep(id)
       other.lifecycle = 'READY'
-      lifecycles[id] = 'READY'
       saveStep(id, other)
-      emitStep(graph, id, other)
+      emitStep(nil, id, other)
       ready[#ready + 1] = id
       readied[id] = other
     end
   end
 end
-local done, total = progress(graph, lifecycles, 'RUNNING')
+local done, total = progress(redis.call('HINCRBY', wf, 'done', 1), tonumber(redis.call('HGET', wf, 'total')), 'RUNNING')
 if done == total then
   local parts = {}
-  for _, id in ipairs(graph.sinks) do
+  for _, id in ipairs(split(redis.call('HGET', wf, 'sinks'))) do
     parts[#parts + 1] = cjson.encode(id) .. ':' .. (redis.call('HGET', out, id) or 'null')
   end
   local result = '{' .. table.concat(parts, ',') .. '}'
@@ -326,11 +319,11 @@ if claimToken == '' or #ready == 0 then
   return { 'RUNNING', '', #ready, unpack(ready) }
 end
 local claimed = table.remove(ready, 1)
-beginExecution(graph, claimed, readied[claimed], 1, claimToken, jobId)
+beginExecution(nil, claimed, readied[claimed], 1, claimToken, jobId)
 flushEvents()
 local reply = { 'RUNNING', claimed, #ready, unpack(ready) }
 -- The claiming worker already holds the workflow's meta: not sent again.
-return contextOf(graph, claimed, reply, false)
+return contextOf(claimed, reply, false)
 `);
 
 /**
@@ -422,7 +415,7 @@ for _, id in ipairs(graph.order) do
     -- Attempt numbers go on, so the resumed attempt gets a queue job id never used before; its
     -- retries are counted from firstAttempt.
     local attempts = steps[id].attempts or 0
-    steps[id] = { lifecycle = 'READY', attempts = attempts, firstAttempt = attempts + 1 }
+    steps[id] = { lifecycle = 'READY', attempts = attempts, firstAttempt = attempts + 1, agent = steps[id].agent }
     saveStep(id, steps[id])
     emitStep(graph, id, steps[id])
     ready[#ready + 1] = id
@@ -431,7 +424,7 @@ for _, id in ipairs(graph.order) do
 end
 emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
        message = 'workflow resumed' }, { { 'metadata', '{}' } })
-progress(graph, loadLifecycles(graph), 'RUNNING')
+progress(tonumber(redis.call('HGET', wf, 'done')), tonumber(redis.call('HGET', wf, 'total')), 'RUNNING')
 flushEvents()
 return { 'RESUMED', unpack(ready) }
 `);

@@ -34,7 +34,13 @@ export class WorkflowDefinitions {
     const builtIn = this.builtIns.get(type);
     if (builtIn) return builtIn.graph;
     const stored = await this.redis.hget(this.key, type);
-    return stored ? (JSON.parse(stored) as { graph: WorkflowGraph }).graph : undefined;
+    // Compiled again from the definition, so a graph stored by an older version gains new fields.
+    return stored
+      ? compileWorkflowGraph(
+          (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
+          () => true,
+        )
+      : undefined;
   }
 
   async list(): Promise<WorkflowDefinition[]> {
