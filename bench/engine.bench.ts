@@ -3,12 +3,12 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
+import { TEST_REDIS_URL, removeRedisKeys } from '../test/support/test-environment';
 import { WorkflowProducer } from '../test/support/workflow-producer';
 import { BenchRow, percentile, row } from './bench-row';
 import { stepTimes } from './support/noop-agents';
 import { WorkflowHooks } from '../apps/orchestrator/src/workflows/workflow-hooks.service';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STEPS = 6;
 const IN_FLIGHT = 50;
 const WORKFLOWS_AT_LOAD = 4000;
@@ -60,7 +60,7 @@ function chainHops<T extends { key: string; order: string | number; startedAt: n
 /** Our engine: an orchestrator (the real Nest app, in this process) running six no-op steps. */
 async function ourEngine(prefix: string): Promise<Contender> {
   Object.assign(process.env, {
-    REDIS_URL,
+    REDIS_URL: TEST_REDIS_URL,
     DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
     REDIS_PREFIX: prefix,
     AGENT_MODULES: 'bench/support/noop-agents.ts',
@@ -73,9 +73,9 @@ async function ourEngine(prefix: string): Promise<Contender> {
     logger: false,
   });
   await app.init();
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(TEST_REDIS_URL);
   // Completion is heard through the in-process hook, as raw BullMQ's is: no event parsing here.
-  const producer = new WorkflowProducer(redis, REDIS_URL, prefix);
+  const producer = new WorkflowProducer(redis, TEST_REDIS_URL, prefix);
   const waiting = new Map<string, () => void>();
   app.get(WorkflowHooks).on('workflow.completed', ({ workflowId }) => waiting.get(workflowId)?.());
   const graph = producer.graph({
@@ -113,7 +113,7 @@ async function ourEngine(prefix: string): Promise<Contender> {
 
 /** Raw BullMQ: a chain of six no-op jobs, each enqueuing the next from inside its processor. */
 async function rawBullmq(prefix: string): Promise<Contender> {
-  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
+  const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue('raw-chain', { connection, prefix });
   const done = new Map<string, () => void>();
   const times: { key: string; order: number; startedAt: number; endedAt: number }[] = [];
@@ -153,17 +153,6 @@ async function rawBullmq(prefix: string): Promise<Contender> {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-async function removeKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-}
 
 /**
  * Per-step orchestration overhead and no-op workflow throughput of our engine beside raw BullMQ
@@ -265,7 +254,7 @@ export default async function engineBench(): Promise<BenchRow[]> {
   } finally {
     await ours.close();
     await raw.close();
-    await removeKeys(prefix);
-    await removeKeys(`${prefix}raw`);
+    await removeRedisKeys(prefix);
+    await removeRedisKeys(`${prefix}raw`);
   }
 }

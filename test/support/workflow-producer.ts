@@ -28,11 +28,7 @@ export class WorkflowProducer {
   private readonly waiters = new Map<string, (event: WorkflowEvent) => void>();
   private readonly terminal = new Map<string, WorkflowEvent>();
 
-  constructor(
-    private readonly redis: Redis,
-    redisUrl: string,
-    prefix: string,
-  ) {
+  constructor(redis: Redis, redisUrl: string, prefix: string) {
     this.store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
     this.queue = new Queue(WORKFLOW_STEPS_QUEUE, { connection: { url: redisUrl }, prefix });
     this.subscriber = new Redis(redisUrl);

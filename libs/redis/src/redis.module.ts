@@ -10,7 +10,7 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
  * Redis that restarts instead of failing, which BullMQ requires and the state machine wants.
  */
 export function createRedisConnection(url: string, name: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name, enableAutoPipelining: false });
+  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name });
 }
 
 @Injectable()

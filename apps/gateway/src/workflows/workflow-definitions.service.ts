@@ -34,7 +34,7 @@ export class WorkflowDefinitions {
     const builtIn = this.builtIns.get(type);
     if (builtIn) return builtIn.graph;
     const stored = await this.redis.hget(this.key, type);
-    // Compiled again from the definition, so a graph stored by an older version gains new fields.
+    // Stored as a definition; compiled here, so a running workflow keeps the graph it was created with.
     return stored
       ? compileWorkflowGraph(
           (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
@@ -66,14 +66,13 @@ export class WorkflowDefinitions {
       description: request.description,
       steps: request.steps.map(({ id, agent, dependsOn }) => ({ id, agent, dependsOn })),
     };
-    let graph: WorkflowGraph;
     try {
-      graph = compileWorkflowGraph(definition, (agent) => agents.has(agent));
+      compileWorkflowGraph(definition, (agent) => agents.has(agent));
     } catch (error) {
       if (error instanceof InvalidWorkflowDefinitionError) throw new BadRequestException(error.message);
       throw error;
     }
-    await this.redis.hset(this.key, definition.type, JSON.stringify({ definition, graph }));
+    await this.redis.hset(this.key, definition.type, JSON.stringify({ definition }));
     return definition;
   }
 

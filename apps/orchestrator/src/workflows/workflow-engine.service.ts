@@ -85,12 +85,10 @@ export class WorkflowEngine {
       }
       let next: { job: ExecuteStepJob; execution: StepExecution } | null = { job, execution: begun };
       while (next) {
-        const claimed: StepExecution | null = await this.run(
-          next.job,
-          next.execution,
-          tracked.controller,
-          () => (canContinue() ? jobId : undefined),
-        );
+        const claimed: StepExecution | null = await this.run(next.job, next.execution, tracked.controller, {
+          jobId,
+          canContinue,
+        });
         tracked.release();
         tracked = this.cancellations.track(workflowId);
         next = claimed
@@ -107,8 +105,8 @@ export class WorkflowEngine {
     job: ExecuteStepJob,
     execution: StepExecution,
     controller: AbortController,
-    /** Asked when the step succeeds: the job to claim a successor for, or undefined for none. */
-    claimForJob: () => string | undefined,
+    /** The queue job running it; asked on success whether the worker may claim a successor. */
+    claim: { jobId: string; canContinue: () => boolean },
   ): Promise<StepExecution | null> {
     const { meta, agent: agentName, dependencies, runToken } = execution;
     const { workflowId, stepId, attempt } = job;
@@ -169,9 +167,8 @@ export class WorkflowEngine {
     });
 
     if (outcome.ok) {
-      const claimingJob = claimForJob();
       const result = await this.store.completeStep({
-        claimForJob: claimingJob ? { jobId: claimingJob, meta } : undefined,
+        claimForJob: claim.canContinue() ? { jobId: claim.jobId, meta } : undefined,
         workflowId,
         stepId,
         runToken,
