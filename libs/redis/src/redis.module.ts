@@ -6,11 +6,18 @@ import Redis from 'ioredis';
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 /**
- * One ioredis connection for commands. `maxRetriesPerRequest: null` makes commands wait for a
- * Redis that restarts instead of failing, which BullMQ requires and the state machine wants.
+ * One ioredis connection. `maxRetriesPerRequest: null` makes commands wait for a Redis that
+ * restarts instead of failing, which BullMQ requires and the state machine wants.
+ * `autoPipelining` sends the commands issued in one tick as one write: the shared command
+ * connection carries every step transition, and one write per command cost the engine a
+ * quarter of its CPU under load. Not for subscriber connections.
  */
-export function createRedisConnection(url: string, name: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name });
+export function createRedisConnection(url: string, name: string, { autoPipelining = false } = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    connectionName: name,
+    enableAutoPipelining: autoPipelining,
+  });
 }
 
 @Injectable()
@@ -29,7 +36,7 @@ class RedisConnectionCloser implements OnApplicationShutdown {
       provide: REDIS_CLIENT,
       inject: [EnvironmentConfig],
       useFactory: (config: EnvironmentConfig) =>
-        createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-commands`),
+        createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-commands`, { autoPipelining: true }),
     },
     RedisConnectionCloser,
   ],
