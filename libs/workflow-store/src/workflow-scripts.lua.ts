@@ -29,11 +29,19 @@ local function encodeWithRaw(tbl, raw)
   return s
 end
 
--- Event ids come from the hash's seq field, read once per script. A script's events are stored
--- as one stream entry (id = its last event id) and published as one message, a JSON array, by
--- flushEvents(): one XADD and one PUBLISH per transition rather than per event.
+-- Event ids come from the hash's seq field, read once per script (a script that already read it
+-- sets seq). A script's events are stored as one stream entry (id = its last event id) and
+-- published as one message, a JSON array, by flushEvents(): one XADD and one PUBLISH per
+-- transition rather than per event.
 local seq = nil
 local batch = {}
+-- Hash fields a script changes, written by flushEvents() in one HSET with seq. A script never
+-- reads back a field it has set.
+local writes = {}
+local function set(field, value)
+  writes[#writes + 1] = field
+  writes[#writes + 1] = value
+end
 -- body: the event's JSON without its closing brace; the common fields are appended here.
 local function emitJson(body)
   seq = (seq or tonumber(redis.call('HGET', wf, 'seq') or '0')) + 1
@@ -47,20 +55,28 @@ local function emit(event, raw)
 end
 
 local function flushEvents()
+  if #batch > 0 then set('seq', seq) end
+  if #writes > 0 then
+    redis.call('HSET', wf, unpack(writes))
+    writes = {}
+  end
   if #batch == 0 then return end
-  redis.call('HSET', wf, 'seq', seq)
   local payload = '[' .. table.concat(batch, ',') .. ']'
   redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', payload)
   redis.call('PUBLISH', prefix .. ':workflow-events', payload)
   batch = {}
 end
 
-local function setStatus(status)
-  local old = redis.call('HGET', wf, 'status')
-  local score = redis.call('HGET', wf, 'createdAtMs')
+-- old and createdAtMs: the workflow's status and creation time, when the caller has read them.
+local function setStatus(status, old, createdAtMs)
+  if not createdAtMs then
+    local r = redis.call('HMGET', wf, 'status', 'createdAtMs')
+    old, createdAtMs = r[1], r[2]
+  end
   if old then redis.call('ZREM', prefix .. ':workflows:' .. old, workflowId) end
-  redis.call('ZADD', prefix .. ':workflows:' .. status, score, workflowId)
-  redis.call('HSET', wf, 'status', status, 'updatedAt', now)
+  redis.call('ZADD', prefix .. ':workflows:' .. status, createdAtMs, workflowId)
+  set('status', status)
+  set('updatedAt', now)
 end
 
 local function loadGraph()
@@ -85,11 +101,8 @@ local function split(csv)
 end
 
 local function saveStep(id, step)
-  redis.call('HSET', wf, 'step:' .. id, cjson.encode(step), 'lc:' .. id, step.lifecycle)
-end
-
-local function loadStep(id)
-  return cjson.decode(redis.call('HGET', wf, 'step:' .. id))
+  set('step:' .. id, cjson.encode(step))
+  set('lc:' .. id, step.lifecycle)
 end
 
 -- Step ids and agent names are validated identifiers, so the event is built without cjson;
@@ -106,12 +119,12 @@ local function progress(done, total, status)
   return done, total
 end
 
--- The reply tail that lets a worker run a step: meta, agent, firstAttempt, then (ancestorId,
--- outputJson) pairs; the ancestors were computed when the workflow was created (anc:<id>).
-local function contextOf(stepId, reply, includeMeta)
-  local ancestors = split(redis.call('HGET', wf, 'anc:' .. stepId))
-  local step = cjson.decode(redis.call('HGET', wf, 'step:' .. stepId))
-  reply[#reply + 1] = includeMeta == false and '' or redis.call('HGET', wf, 'meta')
+-- The reply tail that lets a worker run a step: meta ('' when the worker holds it), agent,
+-- firstAttempt, then (ancestorId, outputJson) pairs; the ancestors (ancestorsCsv, the step's
+-- anc:<id>) were computed when the workflow was created.
+local function contextOf(ancestorsCsv, step, reply, meta)
+  local ancestors = split(ancestorsCsv)
+  reply[#reply + 1] = meta or ''
   reply[#reply + 1] = step.agent
   reply[#reply + 1] = step.firstAttempt or 1
   if #ancestors > 0 then
@@ -135,14 +148,18 @@ local function beginExecution(graph, id, step, attempt, token, jobId)
   emitStep(graph, id, step)
 end
 
-local function finish(status, ttlSeconds)
-  setStatus(status)
-  redis.call('HSET', wf, 'finishedAt', now)
-  local metrics = cjson.decode(redis.call('HGET', wf, 'metrics'))
-  local startedAtMs = tonumber(redis.call('HGET', wf, 'startedAtMs') or nowMs)
-  metrics.totalDurationMs = nowMs - startedAtMs
+-- known: { status, createdAtMs, startedAtMs, metrics (decoded) } when the caller has read them.
+local function finish(status, ttlSeconds, known)
+  if not known then
+    local r = redis.call('HMGET', wf, 'status', 'createdAtMs', 'startedAtMs', 'metrics')
+    known = { status = r[1], createdAtMs = r[2], startedAtMs = r[3], metrics = cjson.decode(r[4]) }
+  end
+  setStatus(status, known.status, known.createdAtMs)
+  set('finishedAt', now)
+  local metrics = known.metrics
+  metrics.totalDurationMs = nowMs - tonumber(known.startedAtMs or nowMs)
   local metricsJson = cjson.encode(metrics)
-  redis.call('HSET', wf, 'metrics', metricsJson)
+  set('metrics', metricsJson)
   if ttlSeconds > 0 then
     redis.call('EXPIRE', wf, ttlSeconds)
     redis.call('EXPIRE', out, ttlSeconds)
@@ -181,22 +198,24 @@ if idemKey ~= '' then
   redis.call('SET', idemKey, workflowId, 'EX', idemTtl)
 end
 if redis.call('EXISTS', wf) == 1 then return existing(workflowId) end
-redis.call('HSET', wf, 'meta', meta, 'graph', graphJson, 'metrics', metricsJson, 'seq', 0,
-  'createdAt', now, 'createdAtMs', nowMs, 'updatedAt', now)
 redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
-setStatus('PENDING')
+setStatus('PENDING', nil, nowMs)
+seq = 0
 local graph = cjson.decode(graphJson)
--- The graph per step, as plain fields, so that completing a step reads only its own neighbours.
-local fields = { 'done', 0, 'total', #graph.order, 'sinks', table.concat(graph.sinks, ',') }
+set('meta', meta)
+set('graph', graphJson)
+set('metrics', metricsJson)
+set('createdAt', now)
+set('createdAtMs', nowMs)
+set('done', 0)
+set('total', #graph.order)
+set('sinks', table.concat(graph.sinks, ','))
+-- The graph per step, as plain fields, so that a transition reads only the neighbours it needs.
 for _, id in ipairs(graph.order) do
-  fields[#fields + 1] = 'deps:' .. id
-  fields[#fields + 1] = table.concat(graph.deps[id], ',')
-  fields[#fields + 1] = 'next:' .. id
-  fields[#fields + 1] = table.concat(graph.successors[id], ',')
-  fields[#fields + 1] = 'anc:' .. id
-  fields[#fields + 1] = table.concat(graph.ancestors[id], ',')
+  set('deps:' .. id, table.concat(graph.deps[id], ','))
+  set('next:' .. id, table.concat(graph.successors[id], ','))
+  set('anc:' .. id, table.concat(graph.ancestors[id], ','))
 end
-redis.call('HSET', wf, unpack(fields))
 local steps, reply = {}, { 1, workflowId }
 for _, id in ipairs(graph.order) do
   steps[id] = { lifecycle = 'REGISTERED', attempts = 0, agent = graph.agents[id] }
@@ -222,14 +241,14 @@ return reply
  */
 export const BEGIN_STEP = script(`
 local stepId, attempt, token, jobId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
-local status = redis.call('HGET', wf, 'status')
+local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'createdAtMs', 'anc:' .. stepId, 'meta')
+local status = r[1]
 if status ~= 'RUNNING' and status ~= 'PENDING' then return { 'INACTIVE', status or 'MISSING' } end
-local graph = loadGraph()
-local raw = redis.call('HGET', wf, 'step:' .. stepId)
-if not raw then return { 'INACTIVE', 'MISSING' } end
-local step = cjson.decode(raw)
+if not r[2] then return { 'INACTIVE', 'MISSING' } end
+local step = cjson.decode(r[2])
 if step.lifecycle == 'COMPLETED' then
   -- A job delivered again after its worker died: hand over what it had readied or claimed.
+  local graph = loadGraph()
   local steps = loadSteps(graph)
   local pending = {}
   for _, id in ipairs(graph.order) do
@@ -246,14 +265,16 @@ if step.lifecycle == 'COMPLETED' then
 end
 if step.lifecycle == 'FAILED' or step.lifecycle == 'REGISTERED' then return { 'INACTIVE', step.lifecycle } end
 if (step.attempts or 0) > attempt then return { 'STALE' } end
+seq = tonumber(r[3])
 local isFirst = status == 'PENDING'
 if isFirst then
-  setStatus('RUNNING')
-  redis.call('HSET', wf, 'startedAt', now, 'startedAtMs', nowMs)
+  setStatus('RUNNING', status, r[4])
+  set('startedAt', now)
+  set('startedAtMs', nowMs)
 end
-beginExecution(graph, stepId, step, attempt, token, jobId)
+beginExecution(nil, stepId, step, attempt, token, jobId)
 flushEvents()
-return contextOf(stepId, { isFirst and 'RUN_FIRST' or 'RUN' })
+return contextOf(r[5], step, { isFirst and 'RUN_FIRST' or 'RUN' }, r[6])
 `);
 
 /**
@@ -267,63 +288,76 @@ export const COMPLETE_STEP = script(`
 local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local claimToken, jobId = ARGV[12], ARGV[13]
-local status = redis.call('HGET', wf, 'status')
+local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'metrics', 'next:' .. stepId, 'seq', 'done', 'total',
+  'createdAtMs', 'startedAtMs')
+local status = r[1]
 if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
-local step = loadStep(stepId)
+local step = cjson.decode(r[2])
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
+seq = tonumber(r[5])
 step.lifecycle = 'COMPLETED'
 step.finishedAt = now
 step.error = nil
 step.runToken = nil
 saveStep(stepId, step)
 redis.call('HSET', out, stepId, output)
-local metrics = cjson.decode(redis.call('HGET', wf, 'metrics'))
+local metrics = cjson.decode(r[3])
 metrics.agentDurationsMs[stepId] = (metrics.agentDurationsMs[stepId] or 0) + durationMs
 metrics.llmCalls = metrics.llmCalls + llmCalls
 metrics.llmTokens = metrics.llmTokens + llmTokens
-redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'updatedAt', now)
+set('updatedAt', now)
 emitStep(nil, stepId, step)
--- Only this step's successors can become ready: each one whose dependencies all completed.
-local ready, readied = {}, {}
-for _, id in ipairs(split(redis.call('HGET', wf, 'next:' .. stepId))) do
-  if redis.call('HGET', wf, 'lc:' .. id) == 'REGISTERED' then
-    local met = true
-    for _, dep in ipairs(split(redis.call('HGET', wf, 'deps:' .. id))) do
-      if redis.call('HGET', wf, 'lc:' .. dep) ~= 'COMPLETED' then met = false end
+-- Only this step's successors can become ready: each one whose other dependencies completed too
+-- (this step's own lc: is written only when the script ends).
+local ready, readied, ancestorsOf = {}, {}, {}
+for _, id in ipairs(split(r[4])) do
+  local next = redis.call('HMGET', wf, 'lc:' .. id, 'deps:' .. id, 'step:' .. id, 'anc:' .. id)
+  if next[1] == 'REGISTERED' then
+    local deps, met = split(next[2]), true
+    if #deps > 1 then
+      local fields = {}
+      for k, dep in ipairs(deps) do fields[k] = 'lc:' .. dep end
+      local lifecycles = redis.call('HMGET', wf, unpack(fields))
+      for k, dep in ipairs(deps) do
+        if dep ~= stepId and lifecycles[k] ~= 'COMPLETED' then met = false end
+      end
     end
     if met then
-      local other = loadStep(id)
+      local other = cjson.decode(next[3])
       other.lifecycle = 'READY'
-      saveStep(id, other)
       emitStep(nil, id, other)
       ready[#ready + 1] = id
       readied[id] = other
+      ancestorsOf[id] = next[4]
     end
   end
 end
-local done, total = progress(redis.call('HINCRBY', wf, 'done', 1), tonumber(redis.call('HGET', wf, 'total')), 'RUNNING')
+local done, total = progress(tonumber(r[6]) + 1, tonumber(r[7]), 'RUNNING')
+set('done', done)
 if done == total then
   local parts = {}
   for _, id in ipairs(split(redis.call('HGET', wf, 'sinks'))) do
     parts[#parts + 1] = cjson.encode(id) .. ':' .. (redis.call('HGET', out, id) or 'null')
   end
   local result = '{' .. table.concat(parts, ',') .. '}'
-  redis.call('HSET', wf, 'result', result)
-  local metricsJson = finish('COMPLETED', ttl)
+  set('result', result)
+  local metricsJson = finish('COMPLETED', ttl,
+    { status = status, createdAtMs = r[8], startedAtMs = r[9], metrics = metrics })
   emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metricsJson } })
   flushEvents()
   return { 'COMPLETED', '', 0 }
 end
-if claimToken == '' or #ready == 0 then
+set('metrics', cjson.encode(metrics))
+local claimed = claimToken ~= '' and table.remove(ready, 1) or nil
+for _, id in ipairs(ready) do saveStep(id, readied[id]) end
+if not claimed then
   flushEvents()
   return { 'RUNNING', '', #ready, unpack(ready) }
 end
-local claimed = table.remove(ready, 1)
 beginExecution(nil, claimed, readied[claimed], 1, claimToken, jobId)
 flushEvents()
-local reply = { 'RUNNING', claimed, #ready, unpack(ready) }
 -- The claiming worker already holds the workflow's meta: not sent again.
-return contextOf(claimed, reply, false)
+return contextOf(ancestorsOf[claimed], readied[claimed], { 'RUNNING', claimed, #ready, unpack(ready) })
 `);
 
 /**
