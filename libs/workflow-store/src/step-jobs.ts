@@ -19,18 +19,21 @@ export function stepJobOptions(workflowId: string, stepId: string, attempt: numb
   };
 }
 
-/** Queues each step's attempt on `orchestrator.workflow-steps`. */
+/**
+ * Queues each step's attempt on `orchestrator.workflow-steps`. One step (the usual case: a
+ * workflow's root, a retry) is a plain add: BullMQ wraps a bulk add in a MULTI transaction, which
+ * cost more than the add itself when every workflow went through it.
+ */
 export async function queueSteps(
   queue: Queue<ExecuteStepJob>,
   workflowId: string,
   steps: StepDispatch[],
 ): Promise<void> {
-  if (steps.length === 0) return;
-  await queue.addBulk(
-    steps.map(({ stepId, attempt }) => ({
-      name: WorkflowStepJobName.ExecuteStep,
-      data: { workflowId, stepId, attempt },
-      opts: stepJobOptions(workflowId, stepId, attempt),
-    })),
-  );
+  const jobs = steps.map(({ stepId, attempt }) => ({
+    name: WorkflowStepJobName.ExecuteStep,
+    data: { workflowId, stepId, attempt },
+    opts: stepJobOptions(workflowId, stepId, attempt),
+  }));
+  if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+  else if (jobs.length > 1) await queue.addBulk(jobs);
 }
