@@ -174,10 +174,12 @@ function script(body: string): string {
 }
 
 /**
- * ARGV[5..]: metaJson, graphJson, metricsJson, idempotencyKey ('' for none), idempotencyTtlSeconds.
+ * ARGV[5..]: metaJson, graphJson, metricsJson, idempotencyKey ('' for none), idempotencyTtlSeconds,
+ * n, then n/2 (field, value) pairs and the bodies of the creation events (see `creationPlan`: what
+ * every workflow of a graph starts with is computed once per graph, not decoded here each time).
  * Creates the workflow PENDING with its root steps READY, for the caller to queue. Returns
- * { 1, workflowId, ...readyStepIds }, or { 0, existingWorkflowId, ...its READY steps if PENDING }
- * for a repeated idempotency key (queueing them again heals a crash between create and queue).
+ * { 1, workflowId }, or { 0, existingWorkflowId, ...its READY steps if PENDING } for a repeated
+ * idempotency key (queueing them again heals a crash between create and queue).
  */
 export const CREATE_WORKFLOW = script(`
 local meta, graphJson, metricsJson, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
@@ -201,37 +203,17 @@ if redis.call('EXISTS', wf) == 1 then return existing(workflowId) end
 redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
 setStatus('PENDING', nil, nowMs)
 seq = 0
-local graph = cjson.decode(graphJson)
 set('meta', meta)
 set('graph', graphJson)
 set('metrics', metricsJson)
 set('createdAt', now)
 set('createdAtMs', nowMs)
 set('done', 0)
-set('total', #graph.order)
-set('sinks', table.concat(graph.sinks, ','))
--- The graph per step, as plain fields, so that a transition reads only the neighbours it needs.
-for _, id in ipairs(graph.order) do
-  set('deps:' .. id, table.concat(graph.deps[id], ','))
-  set('next:' .. id, table.concat(graph.successors[id], ','))
-  set('anc:' .. id, table.concat(graph.ancestors[id], ','))
-end
-local steps, reply = {}, { 1, workflowId }
-for _, id in ipairs(graph.order) do
-  steps[id] = { lifecycle = 'REGISTERED', attempts = 0, agent = graph.agents[id] }
-  emitStep(graph, id, steps[id])
-end
-for _, id in ipairs(graph.order) do
-  if #graph.deps[id] == 0 then
-    steps[id].lifecycle = 'READY'
-    emitStep(graph, id, steps[id])
-    reply[#reply + 1] = id
-  end
-  saveStep(id, steps[id])
-end
-progress(0, #graph.order, 'PENDING')
+local fieldsEnd = 10 + tonumber(ARGV[10])
+for i = 11, fieldsEnd do writes[#writes + 1] = ARGV[i] end
+for i = fieldsEnd + 1, #ARGV do emitJson(ARGV[i]) end
 flushEvents()
-return reply
+return { 1, workflowId }
 `);
 
 /**

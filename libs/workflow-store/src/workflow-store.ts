@@ -114,6 +114,63 @@ const DEFAULT_LARGE_OUTPUT_BYTES = 64 * 1024;
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
+const EMPTY_METRICS_JSON = JSON.stringify(emptyWorkflowMetrics());
+
+/**
+ * What every new workflow of a graph starts with, besides its own meta: the graph per step as
+ * plain fields (so a transition reads only the neighbours it needs), each step's first state, and
+ * the bodies of the creation events (each REGISTERED, the roots READY, progress), which the
+ * script completes with workflow id, event id and time. Computed once per graph.
+ */
+interface CreationPlan {
+  graphJson: string;
+  /** Hash (field, value) pairs, flat. */
+  fields: string[];
+  events: string[];
+  roots: string[];
+}
+
+const creationPlans = new WeakMap<WorkflowGraph, CreationPlan>();
+
+function creationPlan(graph: WorkflowGraph): CreationPlan {
+  const known = creationPlans.get(graph);
+  if (known) return known;
+  const roots = graph.order.filter((id) => graph.deps[id].length === 0);
+  const lifecycleOf = (id: string) => (roots.includes(id) ? AgentLifecycle.Ready : AgentLifecycle.Registered);
+  const statusEvent = (id: string, lifecycle: AgentLifecycle) =>
+    `{"type":"agent_status","stepId":${JSON.stringify(id)},"agent":${JSON.stringify(graph.agents[id])},` +
+    `"lifecycle":"${lifecycle}","attempt":0,"error":null`;
+  const fields = ['total', String(graph.order.length), 'sinks', graph.sinks.join(',')];
+  for (const id of graph.order) {
+    const step = { lifecycle: lifecycleOf(id), attempts: 0, agent: graph.agents[id] };
+    fields.push(
+      `deps:${id}`,
+      graph.deps[id].join(','),
+      `next:${id}`,
+      graph.successors[id].join(','),
+      `anc:${id}`,
+      graph.ancestors[id].join(','),
+      `step:${id}`,
+      JSON.stringify(step),
+      `lc:${id}`,
+      step.lifecycle,
+    );
+  }
+  const plan: CreationPlan = {
+    graphJson: JSON.stringify(graph),
+    fields,
+    events: [
+      ...graph.order.map((id) => statusEvent(id, AgentLifecycle.Registered)),
+      ...roots.map((id) => statusEvent(id, AgentLifecycle.Ready)),
+      `{"type":"progress","status":"${WorkflowStatus.Pending}","completedSteps":0,` +
+        `"totalSteps":${graph.order.length},"percent":0`,
+    ],
+    roots,
+  };
+  creationPlans.set(graph, plan);
+  return plan;
+}
+
 type ScriptedRedis = Redis & Record<string, (...args: (string | number)[]) => Promise<unknown>>;
 
 /**
@@ -167,14 +224,19 @@ export class WorkflowStore {
     const idemKey = idempotencyKey
       ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}`
       : '';
+    const plan = creationPlan(graph);
     const [created, workflowId, ...readySteps] = (await this.run('wfCreate', meta.workflowId, [
       JSON.stringify(meta),
-      JSON.stringify(graph),
-      JSON.stringify(emptyWorkflowMetrics()),
+      plan.graphJson,
+      EMPTY_METRICS_JSON,
       idemKey,
       IDEMPOTENCY_TTL_SECONDS,
+      plan.fields.length,
+      ...plan.fields,
+      ...plan.events,
     ])) as [number, string, ...string[]];
-    return { workflowId, isNew: created === 1, readySteps: firstAttempts(readySteps) };
+    const isNew = created === 1;
+    return { workflowId, isNew, readySteps: firstAttempts(isNew ? plan.roots : readySteps) };
   }
 
   /**
