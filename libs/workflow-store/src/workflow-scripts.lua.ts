@@ -4,7 +4,8 @@
  * never both advance a workflow and subscribers see a workflow's events in event-id order.
  *
  * Layout (P = key prefix, W = workflow id):
- *   P:wf:W          hash: meta, graph (JSON, never rewritten), status, times, metrics, result,
+ *   P:wf:W          hash: meta, graph (JSON, never rewritten), status, times, result,
+ *                   llmCalls/llmTokens/errorCount/retryCount (counters), metrics (JSON, once finished),
  *                   seq (last event id), step:<id> (JSON of one step's state), lc:<id> (its
  *                   lifecycle alone), deps:/next:/anc:<id> (its dependencies, successors and
  *                   ancestors, comma-separated), done/total (completed and all steps), sinks
@@ -148,24 +149,37 @@ local function beginExecution(graph, id, step, attempt, token, jobId)
   emitStep(graph, id, step)
 end
 
--- known: { status, createdAtMs, startedAtMs, metrics (decoded) } when the caller has read them.
-local function finish(status, ttlSeconds, known)
-  if not known then
-    local r = redis.call('HMGET', wf, 'status', 'createdAtMs', 'startedAtMs', 'metrics')
-    known = { status = r[1], createdAtMs = r[2], startedAtMs = r[3], metrics = cjson.decode(r[4]) }
+-- The workflow's metrics as JSON, assembled when it finishes: each step's time from its state
+-- (changed: the steps this script changed, whose state is not written yet) and the counters.
+local function metricsJson(changed, startedAtMs)
+  local order = redis.call('HGET', wf, 'order')
+  order = order and split(order) or loadGraph().order
+  local fields = {}
+  for i, id in ipairs(order) do fields[i] = 'step:' .. id end
+  local r = redis.call('HMGET', wf, 'llmCalls', 'llmTokens', 'errorCount', 'retryCount', unpack(fields))
+  local durations = {}
+  for i, id in ipairs(order) do
+    local step = changed[id] or cjson.decode(r[4 + i])
+    if step.durationMs then durations[id] = step.durationMs end
   end
-  setStatus(status, known.status, known.createdAtMs)
+  return cjson.encode({ totalDurationMs = nowMs - tonumber(startedAtMs or nowMs), agentDurationsMs = durations,
+    llmCalls = tonumber(r[1] or '0'), llmTokens = tonumber(r[2] or '0'),
+    errorCount = tonumber(r[3] or '0'), retryCount = tonumber(r[4] or '0') })
+end
+
+-- changed: as for metricsJson. Returns the final metrics JSON.
+local function finish(status, ttlSeconds, changed)
+  local r = redis.call('HMGET', wf, 'status', 'createdAtMs', 'startedAtMs')
+  setStatus(status, r[1], r[2])
   set('finishedAt', now)
-  local metrics = known.metrics
-  metrics.totalDurationMs = nowMs - tonumber(known.startedAtMs or nowMs)
-  local metricsJson = cjson.encode(metrics)
-  set('metrics', metricsJson)
+  local metrics = metricsJson(changed or {}, r[3])
+  set('metrics', metrics)
   if ttlSeconds > 0 then
     redis.call('EXPIRE', wf, ttlSeconds)
     redis.call('EXPIRE', out, ttlSeconds)
     redis.call('EXPIRE', events, ttlSeconds)
   end
-  return metricsJson
+  return metrics
 end
 `;
 
@@ -174,7 +188,7 @@ function script(body: string): string {
 }
 
 /**
- * ARGV[5..]: metaJson, graphJson, metricsJson, idempotencyKey ('' for none), idempotencyTtlSeconds,
+ * ARGV[5..]: metaJson, graphJson, idempotencyKey ('' for none), idempotencyTtlSeconds,
  * n, then n/2 (field, value) pairs and the bodies of the creation events (see `creationPlan`: what
  * every workflow of a graph starts with is computed once per graph, not decoded here each time).
  * Creates the workflow PENDING with its root steps READY, for the caller to queue. Returns
@@ -182,7 +196,7 @@ function script(body: string): string {
  * idempotency key (queueing them again heals a crash between create and queue).
  */
 export const CREATE_WORKFLOW = script(`
-local meta, graphJson, metricsJson, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
+local meta, graphJson, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 local function existing(id)
   local key = prefix .. ':wf:' .. id
   local reply = { 0, id }
@@ -205,12 +219,11 @@ setStatus('PENDING', nil, nowMs)
 seq = 0
 set('meta', meta)
 set('graph', graphJson)
-set('metrics', metricsJson)
 set('createdAt', now)
 set('createdAtMs', nowMs)
 set('done', 0)
-local fieldsEnd = 10 + tonumber(ARGV[10])
-for i = 11, fieldsEnd do writes[#writes + 1] = ARGV[i] end
+local fieldsEnd = 9 + tonumber(ARGV[9])
+for i = 10, fieldsEnd do writes[#writes + 1] = ARGV[i] end
 for i = fieldsEnd + 1, #ARGV do emitJson(ARGV[i]) end
 flushEvents()
 return { 1, workflowId }
@@ -270,29 +283,27 @@ export const COMPLETE_STEP = script(`
 local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local claimToken, jobId = ARGV[12], ARGV[13]
-local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'metrics', 'next:' .. stepId, 'seq', 'done', 'total',
-  'createdAtMs', 'startedAtMs')
+local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'next:' .. stepId, 'seq', 'done', 'total')
 local status = r[1]
 if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
 local step = cjson.decode(r[2])
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
-seq = tonumber(r[5])
+seq = tonumber(r[4])
 step.lifecycle = 'COMPLETED'
 step.finishedAt = now
 step.error = nil
 step.runToken = nil
+step.durationMs = (step.durationMs or 0) + durationMs
 saveStep(stepId, step)
 redis.call('HSET', out, stepId, output)
-local metrics = cjson.decode(r[3])
-metrics.agentDurationsMs[stepId] = (metrics.agentDurationsMs[stepId] or 0) + durationMs
-metrics.llmCalls = metrics.llmCalls + llmCalls
-metrics.llmTokens = metrics.llmTokens + llmTokens
+if llmCalls > 0 then redis.call('HINCRBY', wf, 'llmCalls', llmCalls) end
+if llmTokens > 0 then redis.call('HINCRBY', wf, 'llmTokens', llmTokens) end
 set('updatedAt', now)
 emitStep(nil, stepId, step)
 -- Only this step's successors can become ready: each one whose other dependencies completed too
 -- (this step's own lc: is written only when the script ends).
 local ready, readied, ancestorsOf = {}, {}, {}
-for _, id in ipairs(split(r[4])) do
+for _, id in ipairs(split(r[3])) do
   local next = redis.call('HMGET', wf, 'lc:' .. id, 'deps:' .. id, 'step:' .. id, 'anc:' .. id)
   if next[1] == 'REGISTERED' then
     local deps, met = split(next[2]), true
@@ -314,7 +325,7 @@ for _, id in ipairs(split(r[4])) do
     end
   end
 end
-local done, total = progress(tonumber(r[6]) + 1, tonumber(r[7]), 'RUNNING')
+local done, total = progress(tonumber(r[5]) + 1, tonumber(r[6]), 'RUNNING')
 set('done', done)
 if done == total then
   local parts = {}
@@ -323,13 +334,11 @@ if done == total then
   end
   local result = '{' .. table.concat(parts, ',') .. '}'
   set('result', result)
-  local metricsJson = finish('COMPLETED', ttl,
-    { status = status, createdAtMs = r[8], startedAtMs = r[9], metrics = metrics })
-  emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metricsJson } })
+  local metrics = finish('COMPLETED', ttl, { [stepId] = step })
+  emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metrics } })
   flushEvents()
   return { 'COMPLETED', '', 0 }
 end
-set('metrics', cjson.encode(metrics))
 local claimed = claimToken ~= '' and table.remove(ready, 1) or nil
 for _, id in ipairs(ready) do saveStep(id, readied[id]) end
 if not claimed then
@@ -349,37 +358,35 @@ return contextOf(ancestorsOf[claimed], readied[claimed], { 'RUNNING', claimed, #
 export const FAIL_STEP = script(`
 local stepId, token, message = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, retryDelay, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-local status = redis.call('HGET', wf, 'status')
-if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
-local graph = loadGraph()
-local step = cjson.decode(redis.call('HGET', wf, 'step:' .. stepId))
+local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId)
+if r[1] ~= 'RUNNING' then return { 'INACTIVE', r[1] or 'MISSING' } end
+local step = cjson.decode(r[2])
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
-local metrics = cjson.decode(redis.call('HGET', wf, 'metrics'))
-metrics.errorCount = metrics.errorCount + 1
-metrics.agentDurationsMs[stepId] = (metrics.agentDurationsMs[stepId] or 0) + durationMs
+redis.call('HINCRBY', wf, 'errorCount', 1)
+step.durationMs = (step.durationMs or 0) + durationMs
 step.error = message
 step.runToken = nil
 if retryDelay >= 0 then
-  metrics.retryCount = metrics.retryCount + 1
-  redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'updatedAt', now)
+  redis.call('HINCRBY', wf, 'retryCount', 1)
+  set('updatedAt', now)
   step.lifecycle = 'READY'
   saveStep(stepId, step)
-  emit({ type = 'log', level = 'warning', stepId = stepId, agent = graph.agents[stepId],
+  emit({ type = 'log', level = 'warning', stepId = stepId, agent = step.agent,
          message = 'attempt ' .. step.attempts .. ' of step ' .. stepId .. ' failed (' .. message .. '); retry ' ..
            step.attempts .. ' in ' .. retryDelay .. ' ms' },
        { { 'metadata', cjson.encode({ attempt = step.attempts, retryDelayMs = retryDelay, error = message }) } })
-  emitStep(graph, stepId, step)
+  emitStep(nil, stepId, step)
   flushEvents()
   return { 'RETRY' }
 end
 step.lifecycle = 'FAILED'
 step.finishedAt = now
 saveStep(stepId, step)
-redis.call('HSET', wf, 'metrics', cjson.encode(metrics), 'error', stepId .. ': ' .. message)
-emitStep(graph, stepId, step)
-local metricsJson = finish('FAILED', ttl)
+set('error', stepId .. ': ' .. message)
+emitStep(nil, stepId, step)
+local metrics = finish('FAILED', ttl, { [stepId] = step })
 emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
-     { { 'metrics', metricsJson } })
+     { { 'metrics', metrics } })
 flushEvents()
 return { 'FAILED' }
 `);
@@ -391,8 +398,8 @@ local status = redis.call('HGET', wf, 'status')
 if not status then return { 'MISSING' } end
 if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' then return { 'TERMINAL', status } end
 redis.call('HSET', wf, 'error', reason)
-local metricsJson = finish('CANCELLED', ttl)
-emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metricsJson } })
+local metrics = finish('CANCELLED', ttl)
+emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metrics } })
 redis.call('PUBLISH', prefix .. ':workflow-cancellations', workflowId)
 flushEvents()
 return { 'CANCELLED' }
@@ -421,7 +428,8 @@ if status ~= 'FAILED' then return { 'NOT_FAILED', status } end
 local graph = loadGraph()
 local steps = loadSteps(graph)
 setStatus('RUNNING')
-redis.call('HDEL', wf, 'error', 'finishedAt')
+-- Running again: its metrics are counted on from its steps and counters until it finishes anew.
+redis.call('HDEL', wf, 'error', 'finishedAt', 'metrics')
 redis.call('PERSIST', wf)
 redis.call('PERSIST', out)
 redis.call('PERSIST', events)
@@ -431,7 +439,8 @@ for _, id in ipairs(graph.order) do
     -- Attempt numbers go on, so the resumed attempt gets a queue job id never used before; its
     -- retries are counted from firstAttempt.
     local attempts = steps[id].attempts or 0
-    steps[id] = { lifecycle = 'READY', attempts = attempts, firstAttempt = attempts + 1, agent = steps[id].agent }
+    steps[id] = { lifecycle = 'READY', attempts = attempts, firstAttempt = attempts + 1, agent = steps[id].agent,
+                  durationMs = steps[id].durationMs }
     saveStep(id, steps[id])
     emitStep(graph, id, steps[id])
     ready[#ready + 1] = id

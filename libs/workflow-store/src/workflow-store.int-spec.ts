@@ -158,6 +158,15 @@ describe('WorkflowStore (real Redis)', () => {
         retryDelayMs: 1000,
       }),
     ).toEqual({ outcome: 'retry' });
+    // While it runs, the metrics are assembled from the step times and counters.
+    expect((await store.get(workflowId))?.metrics).toEqual({
+      totalDurationMs: null,
+      agentDurationsMs: { a: 3 },
+      llmCalls: 0,
+      llmTokens: 0,
+      errorCount: 1,
+      retryCount: 1,
+    });
     const second = await store.beginStep(workflowId, 'a', 2);
     if (second.outcome !== 'run') throw new Error('expected to run');
     expect(
@@ -174,8 +183,9 @@ describe('WorkflowStore (real Redis)', () => {
     expect(state).toMatchObject({
       status: 'FAILED',
       error: 'a: ValidationError: bad',
-      metrics: { errorCount: 2, retryCount: 1 },
+      metrics: { errorCount: 2, retryCount: 1, agentDurationsMs: { a: 6 } },
     });
+    expect(state?.metrics.totalDurationMs).toEqual(expect.any(Number));
     expect(state?.steps[0]).toMatchObject({ lifecycle: 'FAILED', attempts: 2 });
     const events = await store.eventsAfter(workflowId, 0);
     expect(events.at(-1)).toMatchObject({ type: 'error', stepId: 'a', message: 'a: ValidationError: bad' });
@@ -283,7 +293,16 @@ describe('WorkflowStore (real Redis)', () => {
     });
     const d = await runStep(workflowId, 'd', 'D');
     expect(d.begun).toMatchObject({ dependencies: { a: 'A', b: 'B', c: 'C' } });
-    expect(await store.get(workflowId)).toMatchObject({ status: 'COMPLETED', error: null });
+    const state = await store.get(workflowId);
+    expect(state).toMatchObject({ status: 'COMPLETED', error: null });
+    // The failed attempt's time and error still count after the resume.
+    expect(state?.metrics).toMatchObject({
+      agentDurationsMs: { a: 5, b: 5, c: 2, d: 5 },
+      llmCalls: 3,
+      llmTokens: 30,
+      errorCount: 1,
+      retryCount: 0,
+    });
   });
 
   it('stores a large output once by reference and hands the full output to later steps', async () => {

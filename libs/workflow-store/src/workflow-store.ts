@@ -114,8 +114,6 @@ const DEFAULT_LARGE_OUTPUT_BYTES = 64 * 1024;
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
-const EMPTY_METRICS_JSON = JSON.stringify(emptyWorkflowMetrics());
-
 /**
  * What every new workflow of a graph starts with, besides its own meta: the graph per step as
  * plain fields (so a transition reads only the neighbours it needs), each step's first state, and
@@ -140,7 +138,14 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
   const statusEvent = (id: string, lifecycle: AgentLifecycle) =>
     `{"type":"agent_status","stepId":${JSON.stringify(id)},"agent":${JSON.stringify(graph.agents[id])},` +
     `"lifecycle":"${lifecycle}","attempt":0,"error":null`;
-  const fields = ['total', String(graph.order.length), 'sinks', graph.sinks.join(',')];
+  const fields = [
+    'order',
+    graph.order.join(','),
+    'total',
+    String(graph.order.length),
+    'sinks',
+    graph.sinks.join(','),
+  ];
   for (const id of graph.order) {
     const step = { lifecycle: lifecycleOf(id), attempts: 0, agent: graph.agents[id] };
     fields.push(
@@ -228,7 +233,6 @@ export class WorkflowStore {
     const [created, workflowId, ...readySteps] = (await this.run('wfCreate', meta.workflowId, [
       JSON.stringify(meta),
       plan.graphJson,
-      EMPTY_METRICS_JSON,
       idemKey,
       IDEMPOTENCY_TTL_SECONDS,
       plan.fields.length,
@@ -399,8 +403,16 @@ export class WorkflowStore {
     if (!hash.meta) return null;
     const meta = JSON.parse(hash.meta) as WorkflowMeta;
     const graph = JSON.parse(hash.graph) as WorkflowGraph;
+    // Until the workflow finishes, its metrics are kept as counters and per-step times.
+    const live = emptyWorkflowMetrics();
+    for (const counter of ['llmCalls', 'llmTokens', 'errorCount', 'retryCount'] as const)
+      live[counter] = Number(hash[counter] ?? 0);
     const steps: StepState[] = graph.order.map((stepId) => {
-      const step = JSON.parse(hash[`step:${stepId}`]) as Partial<StepState> & { lifecycle: AgentLifecycle };
+      const step = JSON.parse(hash[`step:${stepId}`]) as Partial<StepState> & {
+        lifecycle: AgentLifecycle;
+        durationMs?: number;
+      };
+      if (step.durationMs !== undefined) live.agentDurationsMs[stepId] = step.durationMs;
       return {
         stepId,
         agent: graph.agents[stepId],
@@ -421,7 +433,7 @@ export class WorkflowStore {
       input: meta.input,
       preferences: meta.preferences,
       steps,
-      metrics: JSON.parse(hash.metrics) as WorkflowMetrics,
+      metrics: hash.metrics ? (JSON.parse(hash.metrics) as WorkflowMetrics) : live,
       error: hash.error ?? null,
       result: hash.result ? (JSON.parse(hash.result) as Record<string, unknown>) : null,
       createdAt: hash.createdAt,
