@@ -10,7 +10,8 @@
  *                   lifecycle alone), deps:/next:/anc:<id> (its dependencies, successors and
  *                   ancestors, comma-separated), done/total (completed and all steps), sinks
  *   P:wf:W:out      hash: step id -> output JSON
- *   P:wf:W:events   stream of event batches (one per transition), entry id "<last eventId>-0", bounded
+ *   P:wf:W:events   stream of event batches (one per transition), entry id "<last eventId>-0", fields
+ *                   e (the events) and t (their time), bounded
  *   P:workflows[:STATUS]  sorted sets by creation time, for listing
  * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
  * in `meta` and `graph`, which scripts read but never write back.
@@ -32,8 +33,9 @@ end
 
 -- Event ids come from the hash's seq field, read once per script (a script that already read it
 -- sets seq). A script's events are stored as one stream entry (id = its last event id) and
--- published as one message, a JSON array, by flushEvents(): one XADD and one PUBLISH per
--- transition rather than per event.
+-- published as one message by flushEvents(): one XADD and one PUBLISH per transition rather than
+-- per event. They share the transition's time and workflow, so each event carries neither: the
+-- stream entry holds the time beside the events, and the message both (see parseEventMessage).
 local seq = nil
 local batch = {}
 -- Hash fields a script changes, written by flushEvents() in one HSET with seq. A script never
@@ -43,10 +45,10 @@ local function set(field, value)
   writes[#writes + 1] = field
   writes[#writes + 1] = value
 end
--- body: the event's JSON without its closing brace; the common fields are appended here.
+-- body: the event's JSON without its closing brace; its event id is appended here.
 local function emitJson(body)
   seq = (seq or tonumber(redis.call('HGET', wf, 'seq') or '0')) + 1
-  batch[#batch + 1] = body .. ',"workflowId":"' .. workflowId .. '","eventId":' .. seq .. ',"timestamp":"' .. now .. '"}'
+  batch[#batch + 1] = body .. ',"eventId":' .. seq .. '}'
   return seq
 end
 
@@ -62,9 +64,10 @@ local function flushEvents()
     writes = {}
   end
   if #batch == 0 then return end
-  local payload = '[' .. table.concat(batch, ',') .. ']'
-  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', payload)
-  redis.call('PUBLISH', prefix .. ':workflow-events', payload)
+  local list = '[' .. table.concat(batch, ',') .. ']'
+  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', list, 't', now)
+  redis.call('PUBLISH', prefix .. ':workflow-events',
+    '{"workflowId":"' .. workflowId .. '","timestamp":"' .. now .. '","events":' .. list .. '}')
   batch = {}
 end
 

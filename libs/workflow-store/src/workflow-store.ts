@@ -35,9 +35,21 @@ export interface WorkflowMeta {
   preferences: Record<string, unknown>;
 }
 
+/** An event as stored: its workflow and time are those of the transition that caused it. */
+type StoredEvent = Omit<WorkflowEvent, 'workflowId' | 'timestamp'>;
+
+function withTransition(events: StoredEvent[], workflowId: string, timestamp: string): WorkflowEvent[] {
+  return events.map((event) => ({ ...event, workflowId, timestamp }) as WorkflowEvent);
+}
+
 /** The events of one published message on {@link WorkflowStore.eventsChannel}, in event-id order. */
 export function parseEventMessage(message: string): WorkflowEvent[] {
-  return JSON.parse(message) as WorkflowEvent[];
+  const { workflowId, timestamp, events } = JSON.parse(message) as {
+    workflowId: string;
+    timestamp: string;
+    events: StoredEvent[];
+  };
+  return withTransition(events, workflowId, timestamp);
 }
 
 /** The answer to `beginStep`: run it, or why not. */
@@ -541,7 +553,9 @@ export class WorkflowStore {
     // after `afterEventId` holds at least one wanted event; the rest are filtered out.
     const entries = await this.redis.xrange(`${this.key(workflowId)}:events`, `(${afterEventId}-0`, '+');
     return entries
-      .flatMap(([, fields]) => parseEventMessage(fields[1]))
+      .flatMap(([, [, events, , timestamp]]) =>
+        withTransition(JSON.parse(events) as StoredEvent[], workflowId, timestamp),
+      )
       .filter((event) => event.eventId > afterEventId);
   }
 
