@@ -3,12 +3,15 @@
  * workflow's hash, numbers its events and publishes them in one atomic step, so two workers can
  * never both advance a workflow and subscribers see a workflow's events in event-id order.
  *
- * Layout (P = key prefix, W = workflow id):
- *   P:wf:W          hash: meta, graph (JSON, never rewritten), status, times, result,
- *                   llmCalls/llmTokens/errorCount/retryCount (counters), metrics (JSON, once finished),
- *                   seq (last event id), step:<id> (JSON of one step's state), lc:<id> (its
- *                   lifecycle alone), deps:/next:/anc:<id> (its dependencies, successors and
- *                   ancestors, comma-separated), done/total (completed and all steps), sinks
+ * Layout (P = key prefix, W = workflow id, G = graph id, the SHA-1 of the graph's JSON):
+ *   P:graph:G       hash, shared by every workflow of that graph and never changed (content-addressed,
+ *                   so a workflow keeps the graph it was created with): graph (JSON), order, total,
+ *                   sinks, deps:/next:/anc:<id> (each step's dependencies, successors and ancestors,
+ *                   comma-separated), createEvents/createEventCount (a new workflow's events)
+ *   P:graph:G:new   hash a new workflow of the graph starts as (COPY): its steps' first states
+ *   P:wf:W          hash: meta, graphId, status, times, result, llmCalls/llmTokens/errorCount/
+ *                   retryCount (counters), metrics (JSON, once finished), seq (last event id),
+ *                   step:<id> (JSON of one step's state), lc:<id> (its lifecycle alone), done
  *   P:wf:W:out      hash: step id -> output JSON
  *   P:wf:W:events   stream of event batches (one per transition), entry id "<last eventId>-0", fields
  *                   e (the events) and t (their time), bounded
@@ -17,6 +20,8 @@
  * in `meta` and `graph`, which scripts read but never write back.
  *
  * Every script gets KEYS = [wf, out, events] and ARGV = [prefix, workflowId, nowIso, nowMs, ...].
+ * Like BullMQ's, the scripts also reach keys they derive from the prefix (the indexes, the
+ * graph), so the store runs on one Redis, not a cluster.
  */
 const PRELUDE = `
 local wf, out, events = KEYS[1], KEYS[2], KEYS[3]
@@ -57,6 +62,13 @@ local function emit(event, raw)
   return emitJson(string.sub(json, 1, -2))
 end
 
+-- list: a JSON array of events whose last id is seq.
+local function publishEvents(list)
+  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', list, 't', now)
+  redis.call('PUBLISH', prefix .. ':workflow-events',
+    '{"workflowId":"' .. workflowId .. '","timestamp":"' .. now .. '","events":' .. list .. '}')
+end
+
 local function flushEvents()
   if #batch > 0 then set('seq', seq) end
   if #writes > 0 then
@@ -64,10 +76,7 @@ local function flushEvents()
     writes = {}
   end
   if #batch == 0 then return end
-  local list = '[' .. table.concat(batch, ',') .. ']'
-  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', list, 't', now)
-  redis.call('PUBLISH', prefix .. ':workflow-events',
-    '{"workflowId":"' .. workflowId .. '","timestamp":"' .. now .. '","events":' .. list .. '}')
+  publishEvents('[' .. table.concat(batch, ',') .. ']')
   batch = {}
 end
 
@@ -83,8 +92,13 @@ local function setStatus(status, old, createdAtMs)
   set('updatedAt', now)
 end
 
-local function loadGraph()
-  return cjson.decode(redis.call('HGET', wf, 'graph'))
+-- The key of a graph, by its id (read from the workflow's hash when not given).
+local function graphKey(graphId)
+  return prefix .. ':graph:' .. (graphId or redis.call('HGET', wf, 'graphId'))
+end
+
+local function loadGraph(graphId)
+  return cjson.decode(redis.call('HGET', graphKey(graphId), 'graph'))
 end
 
 local function loadSteps(graph)
@@ -155,8 +169,7 @@ end
 -- The workflow's metrics as JSON, assembled when it finishes: each step's time from its state
 -- (changed: the steps this script changed, whose state is not written yet) and the counters.
 local function metricsJson(changed, startedAtMs)
-  local order = redis.call('HGET', wf, 'order')
-  order = order and split(order) or loadGraph().order
+  local order = split(redis.call('HGET', graphKey(), 'order'))
   local fields = {}
   for i, id in ipairs(order) do fields[i] = 'step:' .. id end
   local r = redis.call('HMGET', wf, 'llmCalls', 'llmTokens', 'errorCount', 'retryCount', unpack(fields))
@@ -191,21 +204,31 @@ function script(body: string): string {
 }
 
 /**
- * ARGV[5..]: metaJson, graphJson, idempotencyKey ('' for none), idempotencyTtlSeconds,
- * n, then n/2 (field, value) pairs and the bodies of the creation events (see `creationPlan`: what
- * every workflow of a graph starts with is computed once per graph, not decoded here each time).
+ * ARGV[5..]: metaJson, graphId, idempotencyKey ('' for none), idempotencyTtlSeconds, g, then g/2
+ * (field, value) pairs of the graph's hash, n and n/2 pairs of its new-workflow hash (g = n = 0
+ * when the caller knows the graph is stored; see `creationPlan`: all of it is computed once per
+ * graph, so creating a workflow is a COPY and a few fields).
  * Creates the workflow PENDING with its root steps READY, for the caller to queue. Returns
- * { 1, workflowId }, or { 0, existingWorkflowId, ...its READY steps if PENDING } for a repeated
- * idempotency key (queueing them again heals a crash between create and queue).
+ * { 1, workflowId }, { 0, existingWorkflowId, ...its READY steps if PENDING } for a repeated
+ * idempotency key (queueing them again heals a crash between create and queue), or { 'NO_GRAPH' }
+ * when the graph was not sent and is not stored (Redis lost it): the caller sends it again.
  */
 export const CREATE_WORKFLOW = script(`
-local meta, graphJson, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local meta, graphId, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local graphEnd = 9 + tonumber(ARGV[9])
+local graph = graphKey(graphId)
+local template = graph .. ':new'
+if redis.call('EXISTS', graph, template) < 2 then
+  if graphEnd == 9 then return { 'NO_GRAPH' } end
+  redis.call('HSET', template, unpack(ARGV, graphEnd + 2, graphEnd + 1 + tonumber(ARGV[graphEnd + 1])))
+  redis.call('HSET', graph, unpack(ARGV, 10, graphEnd))
+end
 local function existing(id)
   local key = prefix .. ':wf:' .. id
   local reply = { 0, id }
-  if redis.call('HGET', key, 'status') == 'PENDING' then
-    local graph = cjson.decode(redis.call('HGET', key, 'graph'))
-    for _, stepId in ipairs(graph.order) do
+  local r = redis.call('HMGET', key, 'status', 'graphId')
+  if r[1] == 'PENDING' then
+    for _, stepId in ipairs(loadGraph(r[2]).order) do
       if cjson.decode(redis.call('HGET', key, 'step:' .. stepId)).lifecycle == 'READY' then reply[#reply + 1] = stepId end
     end
   end
@@ -217,18 +240,18 @@ if idemKey ~= '' then
   redis.call('SET', idemKey, workflowId, 'EX', idemTtl)
 end
 if redis.call('EXISTS', wf) == 1 then return existing(workflowId) end
+redis.call('COPY', template, wf)
 redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
 setStatus('PENDING', nil, nowMs)
-seq = 0
+local created = redis.call('HMGET', graph, 'createEvents', 'createEventCount')
+seq = tonumber(created[2])
+set('seq', seq)
 set('meta', meta)
-set('graph', graphJson)
+set('graphId', graphId)
 set('createdAt', now)
 set('createdAtMs', nowMs)
-set('done', 0)
-local fieldsEnd = 9 + tonumber(ARGV[9])
-for i = 10, fieldsEnd do writes[#writes + 1] = ARGV[i] end
-for i = fieldsEnd + 1, #ARGV do emitJson(ARGV[i]) end
 flushEvents()
+publishEvents(created[1])
 return { 1, workflowId }
 `);
 
@@ -239,14 +262,14 @@ return { 1, workflowId }
  */
 export const BEGIN_STEP = script(`
 local stepId, attempt, token, jobId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
-local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'createdAtMs', 'anc:' .. stepId, 'meta')
+local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'createdAtMs', 'graphId', 'meta')
 local status = r[1]
 if status ~= 'RUNNING' and status ~= 'PENDING' then return { 'INACTIVE', status or 'MISSING' } end
 if not r[2] then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(r[2])
 if step.lifecycle == 'COMPLETED' then
   -- A job delivered again after its worker died: hand over what it had readied or claimed.
-  local graph = loadGraph()
+  local graph = loadGraph(r[5])
   local steps = loadSteps(graph)
   local pending = {}
   for _, id in ipairs(graph.order) do
@@ -272,7 +295,7 @@ if isFirst then
 end
 beginExecution(nil, stepId, step, attempt, token, jobId)
 flushEvents()
-return contextOf(r[5], step, { isFirst and 'RUN_FIRST' or 'RUN' }, r[6])
+return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { isFirst and 'RUN_FIRST' or 'RUN' }, r[6])
 `);
 
 /**
@@ -286,12 +309,14 @@ export const COMPLETE_STEP = script(`
 local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local claimToken, jobId = ARGV[12], ARGV[13]
-local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'next:' .. stepId, 'seq', 'done', 'total')
+local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'done', 'graphId')
 local status = r[1]
 if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
 local step = cjson.decode(r[2])
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
-seq = tonumber(r[4])
+seq = tonumber(r[3])
+local graph = graphKey(r[5])
+local g = redis.call('HMGET', graph, 'next:' .. stepId, 'total')
 step.lifecycle = 'COMPLETED'
 step.finishedAt = now
 step.error = nil
@@ -306,10 +331,11 @@ emitStep(nil, stepId, step)
 -- Only this step's successors can become ready: each one whose other dependencies completed too
 -- (this step's own lc: is written only when the script ends).
 local ready, readied, ancestorsOf = {}, {}, {}
-for _, id in ipairs(split(r[3])) do
-  local next = redis.call('HMGET', wf, 'lc:' .. id, 'deps:' .. id, 'step:' .. id, 'anc:' .. id)
-  if next[1] == 'REGISTERED' then
-    local deps, met = split(next[2]), true
+for _, id in ipairs(split(g[1])) do
+  local other = cjson.decode(redis.call('HGET', wf, 'step:' .. id))
+  if other.lifecycle == 'REGISTERED' then
+    local next = redis.call('HMGET', graph, 'deps:' .. id, 'anc:' .. id)
+    local deps, met = split(next[1]), true
     if #deps > 1 then
       local fields = {}
       for k, dep in ipairs(deps) do fields[k] = 'lc:' .. dep end
@@ -319,20 +345,19 @@ for _, id in ipairs(split(r[3])) do
       end
     end
     if met then
-      local other = cjson.decode(next[3])
       other.lifecycle = 'READY'
       emitStep(nil, id, other)
       ready[#ready + 1] = id
       readied[id] = other
-      ancestorsOf[id] = next[4]
+      ancestorsOf[id] = next[2]
     end
   end
 end
-local done, total = progress(tonumber(r[5]) + 1, tonumber(r[6]), 'RUNNING')
+local done, total = progress(tonumber(r[4]) + 1, tonumber(g[2]), 'RUNNING')
 set('done', done)
 if done == total then
   local parts = {}
-  for _, id in ipairs(split(redis.call('HGET', wf, 'sinks'))) do
+  for _, id in ipairs(split(redis.call('HGET', graph, 'sinks'))) do
     parts[#parts + 1] = cjson.encode(id) .. ':' .. (redis.call('HGET', out, id) or 'null')
   end
   local result = '{' .. table.concat(parts, ',') .. '}'
@@ -452,7 +477,7 @@ for _, id in ipairs(graph.order) do
 end
 emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
        message = 'workflow resumed' }, { { 'metadata', '{}' } })
-progress(tonumber(redis.call('HGET', wf, 'done')), tonumber(redis.call('HGET', wf, 'total')), 'RUNNING')
+progress(tonumber(redis.call('HGET', wf, 'done')), #graph.order, 'RUNNING')
 flushEvents()
 return { 'RESUMED', unpack(ready) }
 `);

@@ -111,6 +111,31 @@ describe('WorkflowStore (real Redis)', () => {
     expect(published.filter((event) => event.workflowId === workflowId)).toEqual(events);
   });
 
+  it('stores a graph once for all its workflows, and again if Redis lost it', async () => {
+    // The graph and the hash its new workflows start as.
+    const graphKeys = async () => (await redis.keys(`${prefix}:graph:*`)).sort();
+    const first = await store.create(meta(), diamond);
+    await store.create(meta(), diamond);
+    const stored = await graphKeys();
+    expect(stored).toEqual([expect.stringMatching(/:graph:[0-9a-f]{40}$/), expect.stringMatching(/:new$/)]);
+    for (const lost of [stored, [stored[1]]]) {
+      await redis.del(...lost);
+      const again = await store.create(meta(), diamond);
+      expect(again).toMatchObject({ isNew: true, readySteps: [{ stepId: 'a', attempt: 1 }] });
+      expect(await graphKeys()).toEqual(stored);
+    }
+    const second = await store.create(meta(), diamond);
+    // A store that never wrote it reads it back from Redis.
+    const fresh = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
+    expect((await fresh.get(second.workflowId))?.steps.map((step) => step.dependsOn)).toEqual([
+      [],
+      ['a'],
+      ['a'],
+      ['b', 'c'],
+    ]);
+    expect((await runStep(first.workflowId, 'a', 'A')).completed).toMatchObject({ outcome: 'advanced' });
+  });
+
   it('refuses to complete a step with a stale run token, and does not re-run a completed step', async () => {
     const { workflowId } = await store.create(meta(), diamond);
     const first = await store.beginStep(workflowId, 'a', 1);

@@ -127,16 +127,16 @@ const DEFAULT_LARGE_OUTPUT_BYTES = 64 * 1024;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 /**
- * What every new workflow of a graph starts with, besides its own meta: the graph per step as
- * plain fields (so a transition reads only the neighbours it needs), each step's first state, and
- * the bodies of the creation events (each REGISTERED, the roots READY, progress), which the
- * script completes with workflow id, event id and time. Computed once per graph.
+ * What creating a workflow of a graph writes, computed once per graph and stored in Redis once
+ * (see workflow-scripts.lua.ts): the graph's hash, which includes the creation events (each step
+ * REGISTERED, the roots READY, progress; ids 1..n), and the hash a new workflow starts as.
  */
 interface CreationPlan {
-  graphJson: string;
-  /** Hash (field, value) pairs, flat. */
-  fields: string[];
-  events: string[];
+  /** SHA-1 of the graph's JSON: equal graphs share one stored hash. */
+  graphId: string;
+  /** (field, value) pairs, flat. */
+  graphFields: string[];
+  newWorkflowFields: string[];
   roots: string[];
 }
 
@@ -145,43 +145,56 @@ const creationPlans = new WeakMap<WorkflowGraph, CreationPlan>();
 function creationPlan(graph: WorkflowGraph): CreationPlan {
   const known = creationPlans.get(graph);
   if (known) return known;
+  const graphJson = JSON.stringify(graph);
   const roots = graph.order.filter((id) => graph.deps[id].length === 0);
-  const lifecycleOf = (id: string) => (roots.includes(id) ? AgentLifecycle.Ready : AgentLifecycle.Registered);
-  const statusEvent = (id: string, lifecycle: AgentLifecycle) =>
-    `{"type":"agent_status","stepId":${JSON.stringify(id)},"agent":${JSON.stringify(graph.agents[id])},` +
-    `"lifecycle":"${lifecycle}","attempt":0,"error":null`;
-  const fields = [
+  const stepEvents = (ids: string[], lifecycle: AgentLifecycle) =>
+    ids.map((stepId) => ({
+      type: 'agent_status',
+      stepId,
+      agent: graph.agents[stepId],
+      lifecycle,
+      attempt: 0,
+      error: null,
+    }));
+  const events = [
+    ...stepEvents(graph.order, AgentLifecycle.Registered),
+    ...stepEvents(roots, AgentLifecycle.Ready),
+    {
+      type: 'progress',
+      status: WorkflowStatus.Pending,
+      completedSteps: 0,
+      totalSteps: graph.order.length,
+      percent: 0,
+    },
+  ].map((event, index) => ({ ...event, eventId: index + 1 }));
+  const graphFields = [
+    'graph',
+    graphJson,
     'order',
     graph.order.join(','),
     'total',
     String(graph.order.length),
-    'sinks',
-    graph.sinks.join(','),
   ];
+  graphFields.push('sinks', graph.sinks.join(','), 'createEvents', JSON.stringify(events));
+  graphFields.push('createEventCount', String(events.length));
+  const newWorkflowFields = ['done', '0'];
   for (const id of graph.order) {
-    const step = { lifecycle: lifecycleOf(id), attempts: 0, agent: graph.agents[id] };
-    fields.push(
+    graphFields.push(
       `deps:${id}`,
       graph.deps[id].join(','),
       `next:${id}`,
       graph.successors[id].join(','),
       `anc:${id}`,
       graph.ancestors[id].join(','),
-      `step:${id}`,
-      JSON.stringify(step),
-      `lc:${id}`,
-      step.lifecycle,
     );
+    const lifecycle = roots.includes(id) ? AgentLifecycle.Ready : AgentLifecycle.Registered;
+    newWorkflowFields.push(`step:${id}`, JSON.stringify({ lifecycle, attempts: 0, agent: graph.agents[id] }));
+    newWorkflowFields.push(`lc:${id}`, lifecycle);
   }
   const plan: CreationPlan = {
-    graphJson: JSON.stringify(graph),
-    fields,
-    events: [
-      ...graph.order.map((id) => statusEvent(id, AgentLifecycle.Registered)),
-      ...roots.map((id) => statusEvent(id, AgentLifecycle.Ready)),
-      `{"type":"progress","status":"${WorkflowStatus.Pending}","completedSteps":0,` +
-        `"totalSteps":${graph.order.length},"percent":0`,
-    ],
+    graphId: createHash('sha1').update(graphJson).digest('hex'),
+    graphFields,
+    newWorkflowFields,
     roots,
   };
   creationPlans.set(graph, plan);
@@ -196,6 +209,9 @@ type ScriptedRedis = Redis & Record<string, (...args: (string | number)[]) => Pr
  */
 export class WorkflowStore {
   private readonly redis: ScriptedRedis;
+  /** Ids of graphs known to be stored in Redis, and graphs read back from it (they never change). */
+  private readonly storedGraphs = new Set<string>();
+  private readonly graphs = new Map<string, WorkflowGraph>();
 
   constructor(
     redis: Redis,
@@ -242,15 +258,27 @@ export class WorkflowStore {
       ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}`
       : '';
     const plan = creationPlan(graph);
-    const [created, workflowId, ...readySteps] = (await this.run('wfCreate', meta.workflowId, [
-      JSON.stringify(meta),
-      plan.graphJson,
-      idemKey,
-      IDEMPOTENCY_TTL_SECONDS,
-      plan.fields.length,
-      ...plan.fields,
-      ...plan.events,
-    ])) as [number, string, ...string[]];
+    const metaJson = JSON.stringify(meta);
+    const send = (withGraph: boolean) =>
+      this.run('wfCreate', meta.workflowId, [
+        metaJson,
+        plan.graphId,
+        idemKey,
+        IDEMPOTENCY_TTL_SECONDS,
+        ...(withGraph
+          ? [
+              plan.graphFields.length,
+              ...plan.graphFields,
+              plan.newWorkflowFields.length,
+              ...plan.newWorkflowFields,
+            ]
+          : [0]),
+      ]) as Promise<[number | 'NO_GRAPH', string, ...string[]]>;
+    // The graph goes along until this store has seen it stored, and again if Redis lost it.
+    let reply = await send(!this.storedGraphs.has(plan.graphId));
+    if (reply[0] === 'NO_GRAPH') reply = await send(true);
+    this.storedGraphs.add(plan.graphId);
+    const [created, workflowId, ...readySteps] = reply;
     const isNew = created === 1;
     return { workflowId, isNew, readySteps: firstAttempts(isNew ? plan.roots : readySteps) };
   }
@@ -414,7 +442,7 @@ export class WorkflowStore {
     const hash = await this.redis.hgetall(this.key(workflowId));
     if (!hash.meta) return null;
     const meta = JSON.parse(hash.meta) as WorkflowMeta;
-    const graph = JSON.parse(hash.graph) as WorkflowGraph;
+    const graph = await this.graph(hash.graphId);
     // Until the workflow finishes, its metrics are kept as counters and per-step times.
     const live = emptyWorkflowMetrics();
     for (const counter of ['llmCalls', 'llmTokens', 'errorCount', 'retryCount'] as const)
@@ -584,6 +612,18 @@ export class WorkflowStore {
         throw new Error(`stored output ${(values[key] as OutputReference).$ref} of step ${key} has expired`);
       values[key] = JSON.parse(blob);
     });
+  }
+
+  /** A stored graph by id, read once per process: a graph id always names the same graph. */
+  private async graph(graphId: string): Promise<WorkflowGraph> {
+    let graph = this.graphs.get(graphId);
+    if (!graph) {
+      const json = await this.redis.hget(`${this.options.prefix}:graph:${graphId}`, 'graph');
+      if (json === null) throw new Error(`graph ${graphId} is missing from Redis`);
+      graph = JSON.parse(json) as WorkflowGraph;
+      this.graphs.set(graphId, graph);
+    }
+    return graph;
   }
 
   private blobKey(sha256: string): string {
