@@ -89,8 +89,11 @@ export class WorkflowEngine {
           jobId,
           canContinue,
         });
-        tracked.release();
-        tracked = this.cancellations.track(workflowId);
+        // The chain's steps share one controller while nothing aborted it (a timeout does).
+        if (tracked.controller.signal.aborted) {
+          tracked.release();
+          tracked = this.cancellations.track(workflowId);
+        }
         next = claimed
           ? { job: { workflowId, stepId: claimed.stepId, attempt: 1 }, execution: claimed }
           : null;
@@ -251,11 +254,13 @@ export class WorkflowEngine {
         ),
       timeoutMs,
     );
+    const { signal } = controller;
+    let settle = () => {};
     const aborted = new Promise<AgentOutcome>((resolve) => {
-      const settle = () => resolve({ ok: false, error: controller.signal.reason ?? new CancelledError() });
-      if (controller.signal.aborted) settle();
-      else controller.signal.addEventListener('abort', settle, { once: true });
+      settle = () => resolve({ ok: false, error: signal.reason ?? new CancelledError() });
     });
+    if (signal.aborted) settle();
+    else signal.addEventListener('abort', settle, { once: true });
     try {
       return await Promise.race([
         agent.execute(context).then(
@@ -269,6 +274,7 @@ export class WorkflowEngine {
       ]);
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', settle);
     }
   }
 
