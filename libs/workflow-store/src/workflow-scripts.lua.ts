@@ -13,8 +13,8 @@
  *                   retryCount (counters), metrics (JSON, once finished), seq (last event id),
  *                   step:<id> (JSON of one step's state), lc:<id> (its lifecycle alone), done
  *   P:wf:W:out      hash: step id -> output JSON
- *   P:wf:W:events   stream of event batches (one per transition), entry id "<last eventId>-0", fields
- *                   e (the events) and t (their time), bounded
+ *   P:wf:W:events   list of event batches, one per transition, each as published (see
+ *                   parseEventMessage), bounded (a list: a stream cost more Redis time and memory)
  *   P:workflows[:STATUS]  sorted sets by creation time, for listing
  * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
  * in `meta` and `graph`, which scripts read but never write back.
@@ -37,10 +37,9 @@ local function encodeWithRaw(tbl, raw)
 end
 
 -- Event ids come from the hash's seq field, read once per script (a script that already read it
--- sets seq). A script's events are stored as one stream entry (id = its last event id) and
--- published as one message by flushEvents(): one XADD and one PUBLISH per transition rather than
--- per event. They share the transition's time and workflow, so each event carries neither: the
--- stream entry holds the time beside the events, and the message both (see parseEventMessage).
+-- sets seq). A script's events are stored and published as one message by flushEvents(): one
+-- RPUSH and one PUBLISH per transition rather than per event. They share the transition's time
+-- and workflow, so each event carries neither: the message holds them once.
 local seq = nil
 local batch = {}
 -- Hash fields a script changes, written by flushEvents() in one HSET with seq. A script never
@@ -62,11 +61,11 @@ local function emit(event, raw)
   return emitJson(string.sub(json, 1, -2))
 end
 
--- list: a JSON array of events whose last id is seq.
+-- list: a JSON array of events.
 local function publishEvents(list)
-  redis.call('XADD', events, 'MAXLEN', '~', MAX_EVENTS, seq .. '-0', 'e', list, 't', now)
-  redis.call('PUBLISH', prefix .. ':workflow-events',
-    '{"workflowId":"' .. workflowId .. '","timestamp":"' .. now .. '","events":' .. list .. '}')
+  local message = '{"workflowId":"' .. workflowId .. '","timestamp":"' .. now .. '","events":' .. list .. '}'
+  if redis.call('RPUSH', events, message) > MAX_EVENTS then redis.call('LTRIM', events, -MAX_EVENTS, -1) end
+  redis.call('PUBLISH', prefix .. ':workflow-events', message)
 end
 
 local function flushEvents()

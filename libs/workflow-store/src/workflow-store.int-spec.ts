@@ -283,6 +283,26 @@ describe('WorkflowStore (real Redis)', () => {
     expect(await store.appendLog({ workflowId: randomUUID(), level: LogLevel.Info, message: 'x' })).toBe(0);
   });
 
+  it('replays the events after any id, however many transitions back it lies', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    const created = (await store.eventsAfter(workflowId, 0)).length;
+    // One transition each: more than a page of them.
+    for (let n = 1; n <= 250; n++)
+      await store.appendLog({ workflowId, level: LogLevel.Info, message: `line ${n}` });
+    const all = await store.eventsAfter(workflowId, 0);
+    expect(all.map((event) => event.eventId)).toEqual(
+      Array.from({ length: created + 250 }, (_, index) => index + 1),
+    );
+    expect(all.every((event) => event.workflowId === workflowId && typeof event.timestamp === 'string')).toBe(
+      true,
+    );
+    for (const after of [created, created + 7, created + 150, created + 249, created + 250]) {
+      const replayed = await store.eventsAfter(workflowId, after);
+      expect(replayed.map((event) => event.eventId)).toEqual(all.slice(after).map((event) => event.eventId));
+    }
+    expect(await store.eventsAfter(randomUUID(), 0)).toEqual([]);
+  });
+
   it('resumes a failed workflow from the failed step, keeping completed outputs', async () => {
     const { workflowId } = await store.create(meta(), diamond);
     await runStep(workflowId, 'a', 'A');

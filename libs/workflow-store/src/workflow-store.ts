@@ -126,6 +126,9 @@ const DEFAULT_LARGE_OUTPUT_BYTES = 64 * 1024;
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
+/** Transitions read at a time when replaying a workflow's events. */
+const EVENT_PAGE = 100;
+
 /**
  * What creating a workflow of a graph writes, computed once per graph and stored in Redis once
  * (see workflow-scripts.lua.ts): the graph's hash, which includes the creation events (each step
@@ -577,14 +580,17 @@ export class WorkflowStore {
 
   /** The recorded events after `afterEventId`, in order (the log is bounded to recent events). */
   async eventsAfter(workflowId: string, afterEventId: number): Promise<WorkflowEvent[]> {
-    // Each entry holds one transition's events and is keyed by the last of them, so every entry
-    // after `afterEventId` holds at least one wanted event; the rest are filtered out.
-    const entries = await this.redis.xrange(`${this.key(workflowId)}:events`, `(${afterEventId}-0`, '+');
-    return entries
-      .flatMap(([, [, events, , timestamp]]) =>
-        withTransition(JSON.parse(events) as StoredEvent[], workflowId, timestamp),
-      )
-      .filter((event) => event.eventId > afterEventId);
+    // One entry per transition, oldest first: read pages back from the newest until an entry
+    // reaches `afterEventId`. An entry appended meanwhile shifts the pages, hence the map by id.
+    const key = `${this.key(workflowId)}:events`;
+    const found = new Map<number, WorkflowEvent>();
+    for (let end = -1; ; end -= EVENT_PAGE) {
+      const page = await this.redis.lrange(key, end - EVENT_PAGE + 1, end);
+      const events = page.flatMap(parseEventMessage);
+      for (const event of events) if (event.eventId > afterEventId) found.set(event.eventId, event);
+      if (page.length < EVENT_PAGE || (events[0]?.eventId ?? 0) <= afterEventId) break;
+    }
+    return [...found.values()].sort((a, b) => a.eventId - b.eventId);
   }
 
   /** The output's JSON, or a reference to it stored once under its SHA-256 when it is large. */
