@@ -11,20 +11,20 @@
  *   P:graph:G:new   hash a new workflow of the graph starts as (COPY): its steps' first states
  *   P:wf:W          hash: meta, graphId, status, times, result, llmCalls/llmTokens/errorCount/
  *                   retryCount (counters), metrics (JSON, once finished), seq (last event id),
- *                   step:<id> (JSON of one step's state), lc:<id> (its lifecycle alone), done
- *   P:wf:W:out      hash: step id -> output JSON
+ *                   step:<id> (JSON of one step's state), lc:<id> (its lifecycle alone), out:<id>
+ *                   (its output JSON), done
  *   P:wf:W:events   list of event batches, one per transition, each as published (see
  *                   parseEventMessage), bounded (a list: a stream cost more Redis time and memory)
  *   P:workflows[:STATUS]  sorted sets by creation time, for listing
  * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
  * in `meta` and `graph`, which scripts read but never write back.
  *
- * Every script gets KEYS = [wf, out, events] and ARGV = [prefix, workflowId, nowIso, nowMs, ...].
+ * Every script gets KEYS = [wf, events] and ARGV = [prefix, workflowId, nowIso, nowMs, ...].
  * Like BullMQ's, the scripts also reach keys they derive from the prefix (the indexes, the
  * graph), so the store runs on one Redis, not a cluster.
  */
 const PRELUDE = `
-local wf, out, events = KEYS[1], KEYS[2], KEYS[3]
+local wf, events = KEYS[1], KEYS[2]
 local prefix, workflowId, now, nowMs = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local MAX_EVENTS = 5000 -- batches
 
@@ -145,7 +145,9 @@ local function contextOf(ancestorsCsv, step, reply, meta)
   reply[#reply + 1] = step.agent
   reply[#reply + 1] = step.firstAttempt or 1
   if #ancestors > 0 then
-    local outputs = redis.call('HMGET', out, unpack(ancestors))
+    local fields = {}
+    for i, id in ipairs(ancestors) do fields[i] = 'out:' .. id end
+    local outputs = redis.call('HMGET', wf, unpack(fields))
     for i, id in ipairs(ancestors) do
       reply[#reply + 1] = id
       reply[#reply + 1] = outputs[i] or 'null'
@@ -191,7 +193,6 @@ local function finish(status, ttlSeconds, changed)
   set('metrics', metrics)
   if ttlSeconds > 0 then
     redis.call('EXPIRE', wf, ttlSeconds)
-    redis.call('EXPIRE', out, ttlSeconds)
     redis.call('EXPIRE', events, ttlSeconds)
   end
   return metrics
@@ -322,7 +323,7 @@ step.error = nil
 step.runToken = nil
 step.durationMs = (step.durationMs or 0) + durationMs
 saveStep(stepId, step)
-redis.call('HSET', out, stepId, output)
+set('out:' .. stepId, output)
 if llmCalls > 0 then redis.call('HINCRBY', wf, 'llmCalls', llmCalls) end
 if llmTokens > 0 then redis.call('HINCRBY', wf, 'llmTokens', llmTokens) end
 set('updatedAt', now)
@@ -357,7 +358,9 @@ set('done', done)
 if done == total then
   local parts = {}
   for _, id in ipairs(split(redis.call('HGET', graph, 'sinks'))) do
-    parts[#parts + 1] = cjson.encode(id) .. ':' .. (redis.call('HGET', out, id) or 'null')
+    -- This step's output is written only when the script ends.
+    local sinkOutput = id == stepId and output or redis.call('HGET', wf, 'out:' .. id)
+    parts[#parts + 1] = cjson.encode(id) .. ':' .. (sinkOutput or 'null')
   end
   local result = '{' .. table.concat(parts, ',') .. '}'
   set('result', result)
@@ -458,7 +461,6 @@ setStatus('RUNNING')
 -- Running again: its metrics are counted on from its steps and counters until it finishes anew.
 redis.call('HDEL', wf, 'error', 'finishedAt', 'metrics')
 redis.call('PERSIST', wf)
-redis.call('PERSIST', out)
 redis.call('PERSIST', events)
 local ready = {}
 for _, id in ipairs(graph.order) do
@@ -495,7 +497,7 @@ if redis.call('EXISTS', wf) == 0 then
   return 2
 end
 if redis.call('HGET', wf, 'status') ~= status or redis.call('HGET', wf, 'finishedAt') ~= finishedAt then return 0 end
-redis.call('DEL', wf, out, events)
+redis.call('DEL', wf, events)
 redis.call('ZREM', prefix .. ':workflows', workflowId)
 redis.call('ZREM', prefix .. ':workflows:' .. status, workflowId)
 return 1

@@ -367,7 +367,7 @@ describe('WorkflowStore (real Redis)', () => {
         llmTokens: 0,
       });
     }
-    const raw = await redis.hget(`${prefix}:wf:${first.workflowId}:out`, 'a');
+    const raw = await redis.hget(`${prefix}:wf:${first.workflowId}`, 'out:a');
     expect(JSON.parse(raw as string)).toEqual({
       $ref: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       bytes: 5011,

@@ -126,6 +126,23 @@ const DEFAULT_LARGE_OUTPUT_BYTES = 64 * 1024;
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
+/** The fields of a workflow's hash that `get` reads besides its steps; meta first. */
+const STATE_FIELDS = [
+  'meta',
+  'graphId',
+  'status',
+  'metrics',
+  'error',
+  'result',
+  'createdAt',
+  'updatedAt',
+  'finishedAt',
+  'llmCalls',
+  'llmTokens',
+  'errorCount',
+  'retryCount',
+] as const;
+
 /** Transitions read at a time when replaying a workflow's events. */
 const EVENT_PAGE = 100;
 
@@ -232,7 +249,7 @@ export class WorkflowStore {
       wfRemoveFinished: REMOVE_FINISHED,
     };
     for (const [name, lua] of Object.entries(scripts)) {
-      if (!(name in this.redis)) redis.defineCommand(name, { numberOfKeys: 3, lua });
+      if (!(name in this.redis)) redis.defineCommand(name, { numberOfKeys: 2, lua });
     }
   }
 
@@ -416,7 +433,7 @@ export class WorkflowStore {
 
   /** A step's output, with a stored large output read back in full; undefined when there is none. */
   async output(workflowId: string, stepId: string): Promise<unknown> {
-    const raw = await this.redis.hget(`${this.key(workflowId)}:out`, stepId);
+    const raw = await this.redis.hget(this.key(workflowId), `out:${stepId}`);
     if (raw === null) return undefined;
     const holder = { output: JSON.parse(raw) as unknown };
     await this.resolveReferences(holder);
@@ -442,16 +459,21 @@ export class WorkflowStore {
   }
 
   async get(workflowId: string): Promise<WorkflowState | null> {
-    const hash = await this.redis.hgetall(this.key(workflowId));
-    if (!hash.meta) return null;
-    const meta = JSON.parse(hash.meta) as WorkflowMeta;
-    const graph = await this.graph(hash.graphId);
+    // Field by field, not HGETALL: the hash also holds the steps' outputs, which can be large.
+    const key = this.key(workflowId);
+    const scalars = await this.redis.hmget(key, ...STATE_FIELDS);
+    if (!scalars[0]) return null;
+    const hash: Record<string, string | undefined> = {};
+    STATE_FIELDS.forEach((field, index) => (hash[field] = scalars[index] ?? undefined));
+    const meta = JSON.parse(scalars[0]) as WorkflowMeta;
+    const graph = await this.graph(hash.graphId as string);
+    const stepStates = await this.redis.hmget(key, ...graph.order.map((stepId) => `step:${stepId}`));
     // Until the workflow finishes, its metrics are kept as counters and per-step times.
     const live = emptyWorkflowMetrics();
     for (const counter of ['llmCalls', 'llmTokens', 'errorCount', 'retryCount'] as const)
       live[counter] = Number(hash[counter] ?? 0);
-    const steps: StepState[] = graph.order.map((stepId) => {
-      const step = JSON.parse(hash[`step:${stepId}`]) as Partial<StepState> & {
+    const steps: StepState[] = graph.order.map((stepId, index) => {
+      const step = JSON.parse(stepStates[index] as string) as Partial<StepState> & {
         lifecycle: AgentLifecycle;
         durationMs?: number;
       };
@@ -479,8 +501,8 @@ export class WorkflowStore {
       metrics: hash.metrics ? (JSON.parse(hash.metrics) as WorkflowMetrics) : live,
       error: hash.error ?? null,
       result: hash.result ? (JSON.parse(hash.result) as Record<string, unknown>) : null,
-      createdAt: hash.createdAt,
-      updatedAt: hash.updatedAt,
+      createdAt: hash.createdAt as string,
+      updatedAt: hash.updatedAt as string,
       finishedAt: hash.finishedAt ?? null,
     };
   }
@@ -644,7 +666,6 @@ export class WorkflowStore {
     const key = this.key(workflowId);
     return this.redis[command](
       key,
-      `${key}:out`,
       `${key}:events`,
       this.options.prefix,
       workflowId,

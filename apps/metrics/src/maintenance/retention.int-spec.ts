@@ -78,7 +78,6 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
     const prefix = namespace.redisPrefix;
     const keysOf = (workflowId: string) => [
       `${prefix}:wf:${workflowId}`,
-      `${prefix}:wf:${workflowId}:out`,
       `${prefix}:wf:${workflowId}:events`,
     ];
 
