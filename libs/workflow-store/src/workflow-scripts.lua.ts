@@ -11,8 +11,7 @@
  *   P:graph:G:new   hash a new workflow of the graph starts as (COPY): its steps' first states
  *   P:wf:W          hash: meta, graphId, status, times, result, llmCalls/llmTokens/errorCount/
  *                   retryCount (counters), metrics (JSON, once finished), seq (last event id),
- *                   step:<id> (JSON of one step's state), lc:<id> (its lifecycle alone), out:<id>
- *                   (its output JSON), done
+ *                   step:<id> (JSON of one step's state), out:<id> (its output JSON), done
  *   P:wf:W:events   list of event batches, one per transition, each as published (see
  *                   parseEventMessage), bounded (a list: a stream cost more Redis time and memory)
  *   P:workflows[:STATUS]  sorted sets by creation time, for listing
@@ -109,8 +108,6 @@ local function loadSteps(graph)
   return steps
 end
 
--- A step's lifecycle is also kept alone in lc:<id>, so readiness and progress read plain strings
--- instead of decoding every step's JSON on each transition.
 local function split(csv)
   local items = {}
   for item in string.gmatch(csv or '', '[^,]+') do items[#items + 1] = item end
@@ -119,7 +116,6 @@ end
 
 local function saveStep(id, step)
   set('step:' .. id, cjson.encode(step))
-  set('lc:' .. id, step.lifecycle)
 end
 
 -- Step ids and agent names are validated identifiers, so the event is built without cjson;
@@ -329,7 +325,7 @@ if llmTokens > 0 then redis.call('HINCRBY', wf, 'llmTokens', llmTokens) end
 set('updatedAt', now)
 emitStep(nil, stepId, step)
 -- Only this step's successors can become ready: each one whose other dependencies completed too
--- (this step's own lc: is written only when the script ends).
+-- (this step's own state is written only when the script ends).
 local ready, readied, ancestorsOf = {}, {}, {}
 for _, id in ipairs(split(g[1])) do
   local other = cjson.decode(redis.call('HGET', wf, 'step:' .. id))
@@ -338,10 +334,10 @@ for _, id in ipairs(split(g[1])) do
     local deps, met = split(next[1]), true
     if #deps > 1 then
       local fields = {}
-      for k, dep in ipairs(deps) do fields[k] = 'lc:' .. dep end
-      local lifecycles = redis.call('HMGET', wf, unpack(fields))
+      for k, dep in ipairs(deps) do fields[k] = 'step:' .. dep end
+      local states = redis.call('HMGET', wf, unpack(fields))
       for k, dep in ipairs(deps) do
-        if dep ~= stepId and lifecycles[k] ~= 'COMPLETED' then met = false end
+        if dep ~= stepId and cjson.decode(states[k]).lifecycle ~= 'COMPLETED' then met = false end
       end
     end
     if met then

@@ -209,7 +209,6 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
     );
     const lifecycle = roots.includes(id) ? AgentLifecycle.Ready : AgentLifecycle.Registered;
     newWorkflowFields.push(`step:${id}`, JSON.stringify({ lifecycle, attempts: 0, agent: graph.agents[id] }));
-    newWorkflowFields.push(`lc:${id}`, lifecycle);
   }
   const plan: CreationPlan = {
     graphId: createHash('sha1').update(graphJson).digest('hex'),
