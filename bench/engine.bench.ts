@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { TEST_REDIS_URL, removeRedisKeys } from '../test/support/test-environment';
 import { WorkflowProducer } from '../test/support/workflow-producer';
 import { BenchRow, percentile, row } from './bench-row';
+import { CpuMeter } from './support/cpu-meter';
 import { stepTimes } from './support/noop-agents';
 import { WorkflowHooks } from '../apps/orchestrator/src/workflows/workflow-hooks.service';
 
@@ -28,6 +29,9 @@ interface Contender {
 interface Measurement {
   hopsMs: number[];
   workflowsPerSecond: number[];
+  /** CPU spent per workflow, in microseconds, one figure per round. */
+  redisUsPerWorkflow: number[];
+  processUsPerWorkflow: number[];
 }
 
 /** Runs `total` workflows keeping `inFlight` of them going; returns workflows per second. */
@@ -164,15 +168,19 @@ export default async function engineBench(): Promise<BenchRow[]> {
   const prefix = `bench${randomUUID().slice(0, 8)}`;
   const raw = await rawBullmq(`${prefix}raw`);
   const ours = await ourEngine(prefix);
+  const meter = new CpuMeter(TEST_REDIS_URL);
   try {
     const results = new Map<Contender, { single: Measurement; load: Measurement }>();
     for (const contender of [raw, ours]) {
       await closedLoop(100, 10, contender.runOne); // warm-up
       contender.takeHops();
-      results.set(contender, {
-        single: { hopsMs: [], workflowsPerSecond: [] },
-        load: { hopsMs: [], workflowsPerSecond: [] },
+      const measurement = (): Measurement => ({
+        hopsMs: [],
+        workflowsPerSecond: [],
+        redisUsPerWorkflow: [],
+        processUsPerWorkflow: [],
       });
+      results.set(contender, { single: measurement(), load: measurement() });
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (const contender of round % 2 === 0 ? [raw, ours] : [ours, raw]) {
@@ -181,9 +189,13 @@ export default async function engineBench(): Promise<BenchRow[]> {
           await closedLoop(WORKFLOWS_ONE_BY_ONE / ROUNDS, 1, contender.runOne),
         );
         result.single.hopsMs.push(...contender.takeHops());
+        const stop = await meter.start();
         result.load.workflowsPerSecond.push(
           await closedLoop(WORKFLOWS_AT_LOAD / ROUNDS, IN_FLIGHT, contender.runOne),
         );
+        const spent = await stop();
+        result.load.redisUsPerWorkflow.push(spent.redisUs / (WORKFLOWS_AT_LOAD / ROUNDS));
+        result.load.processUsPerWorkflow.push(spent.processUs / (WORKFLOWS_AT_LOAD / ROUNDS));
         result.load.hopsMs.push(...contender.takeHops());
       }
     }
@@ -235,6 +247,23 @@ export default async function engineBench(): Promise<BenchRow[]> {
       }),
       row({
         ...common,
+        // Where a workflow's time goes: the closed loop is bound by Redis, the busier process.
+        metric: `Redis CPU per workflow, ${IN_FLIGHT} in flight`,
+        unit: 'µs',
+        ours: median(o.load.redisUsPerWorkflow),
+        baseline: median(r.load.redisUsPerWorkflow),
+        target: null,
+      }),
+      row({
+        ...common,
+        metric: `bench process CPU per workflow, ${IN_FLIGHT} in flight`,
+        unit: 'µs',
+        ours: median(o.load.processUsPerWorkflow),
+        baseline: median(r.load.processUsPerWorkflow),
+        target: null,
+      }),
+      row({
+        ...common,
         metric: 'throughput, 1 in flight',
         unit: 'workflows/s',
         ours: median(o.single.workflowsPerSecond),
@@ -252,6 +281,7 @@ export default async function engineBench(): Promise<BenchRow[]> {
       }),
     ];
   } finally {
+    await meter.close();
     await ours.close();
     await raw.close();
     await removeRedisKeys(prefix);
