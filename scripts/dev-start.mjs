@@ -58,6 +58,16 @@ async function startRedis() {
         'or point to a running Redis:  REDIS_URL=redis://127.0.0.1:6379 npm start',
     );
   }
+  // The workflow store is a Redis function library (FUNCTION LOAD): Redis 7 or newer.
+  const version = /v=(\d+)\.(\d+)/.exec(spawnSync(found, ['--version'], { encoding: 'utf8' }).stdout ?? '');
+  if (!version || Number(version[1]) < 7) {
+    throw new Error(
+      `${found} is Redis ${version ? `${version[1]}.${version[2]}` : '(unknown version)'}; the orchestrator needs Redis 7 or newer.\n` +
+        'Debian 12 and Ubuntu 24.04 ship it (sudo apt-get install -y redis-server); on older releases use\n' +
+        'the Redis apt repository (https://redis.io/docs/latest/operate/oss_and_stack/install/install-redis/install-redis-on-linux/)\n' +
+        'or point to a running Redis 7:  REDIS_URL=redis://127.0.0.1:6379 npm start',
+    );
+  }
   const port = await freePort(6390);
   const dir = join(DATA, 'redis');
   mkdirSync(dir, { recursive: true });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, LogLevel, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { compileWorkflowGraph } from './workflow-graph';
+import { WORKFLOW_LIBRARY } from './workflow-scripts.lua';
 import { WorkflowMeta, WorkflowStore, parseEventMessage } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -109,6 +110,23 @@ describe('WorkflowStore (real Redis)', () => {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(published.filter((event) => event.workflowId === workflowId)).toEqual(events);
+  });
+
+  it('loads its Redis function library again when Redis lost it (a restart without persistence)', async () => {
+    await store.create(meta(), diamond);
+    await redis.call('FUNCTION', 'DELETE', WORKFLOW_LIBRARY.name);
+    const { workflowId } = await store.create(meta(), diamond);
+    expect((await runStep(workflowId, 'a', 'A')).completed).toMatchObject({ outcome: 'advanced' });
+  });
+
+  it('says it needs Redis 7 when Redis has no functions', async () => {
+    const old = {
+      call: () =>
+        Promise.reject(new Error("ERR unknown command 'FUNCTION', with args beginning with: 'LOAD'")),
+    } as unknown as Redis;
+    await expect(
+      new WorkflowStore(old, { prefix, finishedTtlSeconds: 1 }).create(meta(), diamond),
+    ).rejects.toThrow(/needs Redis 7 or newer/);
   });
 
   it('stores a graph once for all its workflows, and again if Redis lost it', async () => {

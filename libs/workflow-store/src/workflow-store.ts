@@ -13,16 +13,7 @@ import {
 } from '@app/contracts';
 import Redis from 'ioredis';
 import { WorkflowGraph } from './workflow-graph';
-import {
-  APPEND_LOG,
-  BEGIN_STEP,
-  CANCEL_WORKFLOW,
-  COMPLETE_STEP,
-  CREATE_WORKFLOW,
-  FAIL_STEP,
-  REMOVE_FINISHED,
-  RESUME_WORKFLOW,
-} from './workflow-scripts.lua';
+import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { OutputReference, isOutputReference } from './output-reference';
 
 /** What a workflow is created with and never changes. */
@@ -220,37 +211,21 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
   return plan;
 }
 
-type ScriptedRedis = Redis & Record<string, (...args: (string | number)[]) => Promise<unknown>>;
-
 /**
  * The live state of workflows in Redis: every transition is one Lua script that also numbers,
  * stores and publishes the events it causes (see workflow-scripts.lua.ts).
  */
 export class WorkflowStore {
-  private readonly redis: ScriptedRedis;
+  /** Set while the function library is known to be loaded, or being loaded. */
+  private libraryLoaded: Promise<void> | null = null;
   /** Ids of graphs known to be stored in Redis, and graphs read back from it (they never change). */
   private readonly storedGraphs = new Set<string>();
   private readonly graphs = new Map<string, WorkflowGraph>();
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly options: WorkflowStoreOptions,
-  ) {
-    this.redis = redis as ScriptedRedis;
-    const scripts = {
-      wfCreate: CREATE_WORKFLOW,
-      wfBeginStep: BEGIN_STEP,
-      wfCompleteStep: COMPLETE_STEP,
-      wfFailStep: FAIL_STEP,
-      wfCancel: CANCEL_WORKFLOW,
-      wfAppendLog: APPEND_LOG,
-      wfResume: RESUME_WORKFLOW,
-      wfRemoveFinished: REMOVE_FINISHED,
-    };
-    for (const [name, lua] of Object.entries(scripts)) {
-      if (!(name in this.redis)) redis.defineCommand(name, { numberOfKeys: 2, lua });
-    }
-  }
+  ) {}
 
   /** The channel every workflow event is published on: one message per transition, see {@link parseEventMessage}. */
   get eventsChannel(): string {
@@ -279,7 +254,7 @@ export class WorkflowStore {
     const plan = creationPlan(graph);
     const metaJson = JSON.stringify(meta);
     const send = (withGraph: boolean) =>
-      this.run('wfCreate', meta.workflowId, [
+      this.run('create', meta.workflowId, [
         metaJson,
         plan.graphId,
         idemKey,
@@ -308,7 +283,7 @@ export class WorkflowStore {
    */
   async beginStep(workflowId: string, stepId: string, attempt: number, jobId = ''): Promise<BeginStepResult> {
     const runToken = randomUUID();
-    const reply = (await this.run('wfBeginStep', workflowId, [stepId, attempt, runToken, jobId])) as string[];
+    const reply = (await this.run('begin', workflowId, [stepId, attempt, runToken, jobId])) as string[];
     switch (reply[0]) {
       case 'RUN':
       case 'RUN_FIRST':
@@ -344,7 +319,7 @@ export class WorkflowStore {
   }): Promise<CompleteStepResult> {
     const claimToken = params.claimForJob ? randomUUID() : '';
     const claimJobId = params.claimForJob?.jobId ?? '';
-    const reply = (await this.run('wfCompleteStep', params.workflowId, [
+    const reply = (await this.run('complete', params.workflowId, [
       params.stepId,
       params.runToken,
       await this.storeOutput(params.output),
@@ -400,7 +375,7 @@ export class WorkflowStore {
     durationMs: number;
     retryDelayMs: number | null;
   }): Promise<FailStepResult> {
-    const reply = (await this.run('wfFailStep', params.workflowId, [
+    const reply = (await this.run('fail', params.workflowId, [
       params.stepId,
       params.runToken,
       params.error,
@@ -413,7 +388,7 @@ export class WorkflowStore {
   }
 
   async cancel(workflowId: string, reason = 'cancelled by request'): Promise<CancelResult> {
-    const reply = (await this.run('wfCancel', workflowId, [
+    const reply = (await this.run('cancel', workflowId, [
       reason,
       this.options.finishedTtlSeconds,
     ])) as string[];
@@ -424,7 +399,7 @@ export class WorkflowStore {
 
   /** FAILED → RUNNING, readying the failed steps again; completed steps keep their outputs. */
   async resume(workflowId: string): Promise<ResumeResult> {
-    const [outcome, ...rest] = (await this.run('wfResume', workflowId, [])) as string[];
+    const [outcome, ...rest] = (await this.run('resume', workflowId, [])) as string[];
     if (outcome === 'RESUMED') return { outcome: 'resumed', readySteps: dispatchPairs(rest) };
     if (outcome === 'NOT_FAILED') return { outcome: 'not-failed', status: rest[0] as WorkflowStatus };
     return { outcome: 'missing' };
@@ -448,7 +423,7 @@ export class WorkflowStore {
     agent?: string | null;
     metadata?: Record<string, unknown>;
   }): Promise<number> {
-    return (await this.run('wfAppendLog', params.workflowId, [
+    return (await this.run('appendLog', params.workflowId, [
       params.level,
       params.message,
       params.stepId ?? '',
@@ -595,7 +570,7 @@ export class WorkflowStore {
     status: WorkflowStatus,
     finishedAt: string,
   ): Promise<'removed' | 'index-only' | 'kept'> {
-    const outcome = (await this.run('wfRemoveFinished', workflowId, [status, finishedAt])) as number;
+    const outcome = (await this.run('removeFinished', workflowId, [status, finishedAt])) as number;
     return outcome === 1 ? 'removed' : outcome === 2 ? 'index-only' : 'kept';
   }
 
@@ -661,16 +636,45 @@ export class WorkflowStore {
     return `${this.options.prefix}:wf:${workflowId}`;
   }
 
-  private run(command: string, workflowId: string, args: (string | number)[]): Promise<unknown> {
+  /** Calls one of the state machine's functions, loading the library first where Redis lacks it. */
+  private async run(script: WorkflowScript, workflowId: string, args: (string | number)[]): Promise<unknown> {
     const key = this.key(workflowId);
-    return this.redis[command](
-      key,
-      `${key}:events`,
-      this.options.prefix,
-      workflowId,
-      new Date().toISOString(),
-      Date.now(),
-      ...args,
-    );
+    const call = () =>
+      this.redis.fcall(
+        WORKFLOW_LIBRARY.functionName(script),
+        2,
+        key,
+        `${key}:events`,
+        this.options.prefix,
+        workflowId,
+        new Date().toISOString(),
+        Date.now(),
+        ...args,
+      );
+    await (this.libraryLoaded ??= this.loadLibrary());
+    try {
+      return await call();
+    } catch (error) {
+      // Redis restarted without persistence, or was flushed: load it again, once.
+      if (!String(error).includes('Function not found')) throw error;
+      this.libraryLoaded = this.loadLibrary();
+      await this.libraryLoaded;
+      return call();
+    }
+  }
+
+  private async loadLibrary(): Promise<void> {
+    try {
+      await this.redis.call('FUNCTION', 'LOAD', WORKFLOW_LIBRARY.code);
+    } catch (error) {
+      const message = String(error);
+      if (message.includes('already exists')) return;
+      this.libraryLoaded = null; // tried again on the next call
+      if (/unknown command/i.test(message))
+        throw new Error(
+          `the workflow store needs Redis 7 or newer (FUNCTION LOAD); Redis answered: ${message}`,
+        );
+      throw error;
+    }
   }
 }
