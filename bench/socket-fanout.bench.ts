@@ -19,7 +19,7 @@ const DEADLINE_MS = 60_000;
 
 /**
  * Socket.IO fan-out through a real gateway process: 1,000 clients subscribed across 100 workflows,
- * events published through the WorkflowStore as an orchestrator does (one Lua script that records
+ * events published through the WorkflowStore as an orchestrator does (one Lua function that records
  * and publishes), latency measured from just before the publish to the client's receipt.
  */
 export default async function socketFanout(): Promise<BenchRow[]> {

@@ -212,8 +212,8 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
 }
 
 /**
- * The live state of workflows in Redis: every transition is one Lua script that also numbers,
- * stores and publishes the events it causes (see workflow-scripts.lua.ts).
+ * The live state of workflows in Redis: every transition is one call of a Lua function that also
+ * numbers, stores and publishes the events it causes (see workflow-scripts.lua.ts).
  */
 export class WorkflowStore {
   /** Set while the function library is known to be loaded, or being loaded. */
