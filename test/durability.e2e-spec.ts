@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { AppProcess } from './support/app-process';
+import { PrivateRedis } from './support/private-redis';
 import { executionsOf } from './support/test-agents';
 import { TEST_REDIS_URL, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
@@ -167,6 +168,61 @@ describe('durability of the orchestrator', () => {
     expect(await producer.finished(workflowId)).toMatchObject({ status: WorkflowStatus.Completed });
     for (const stepId of CHAIN) {
       expect(await executionsOf(redis, namespace.redisPrefix, workflowId, stepId)).toHaveLength(1);
+    }
+  });
+
+  it('completes every workflow across a Redis crash and restart, and no committed step runs again', async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    // A Redis of this test's own, which it may crash: never the machine's shared one.
+    const server = await PrivateRedis.start();
+    const client = new Redis(server.url, { maxRetriesPerRequest: null });
+    const local = new WorkflowProducer(client, server.url, namespace.redisPrefix);
+    const runsOf = (workflowId: string, stepId: string) =>
+      executionsOf(redis, namespace.redisPrefix, workflowId, stepId);
+    try {
+      await orchestrator({ REDIS_URL: server.url });
+      const input = { sleepMs: Object.fromEntries(CHAIN.map((id) => [id, 300])) };
+      const ids = await Promise.all(Array.from({ length: 30 }, () => local.start(graph(), input)));
+
+      // Crash Redis with the run under way and steps in flight, and bring it back a second later.
+      await waitFor(async () => {
+        const runs = await Promise.all(ids.map((workflowId) => runsOf(workflowId, 'one')));
+        return runs.filter((run) => run.length > 0).length >= 15 ? true : undefined;
+      }, 'the run to get going');
+      await server.crash();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await server.restart();
+
+      await waitFor(
+        async () => {
+          const statuses = await Promise.all(ids.map((workflowId) => local.status(workflowId)));
+          return statuses.every((status) => status === WorkflowStatus.Completed) ? true : undefined;
+        },
+        'every workflow to complete after the restart',
+        90_000,
+      );
+      for (const workflowId of ids) {
+        const stored = await local.store.eventsAfter(workflowId, 0);
+        for (const stepId of CHAIN) {
+          const commits = stored
+            .filter(
+              (event) =>
+                event.type === WorkflowEventType.AgentStatus &&
+                event.stepId === stepId &&
+                event.lifecycle === AgentLifecycle.Completed,
+            )
+            .map((event) => Date.parse(event.timestamp));
+          expect(commits).toHaveLength(1);
+          // A step may run again if Redis lost it before its result was committed; never after.
+          for (const run of await runsOf(workflowId, stepId))
+            expect(run.startedAt).toBeLessThanOrEqual(commits[0]);
+        }
+      }
+    } finally {
+      await Promise.all(apps.map((app) => app.stop()));
+      await local.close();
+      await client.quit();
+      await server.stop();
     }
   });
 });

@@ -31,6 +31,8 @@ export class WorkflowProducer {
   constructor(redis: Redis, redisUrl: string, prefix: string) {
     this.store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
     this.queue = new Queue(WORKFLOW_STEPS_QUEUE, { connection: { url: redisUrl }, prefix });
+    // Fault specs cut Redis on purpose; the queue reconnects by itself, so its errors are noise.
+    this.queue.on('error', () => undefined);
     this.subscriber = new Redis(redisUrl);
   }
 

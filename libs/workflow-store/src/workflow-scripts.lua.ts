@@ -273,6 +273,10 @@ local status = r[1]
 if status ~= 'RUNNING' and status ~= 'PENDING' then return { 'INACTIVE', status or 'MISSING' } end
 if not r[2] then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(r[2])
+if step.lifecycle == 'EXECUTING' and step.runToken == token then
+  -- This very call again (the client resent it after losing the connection): same answer.
+  return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { 'RUN' }, r[6])
+end
 if step.lifecycle == 'COMPLETED' then
   -- A job delivered again after its worker died: hand over what it had readied or claimed.
   local graph = loadGraph(r[5])
@@ -317,16 +321,32 @@ local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]
 local claimToken, jobId = ARGV[12], ARGV[13]
 local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'done', 'graphId')
 local status = r[1]
-if status ~= 'RUNNING' then return { 'INACTIVE', status or 'MISSING' } end
+if not status then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(r[2])
-if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
-seq = tonumber(r[3])
 local graph = graphKey(r[5])
 local g = redis.call('HMGET', graph, 'next:' .. stepId, 'total')
+if step.lifecycle == 'COMPLETED' and step.lastToken == token then
+  -- This very call again (the client resent it after losing the connection): answer as the
+  -- first time did, with the successor it claimed and those it readied.
+  if status == 'COMPLETED' then return { 'COMPLETED', '', 0 } end
+  local ready, claimed = {}, nil
+  for _, id in ipairs(split(g[1])) do
+    local other = cjson.decode(redis.call('HGET', wf, 'step:' .. id))
+    if other.lifecycle == 'READY' then ready[#ready + 1] = id end
+    if other.lifecycle == 'EXECUTING' and claimToken ~= '' and other.runToken == claimToken then claimed = id end
+  end
+  if not claimed then return { 'RUNNING', '', #ready, unpack(ready) } end
+  local claimedState = cjson.decode(redis.call('HGET', wf, 'step:' .. claimed))
+  return contextOf(redis.call('HGET', graph, 'anc:' .. claimed), claimedState, { 'RUNNING', claimed, #ready, unpack(ready) })
+end
+if status ~= 'RUNNING' then return { 'INACTIVE', status } end
+if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
+seq = tonumber(r[3])
 step.lifecycle = 'COMPLETED'
 step.finishedAt = now
 step.error = nil
 step.runToken = nil
+step.lastToken = token
 step.durationMs = (step.durationMs or 0) + durationMs
 saveStep(stepId, step)
 set('out:' .. stepId, output)
@@ -395,13 +415,20 @@ export const FAIL_STEP = script(`
 local stepId, token, message = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, retryDelay, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId)
-if r[1] ~= 'RUNNING' then return { 'INACTIVE', r[1] or 'MISSING' } end
+if not r[1] then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(r[2])
+if step.lastToken == token then
+  -- This very call again (the client resent it after losing the connection): same answer.
+  if step.lifecycle == 'FAILED' then return { 'FAILED' } end
+  if step.lifecycle == 'READY' then return { 'RETRY' } end
+end
+if r[1] ~= 'RUNNING' then return { 'INACTIVE', r[1] } end
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
 redis.call('HINCRBY', wf, 'errorCount', 1)
 step.durationMs = (step.durationMs or 0) + durationMs
 step.error = message
 step.runToken = nil
+step.lastToken = token
 if retryDelay >= 0 then
   redis.call('HINCRBY', wf, 'retryCount', 1)
   set('updatedAt', now)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, LogLevel, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { compileWorkflowGraph } from './workflow-graph';
-import { WORKFLOW_LIBRARY } from './workflow-scripts.lua';
+import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { WorkflowMeta, WorkflowStore, parseEventMessage } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -127,6 +127,61 @@ describe('WorkflowStore (real Redis)', () => {
     await expect(
       new WorkflowStore(old, { prefix, finishedTtlSeconds: 1 }).create(meta(), diamond),
     ).rejects.toThrow(/needs Redis 7 or newer/);
+  });
+
+  it('answers a transition resent after a lost connection as it answered it the first time', async () => {
+    // ioredis resends a command whose answer a dropped connection lost; it may have run already.
+    const { workflowId } = await store.create(meta(), diamond);
+    const key = `${prefix}:wf:${workflowId}`;
+    const twice = async (script: WorkflowScript, args: (string | number)[]) => {
+      const call = () =>
+        redis.fcall(
+          WORKFLOW_LIBRARY.functionName(script),
+          2,
+          key,
+          `${key}:events`,
+          prefix,
+          workflowId,
+          new Date().toISOString(),
+          Date.now(),
+          ...args,
+        );
+      const first = await call();
+      expect(await call()).toEqual(first);
+      return first;
+    };
+    const a = await store.beginStep(workflowId, 'a', 1, 'job-1');
+    if (a.outcome !== 'run') throw new Error('expected to run');
+    // Completing a claims b for the same job and readies c: the resent call gets the same claim.
+    expect(await twice('complete', ['a', a.runToken, '"A"', 5, 0, 0, 3600, 'token-b', 'job-1'])).toEqual([
+      'RUNNING',
+      'b',
+      1,
+      'c',
+      '',
+      'echo',
+      1,
+      'a',
+      '"A"',
+    ]);
+    expect(await twice('begin', ['c', 1, 'token-c', 'job-2'])).toEqual([
+      'RUN',
+      expect.stringContaining(`"workflowId":"${workflowId}"`),
+      'echo',
+      1,
+      'a',
+      '"A"',
+    ]);
+    expect(await twice('fail', ['c', 'token-c', 'NetworkError: down', 3, 1000, 3600])).toEqual(['RETRY']);
+    const state = await store.get(workflowId);
+    expect(state?.metrics).toMatchObject({ errorCount: 1, retryCount: 1 });
+    const lifecycles = (await store.eventsAfter(workflowId, 0)).flatMap((event) =>
+      event.type === WorkflowEventType.AgentStatus ? [`${event.stepId} ${event.lifecycle}`] : [],
+    );
+    // Each change happened, and was told, once.
+    expect(lifecycles.filter((line) => line === 'a COMPLETED')).toHaveLength(1);
+    expect(lifecycles.filter((line) => line === 'c EXECUTING')).toHaveLength(1);
+    expect(lifecycles.filter((line) => line === 'c READY')).toHaveLength(2); // readied, then retried
   });
 
   it('stores a graph once for all its workflows, and again if Redis lost it', async () => {
