@@ -454,13 +454,18 @@ flushEvents()
 return { 'FAILED' }
 `);
 
-/** ARGV[5..]: reason, ttlSeconds. Returns { 'CANCELLED' } or { 'TERMINAL', status } / { 'MISSING' }. */
+/**
+ * ARGV[5..]: reason, ttlSeconds, requestToken (answers a resent call as the first).
+ * Returns { 'CANCELLED' } or { 'TERMINAL', status } / { 'MISSING' }.
+ */
 export const CANCEL_WORKFLOW = script(`
-local reason, ttl = ARGV[5], tonumber(ARGV[6])
-local status = redis.call('HGET', wf, 'status')
+local reason, ttl, requestToken = ARGV[5], tonumber(ARGV[6]), ARGV[7]
+local r = redis.call('HMGET', wf, 'status', 'requestToken')
+local status = r[1]
 if not status then return { 'MISSING' } end
+if status == 'CANCELLED' and r[2] == requestToken then return { 'CANCELLED' } end
 if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' then return { 'TERMINAL', status } end
-redis.call('HSET', wf, 'error', reason)
+redis.call('HSET', wf, 'error', reason, 'requestToken', requestToken)
 local metrics = finish('CANCELLED', ttl)
 emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metrics } })
 redis.call('PUBLISH', prefix .. ':workflow-cancellations', workflowId)
@@ -481,15 +486,30 @@ return id
 
 /**
  * Resumes a FAILED workflow from its failed steps: they become READY with fresh attempts,
- * completed steps keep their outputs. ARGV[5..]: (none). Returns { 'RESUMED', stepId, attempt, ... }
+ * completed steps keep their outputs. ARGV[5..]: requestToken (answers a resent call as the first).
+ * Returns { 'RESUMED', stepId, attempt, ... }
  * or { 'NOT_FAILED', status } / { 'MISSING' }.
  */
 export const RESUME_WORKFLOW = script(`
-local status = redis.call('HGET', wf, 'status')
+local requestToken = ARGV[5]
+local r = redis.call('HMGET', wf, 'status', 'requestToken')
+local status = r[1]
 if not status then return { 'MISSING' } end
-if status ~= 'FAILED' then return { 'NOT_FAILED', status } end
 local graph = loadGraph()
 local steps = loadSteps(graph)
+if status == 'RUNNING' and r[2] == requestToken then
+  -- This very call again: the steps it readied, for the caller to queue (job ids dedupe).
+  local ready = {}
+  for _, id in ipairs(graph.order) do
+    if steps[id].lifecycle == 'READY' then
+      ready[#ready + 1] = id
+      ready[#ready + 1] = (steps[id].attempts or 0) + 1
+    end
+  end
+  return { 'RESUMED', unpack(ready) }
+end
+if status ~= 'FAILED' then return { 'NOT_FAILED', status } end
+set('requestToken', requestToken)
 setStatus('RUNNING')
 -- Running again: its metrics are counted on from its steps and counters until it finishes anew.
 redis.call('HDEL', wf, 'error', 'finishedAt', 'metrics')

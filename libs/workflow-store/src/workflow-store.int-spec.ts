@@ -182,6 +182,43 @@ describe('WorkflowStore (real Redis)', () => {
     expect(lifecycles.filter((line) => line === 'a COMPLETED')).toHaveLength(1);
     expect(lifecycles.filter((line) => line === 'c EXECUTING')).toHaveLength(1);
     expect(lifecycles.filter((line) => line === 'c READY')).toHaveLength(2); // readied, then retried
+    expect(await twice('cancel', ['by test', 3600, 'request-1'])).toEqual(['CANCELLED']);
+    // Another request is told the truth: the workflow had already ended.
+    expect(await store.cancel(workflowId)).toEqual({ outcome: 'terminal', status: 'CANCELLED' });
+  });
+
+  it('answers a resent resume as it answered the first', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    const key = `${prefix}:wf:${workflowId}`;
+    const a = await store.beginStep(workflowId, 'a', 1);
+    if (a.outcome !== 'run') throw new Error('expected to run');
+    await store.failStep({
+      workflowId,
+      stepId: 'a',
+      runToken: a.runToken,
+      error: 'ValidationError: no',
+      durationMs: 1,
+      retryDelayMs: null,
+    });
+    const resume = () =>
+      redis.fcall(
+        WORKFLOW_LIBRARY.functionName('resume'),
+        2,
+        key,
+        `${key}:events`,
+        prefix,
+        workflowId,
+        new Date().toISOString(),
+        Date.now(),
+        'request-1',
+      );
+    expect(await resume()).toEqual(['RESUMED', 'a', 2]);
+    expect(await resume()).toEqual(['RESUMED', 'a', 2]);
+    expect(await store.resume(workflowId)).toEqual({ outcome: 'not-failed', status: 'RUNNING' });
+    const resumedLogs = (await store.eventsAfter(workflowId, 0)).filter(
+      (event) => event.type === WorkflowEventType.Log && event.message === 'workflow resumed',
+    );
+    expect(resumedLogs).toHaveLength(1);
   });
 
   it('stores a graph once for all its workflows, and again if Redis lost it', async () => {

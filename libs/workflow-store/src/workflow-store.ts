@@ -391,6 +391,7 @@ export class WorkflowStore {
     const reply = (await this.run('cancel', workflowId, [
       reason,
       this.options.finishedTtlSeconds,
+      randomUUID(),
     ])) as string[];
     if (reply[0] === 'CANCELLED') return { outcome: 'cancelled' };
     if (reply[0] === 'TERMINAL') return { outcome: 'terminal', status: reply[1] as WorkflowStatus };
@@ -399,7 +400,7 @@ export class WorkflowStore {
 
   /** FAILED → RUNNING, readying the failed steps again; completed steps keep their outputs. */
   async resume(workflowId: string): Promise<ResumeResult> {
-    const [outcome, ...rest] = (await this.run('resume', workflowId, [])) as string[];
+    const [outcome, ...rest] = (await this.run('resume', workflowId, [randomUUID()])) as string[];
     if (outcome === 'RESUMED') return { outcome: 'resumed', readySteps: dispatchPairs(rest) };
     if (outcome === 'NOT_FAILED') return { outcome: 'not-failed', status: rest[0] as WorkflowStatus };
     return { outcome: 'missing' };
