@@ -66,6 +66,37 @@ describe('WorkflowStore (real Redis)', () => {
     return { begun, completed };
   }
 
+  /** Begins a step and fails it for good (a validation error). */
+  async function failForGood(workflowId: string, stepId: string, attempt = 1) {
+    const begun = await store.beginStep(workflowId, stepId, attempt);
+    if (begun.outcome !== 'run') throw new Error(`expected to run ${stepId}, got ${begun.outcome}`);
+    return store.failStep({
+      workflowId,
+      stepId,
+      runToken: begun.runToken,
+      error: 'ValidationError: no',
+      durationMs: 1,
+      retryDelayMs: null,
+    });
+  }
+
+  /** Calls a state-machine function exactly as the store does (ioredis may resend such a call). */
+  function callFunction(workflowId: string, script: WorkflowScript, args: (string | number)[]) {
+    const key = `${prefix}:wf:${workflowId}`;
+    const fn = WORKFLOW_LIBRARY.functionName(script);
+    return redis.fcall(
+      fn,
+      2,
+      key,
+      `${key}:events`,
+      prefix,
+      workflowId,
+      new Date().toISOString(),
+      Date.now(),
+      ...args,
+    );
+  }
+
   it('runs a diamond: readies b and c together, d after both, with every ancestor output', async () => {
     const { workflowId, readySteps } = await store.create(meta(), diamond);
     expect(readySteps).toEqual([{ stepId: 'a', attempt: 1 }]);
@@ -132,22 +163,9 @@ describe('WorkflowStore (real Redis)', () => {
   it('answers a transition resent after a lost connection as it answered it the first time', async () => {
     // ioredis resends a command whose answer a dropped connection lost; it may have run already.
     const { workflowId } = await store.create(meta(), diamond);
-    const key = `${prefix}:wf:${workflowId}`;
     const twice = async (script: WorkflowScript, args: (string | number)[]) => {
-      const call = () =>
-        redis.fcall(
-          WORKFLOW_LIBRARY.functionName(script),
-          2,
-          key,
-          `${key}:events`,
-          prefix,
-          workflowId,
-          new Date().toISOString(),
-          Date.now(),
-          ...args,
-        );
-      const first = await call();
-      expect(await call()).toEqual(first);
+      const first = await callFunction(workflowId, script, args);
+      expect(await callFunction(workflowId, script, args)).toEqual(first);
       return first;
     };
     const a = await store.beginStep(workflowId, 'a', 1, 'job-1');
@@ -189,31 +207,9 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('answers a resent resume as it answered the first', async () => {
     const { workflowId } = await store.create(meta(), diamond);
-    const key = `${prefix}:wf:${workflowId}`;
-    const a = await store.beginStep(workflowId, 'a', 1);
-    if (a.outcome !== 'run') throw new Error('expected to run');
-    await store.failStep({
-      workflowId,
-      stepId: 'a',
-      runToken: a.runToken,
-      error: 'ValidationError: no',
-      durationMs: 1,
-      retryDelayMs: null,
-    });
-    const resume = () =>
-      redis.fcall(
-        WORKFLOW_LIBRARY.functionName('resume'),
-        2,
-        key,
-        `${key}:events`,
-        prefix,
-        workflowId,
-        new Date().toISOString(),
-        Date.now(),
-        'request-1',
-      );
-    expect(await resume()).toEqual(['RESUMED', 'a', 2]);
-    expect(await resume()).toEqual(['RESUMED', 'a', 2]);
+    await failForGood(workflowId, 'a');
+    expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', 'a', 2]);
+    expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', 'a', 2]);
     expect(await store.resume(workflowId)).toEqual({ outcome: 'not-failed', status: 'RUNNING' });
     const resumedLogs = (await store.eventsAfter(workflowId, 0)).filter(
       (event) => event.type === WorkflowEventType.Log && event.message === 'workflow resumed',
@@ -417,16 +413,7 @@ describe('WorkflowStore (real Redis)', () => {
     const { workflowId } = await store.create(meta(), diamond);
     await runStep(workflowId, 'a', 'A');
     await runStep(workflowId, 'b', 'B');
-    const c = await store.beginStep(workflowId, 'c', 1);
-    if (c.outcome !== 'run') throw new Error('expected to run');
-    await store.failStep({
-      workflowId,
-      stepId: 'c',
-      runToken: c.runToken,
-      error: 'ValidationError: no',
-      durationMs: 1,
-      retryDelayMs: null,
-    });
+    await failForGood(workflowId, 'c');
     expect(await store.resume(randomUUID())).toEqual({ outcome: 'missing' });
     expect(await store.resume(workflowId)).toEqual({
       outcome: 'resumed',
