@@ -3,7 +3,7 @@ import { AgentLifecycle, LogLevel, WorkflowEvent, WorkflowEventType, WorkflowSta
 import Redis from 'ioredis';
 import { compileWorkflowGraph } from './workflow-graph';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
-import { WorkflowMeta, WorkflowStore, parseEventMessage } from './workflow-store';
+import { WorkflowMeta, WorkflowStore, eventMessageWorkflowId, parseEventMessage } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -27,6 +27,7 @@ describe('WorkflowStore (real Redis)', () => {
   let subscriber: Redis;
   let store: WorkflowStore;
   const published: WorkflowEvent[] = [];
+  const messages: string[] = [];
 
   const meta = (): WorkflowMeta => ({
     workflowId: randomUUID(),
@@ -42,7 +43,10 @@ describe('WorkflowStore (real Redis)', () => {
     subscriber = new Redis(REDIS_URL);
     store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
     await subscriber.subscribe(store.eventsChannel);
-    subscriber.on('message', (_channel, message) => published.push(...parseEventMessage(message)));
+    subscriber.on('message', (_channel, message) => {
+      messages.push(message);
+      published.push(...parseEventMessage(message));
+    });
   });
 
   afterAll(async () => {
@@ -387,6 +391,16 @@ describe('WorkflowStore (real Redis)', () => {
       }),
     ]);
     expect(await store.appendLog({ workflowId: randomUUID(), level: LogLevel.Info, message: 'x' })).toBe(0);
+  });
+
+  it('names the workflow at the start of every published message, for relays that skip unwatched ones', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    await runStep(workflowId, 'a', 'A');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(messages.some((message) => eventMessageWorkflowId(message) === workflowId)).toBe(true);
+    for (const message of messages)
+      expect(eventMessageWorkflowId(message)).toBe(parseEventMessage(message)[0].workflowId);
+    expect(eventMessageWorkflowId('[{"eventId":1}]')).toBe('');
   });
 
   it('replays the events after any id, however many transitions back it lies', async () => {

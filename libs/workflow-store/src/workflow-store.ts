@@ -33,6 +33,17 @@ function withTransition(events: StoredEvent[], workflowId: string, timestamp: st
   return events.map((event) => ({ ...event, workflowId, timestamp }) as WorkflowEvent);
 }
 
+const MESSAGE_START = '{"workflowId":"';
+
+/**
+ * The workflow a message on {@link WorkflowStore.eventsChannel} is about, read without parsing it:
+ * every message starts with its workflow id (workflow-scripts.lua.ts writes them). '' for any other.
+ */
+export function eventMessageWorkflowId(message: string): string {
+  if (!message.startsWith(MESSAGE_START)) return '';
+  return message.slice(MESSAGE_START.length, message.indexOf('"', MESSAGE_START.length));
+}
+
 /** The events of one published message on {@link WorkflowStore.eventsChannel}, in event-id order. */
 export function parseEventMessage(message: string): WorkflowEvent[] {
   const { workflowId, timestamp, events } = JSON.parse(message) as {

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { EnvironmentConfig } from '@app/config';
 import { WorkflowEvent } from '@app/contracts';
 import { createRedisConnection } from '@app/redis';
-import { WorkflowStore, parseEventMessage } from '@app/workflow-store';
+import { WorkflowStore, eventMessageWorkflowId, parseEventMessage } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { Socket } from 'socket.io';
 
@@ -68,8 +68,13 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
     for (const workflowId of [...this.cursors.keys()]) this.unsubscribe(socket, workflowId);
   }
 
-  /** One message holds one transition's events, all of one workflow, in order. */
+  /**
+   * One message holds one transition's events, all of one workflow, in order. Every gateway hears
+   * every workflow's messages; one nobody here watches is dropped before it is parsed.
+   */
   private receive(message: string): void {
+    const sockets = this.cursors.get(eventMessageWorkflowId(message));
+    if (!sockets) return;
     let events: WorkflowEvent[];
     try {
       events = parseEventMessage(message);
@@ -77,8 +82,6 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
       this.logger.error(`ignored an unreadable event message: ${message.slice(0, 200)}`);
       return;
     }
-    const sockets = events.length > 0 ? this.cursors.get(events[0].workflowId) : undefined;
-    if (!sockets) return;
     for (const cursor of sockets.values()) for (const event of events) this.deliver(cursor, event);
   }
 
