@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The workflow state machine as Redis Lua functions, one library (Redis 7). Each transition reads and writes the
- * workflow's hash, numbers its events and publishes them in one atomic step, so two workers can
- * never both advance a workflow and subscribers see a workflow's events in event-id order.
+ * The workflow state machine as Redis Lua functions, one library (Redis 7). Each transition reads
+ * and writes the workflow's hash, numbers its events and publishes them in one atomic step, so two
+ * workers can never both advance a workflow and subscribers see a workflow's events in event-id
+ * order. A call that ioredis resends after a lost connection, having perhaps run already, gets
+ * the answer the first got: begin, complete and fail know it by its run token, cancel and resume
+ * by a request token, create by the workflow id (only a resent log line would show twice).
  *
  * Layout (P = key prefix, W = workflow id, G = graph id, the SHA-1 of the graph's JSON):
  *   P:graph:G       hash, shared by every workflow of that graph and never changed (content-addressed,
@@ -21,8 +24,8 @@ import { createHash } from 'node:crypto';
  * in `meta` and `graph`, which scripts read but never write back.
  *
  * Every function gets KEYS = [wf, events] and ARGV = [prefix, workflowId, nowIso, nowMs, ...].
- * Like BullMQ's, the scripts also reach keys they derive from the prefix (the indexes, the
- * graph), so the store runs on one Redis, not a cluster.
+ * Like BullMQ's scripts, the functions also reach keys they derive from the prefix (the indexes,
+ * the graph), so the store runs on one Redis, not a cluster.
  */
 const PRELUDE = `
 -- Set by enter() at the start of every call: the library's helpers below are defined once, when
