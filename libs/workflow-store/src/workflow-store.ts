@@ -189,16 +189,14 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
       percent: 0,
     },
   ].map((event, index) => ({ ...event, eventId: index + 1 }));
-  const graphFields = [
-    'graph',
-    graphJson,
-    'order',
-    graph.order.join(','),
-    'total',
-    String(graph.order.length),
-  ];
-  graphFields.push('sinks', graph.sinks.join(','), 'createEvents', JSON.stringify(events));
-  graphFields.push('createEventCount', String(events.length));
+  const graphFields = Object.entries({
+    graph: graphJson,
+    order: graph.order.join(','),
+    total: String(graph.order.length),
+    sinks: graph.sinks.join(','),
+    createEvents: JSON.stringify(events),
+    createEventCount: String(events.length),
+  }).flat();
   const newWorkflowFields = ['done', '0'];
   for (const id of graph.order) {
     graphFields.push(
@@ -445,15 +443,22 @@ export class WorkflowStore {
   }
 
   async get(workflowId: string): Promise<WorkflowState | null> {
-    // Field by field, not HGETALL: the hash also holds the steps' outputs, which can be large.
+    // Field by field, not HGETALL: the hash also holds the steps' outputs, which can be large. The
+    // graph names the step fields; the state itself is read in one command, so it is consistent.
     const key = this.key(workflowId);
-    const scalars = await this.redis.hmget(key, ...STATE_FIELDS);
-    if (!scalars[0]) return null;
+    const graphId = await this.redis.hget(key, 'graphId');
+    if (!graphId) return null;
+    const graph = await this.graph(graphId);
+    const values = await this.redis.hmget(
+      key,
+      ...STATE_FIELDS,
+      ...graph.order.map((stepId) => `step:${stepId}`),
+    );
+    if (!values[0]) return null; // removed meanwhile
     const hash: Record<string, string | undefined> = {};
-    STATE_FIELDS.forEach((field, index) => (hash[field] = scalars[index] ?? undefined));
-    const meta = JSON.parse(scalars[0]) as WorkflowMeta;
-    const graph = await this.graph(hash.graphId as string);
-    const stepStates = await this.redis.hmget(key, ...graph.order.map((stepId) => `step:${stepId}`));
+    STATE_FIELDS.forEach((field, index) => (hash[field] = values[index] ?? undefined));
+    const meta = JSON.parse(values[0]) as WorkflowMeta;
+    const stepStates = values.slice(STATE_FIELDS.length);
     // Until the workflow finishes, its metrics are kept as counters and per-step times.
     const live = emptyWorkflowMetrics();
     for (const counter of ['llmCalls', 'llmTokens', 'errorCount', 'retryCount'] as const)
