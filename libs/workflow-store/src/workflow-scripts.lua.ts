@@ -265,9 +265,10 @@ return { 1, workflowId }
 `);
 
 /**
- * ARGV[5..]: stepId, attempt, runToken. Marks the step EXECUTING and returns
- * { 'RUN', metaJson, agent, ancestorId1, output1, ... }, or { 'COMPLETED', ...readyStepIds }
- * when a re-delivered job finds its step done, or { 'INACTIVE', status } / { 'STALE' }.
+ * ARGV[5..]: stepId, attempt, runToken, jobId (the queue job running it). Marks the step
+ * EXECUTING and returns { 'RUN' or 'RUN_FIRST', metaJson, agent, firstAttempt, ancestorId1,
+ * output1, ... }, or { 'COMPLETED', stepId, attempt, ... } (the steps to queue) when a
+ * re-delivered job finds its step done, or { 'INACTIVE', status } / { 'STALE' }.
  */
 export const BEGIN_STEP = script(`
 local stepId, attempt, token, jobId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
