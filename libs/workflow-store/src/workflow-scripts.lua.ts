@@ -132,8 +132,8 @@ end
 
 -- Step ids and agent names are validated identifiers, so the event is built without cjson;
 -- only the free-text error goes through it.
-local function emitStep(graph, id, step)
-  return emitJson('{"type":"agent_status","stepId":"' .. id .. '","agent":"' .. (step.agent or graph.agents[id]) ..
+local function emitStep(id, step)
+  return emitJson('{"type":"agent_status","stepId":"' .. id .. '","agent":"' .. step.agent ..
     '","lifecycle":"' .. step.lifecycle .. '","attempt":' .. (step.attempts or 0) ..
     ',"error":' .. (step.error and cjson.encode(step.error) or 'null'))
 end
@@ -165,14 +165,14 @@ local function contextOf(ancestorsCsv, step, reply, meta)
 end
 
 -- Marks a step EXECUTING for the worker holding queue job jobId, fenced by token.
-local function beginExecution(graph, id, step, attempt, token, jobId)
+local function beginExecution(id, step, attempt, token, jobId)
   step.lifecycle = 'EXECUTING'
   step.attempts = attempt
   step.startedAt = step.startedAt or now
   step.runToken = token
   step.claimedBy = jobId
   saveStep(id, step)
-  emitStep(graph, id, step)
+  emitStep(id, step)
 end
 
 -- The workflow's metrics as JSON, assembled when it finishes: each step's time from its state
@@ -207,11 +207,6 @@ local function finish(status, ttlSeconds, changed)
 end
 `;
 
-/** A function's body: it runs with KEYS and ARGV as an EVAL script would. */
-function script(body: string): string {
-  return body;
-}
-
 /**
  * ARGV[5..]: metaJson, graphId, idempotencyKey ('' for none), idempotencyTtlSeconds, g, then g/2
  * (field, value) pairs of the graph's hash, n and n/2 pairs of its new-workflow hash (g = n = 0
@@ -222,7 +217,7 @@ function script(body: string): string {
  * idempotency key (queueing them again heals a crash between create and queue), or { 'NO_GRAPH' }
  * when the graph was not sent and is not stored (Redis lost it): the caller sends it again.
  */
-export const CREATE_WORKFLOW = script(`
+const CREATE_WORKFLOW = `
 local meta, graphId, idemKey, idemTtl = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 local graphEnd = 9 + tonumber(ARGV[9])
 local graph = graphKey(graphId)
@@ -262,7 +257,7 @@ set('createdAtMs', nowMs)
 flushEvents()
 publishEvents(created[1])
 return { 1, workflowId }
-`);
+`;
 
 /**
  * ARGV[5..]: stepId, attempt, runToken, jobId (the queue job running it). Marks the step
@@ -270,7 +265,7 @@ return { 1, workflowId }
  * output1, ... }, or { 'COMPLETED', stepId, attempt, ... } (the steps to queue) when a
  * re-delivered job finds its step done, or { 'INACTIVE', status } / { 'STALE' }.
  */
-export const BEGIN_STEP = script(`
+const BEGIN_STEP = `
 local stepId, attempt, token, jobId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'createdAtMs', 'graphId', 'meta')
 local status = r[1]
@@ -307,10 +302,10 @@ if isFirst then
   set('startedAt', now)
   set('startedAtMs', nowMs)
 end
-beginExecution(nil, stepId, step, attempt, token, jobId)
+beginExecution(stepId, step, attempt, token, jobId)
 flushEvents()
 return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { isFirst and 'RUN_FIRST' or 'RUN' }, r[6])
-`);
+`;
 
 /**
  * ARGV[5..]: stepId, runToken, outputJson, durationMs, llmCalls, llmTokens, ttlSeconds,
@@ -319,7 +314,7 @@ return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { i
  * Returns { status, claimedStepId or '', n, ...n readyStepIds, [meta, agent, ancestor pairs] },
  * or { 'INACTIVE', status } / { 'STALE' }.
  */
-export const COMPLETE_STEP = script(`
+const COMPLETE_STEP = `
 local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local claimToken, jobId = ARGV[12], ARGV[13]
@@ -357,7 +352,7 @@ set('out:' .. stepId, output)
 if llmCalls > 0 then redis.call('HINCRBY', wf, 'llmCalls', llmCalls) end
 if llmTokens > 0 then redis.call('HINCRBY', wf, 'llmTokens', llmTokens) end
 set('updatedAt', now)
-emitStep(nil, stepId, step)
+emitStep(stepId, step)
 -- Only this step's successors can become ready: each one whose other dependencies completed too
 -- (this step's own state is written only when the script ends).
 local ready, readied, ancestorsOf = {}, {}, {}
@@ -376,7 +371,7 @@ for _, id in ipairs(split(g[1])) do
     end
     if met then
       other.lifecycle = 'READY'
-      emitStep(nil, id, other)
+      emitStep(id, other)
       ready[#ready + 1] = id
       readied[id] = other
       ancestorsOf[id] = next[2]
@@ -405,17 +400,17 @@ if not claimed then
   flushEvents()
   return { 'RUNNING', '', #ready, unpack(ready) }
 end
-beginExecution(nil, claimed, readied[claimed], 1, claimToken, jobId)
+beginExecution(claimed, readied[claimed], 1, claimToken, jobId)
 flushEvents()
 -- The claiming worker already holds the workflow's meta: not sent again.
 return contextOf(ancestorsOf[claimed], readied[claimed], { 'RUNNING', claimed, #ready, unpack(ready) })
-`);
+`;
 
 /**
  * ARGV[5..]: stepId, runToken, errorMessage, durationMs, retryDelayMs (-1: no retry), ttlSeconds.
  * Returns { 'RETRY' } / { 'FAILED' } / { 'INACTIVE', status } / { 'STALE' }.
  */
-export const FAIL_STEP = script(`
+const FAIL_STEP = `
 local stepId, token, message = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, retryDelay, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId)
@@ -442,7 +437,7 @@ if retryDelay >= 0 then
          message = 'attempt ' .. step.attempts .. ' of step ' .. stepId .. ' failed (' .. message .. '); retry ' ..
            step.attempts .. ' in ' .. retryDelay .. ' ms' },
        { { 'metadata', cjson.encode({ attempt = step.attempts, retryDelayMs = retryDelay, error = message }) } })
-  emitStep(nil, stepId, step)
+  emitStep(stepId, step)
   flushEvents()
   return { 'RETRY' }
 end
@@ -450,19 +445,19 @@ step.lifecycle = 'FAILED'
 step.finishedAt = now
 saveStep(stepId, step)
 set('error', stepId .. ': ' .. message)
-emitStep(nil, stepId, step)
+emitStep(stepId, step)
 local metrics = finish('FAILED', ttl, { [stepId] = step })
 emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
      { { 'metrics', metrics } })
 flushEvents()
 return { 'FAILED' }
-`);
+`;
 
 /**
  * ARGV[5..]: reason, ttlSeconds, requestToken (answers a resent call as the first).
  * Returns { 'CANCELLED' } or { 'TERMINAL', status } / { 'MISSING' }.
  */
-export const CANCEL_WORKFLOW = script(`
+const CANCEL_WORKFLOW = `
 local reason, ttl, requestToken = ARGV[5], tonumber(ARGV[6]), ARGV[7]
 local r = redis.call('HMGET', wf, 'status', 'requestToken')
 local status = r[1]
@@ -475,10 +470,10 @@ emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'met
 redis.call('PUBLISH', prefix .. ':workflow-cancellations', workflowId)
 flushEvents()
 return { 'CANCELLED' }
-`);
+`;
 
 /** ARGV[5..]: level, message, stepId ('' for none), agent ('' for none), metadataJson. Returns the event id or 0. */
-export const APPEND_LOG = script(`
+const APPEND_LOG = `
 if redis.call('EXISTS', wf) == 0 then return 0 end
 local stepId, agent = ARGV[7], ARGV[8]
 local id = emit({ type = 'log', level = ARGV[5], message = ARGV[6],
@@ -486,7 +481,7 @@ local id = emit({ type = 'log', level = ARGV[5], message = ARGV[6],
             { { 'metadata', ARGV[9] } })
 flushEvents()
 return id
-`);
+`;
 
 /**
  * Resumes a FAILED workflow from its failed steps: they become READY with fresh attempts,
@@ -494,7 +489,7 @@ return id
  * Returns { 'RESUMED', stepId, attempt, ... }
  * or { 'NOT_FAILED', status } / { 'MISSING' }.
  */
-export const RESUME_WORKFLOW = script(`
+const RESUME_WORKFLOW = `
 local requestToken = ARGV[5]
 local r = redis.call('HMGET', wf, 'status', 'requestToken')
 local status = r[1]
@@ -528,7 +523,7 @@ for _, id in ipairs(graph.order) do
     steps[id] = { lifecycle = 'READY', attempts = attempts, firstAttempt = attempts + 1, agent = steps[id].agent,
                   durationMs = steps[id].durationMs }
     saveStep(id, steps[id])
-    emitStep(graph, id, steps[id])
+    emitStep(id, steps[id])
     ready[#ready + 1] = id
     ready[#ready + 1] = attempts + 1
   end
@@ -538,7 +533,7 @@ emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
 progress(tonumber(redis.call('HGET', wf, 'done')), #graph.order, 'RUNNING')
 flushEvents()
 return { 'RESUMED', unpack(ready) }
-`);
+`;
 
 /**
  * Removes a finished workflow from Redis (its hash, outputs, events and index entries) once it is
@@ -546,7 +541,7 @@ return { 'RESUMED', unpack(ready) }
  * workflow resumed meanwhile is left alone. ARGV[5..]: status, finishedAt.
  * Returns 1 removed, 2 only its index entries (its hash had expired), 0 left alone.
  */
-export const REMOVE_FINISHED = script(`
+const REMOVE_FINISHED = `
 local status, finishedAt = ARGV[5], ARGV[6]
 if redis.call('EXISTS', wf) == 0 then
   redis.call('ZREM', prefix .. ':workflows', workflowId)
@@ -558,8 +553,9 @@ redis.call('DEL', wf, events)
 redis.call('ZREM', prefix .. ':workflows', workflowId)
 redis.call('ZREM', prefix .. ':workflows:' .. status, workflowId)
 return 1
-`);
+`;
 
+/** Each transition's body, by the name of its function; it reads KEYS and ARGV as a script would. */
 const SCRIPTS = {
   create: CREATE_WORKFLOW,
   begin: BEGIN_STEP,

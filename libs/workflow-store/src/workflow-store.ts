@@ -16,15 +16,11 @@ import { WorkflowGraph } from './workflow-graph';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { OutputReference, isOutputReference } from './output-reference';
 
-/** What a workflow is created with and never changes. */
-export interface WorkflowMeta {
-  workflowId: string;
-  type: string;
-  tenantId: string;
-  sessionId: string;
-  input: Record<string, unknown>;
-  preferences: Record<string, unknown>;
-}
+/** What a workflow is created with and never changes: that part of its state. */
+export type WorkflowMeta = Pick<
+  WorkflowState,
+  'workflowId' | 'type' | 'tenantId' | 'sessionId' | 'input' | 'preferences'
+>;
 
 /** An event as stored: its workflow and time are those of the transition that caused it. */
 type StoredEvent = Omit<WorkflowEvent, 'workflowId' | 'timestamp'>;
