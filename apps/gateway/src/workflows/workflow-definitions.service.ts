@@ -13,12 +13,18 @@ import Redis from 'ioredis';
 
 /**
  * The workflow types clients may start: the built-ins, and definitions registered through the
- * API (kept in Redis so every gateway replica sees them). A workflow's graph is frozen into its
- * state when it is created, so changing a definition never disturbs running workflows.
+ * API (kept in Redis so every gateway replica sees them). A workflow refers to the graph it was
+ * created with (stored once per graph version), so changing a definition never disturbs running
+ * workflows.
  */
 @Injectable()
 export class WorkflowDefinitions {
   private readonly builtIns = new Map<string, { definition: WorkflowDefinition; graph: WorkflowGraph }>();
+  /**
+   * Registered definitions compiled, by their stored JSON: one graph object per version, so the
+   * store's per-graph creation plan is computed once rather than on every start.
+   */
+  private readonly compiled = new Map<string, WorkflowGraph>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -34,13 +40,16 @@ export class WorkflowDefinitions {
     const builtIn = this.builtIns.get(type);
     if (builtIn) return builtIn.graph;
     const stored = await this.redis.hget(this.key, type);
-    // Stored as a definition; compiled here, so a running workflow keeps the graph it was created with.
-    return stored
-      ? compileWorkflowGraph(
-          (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
-          () => true,
-        )
-      : undefined;
+    if (!stored) return undefined;
+    let graph = this.compiled.get(stored);
+    if (!graph) {
+      graph = compileWorkflowGraph(
+        (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
+        () => true,
+      );
+      this.compiled.set(stored, graph);
+    }
+    return graph;
   }
 
   async list(): Promise<WorkflowDefinition[]> {
