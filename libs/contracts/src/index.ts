@@ -11,6 +11,7 @@ export * from './dto/site-version.response';
 export * from './dto/start-workflow.message';
 export * from './dto/start-workflow.request';
 export * from './dto/subscribe-workflow.message';
+export * from './dto/time-range.query';
 export * from './log-entry';
 export * from './maintenance-queue';
 export * from './queues';

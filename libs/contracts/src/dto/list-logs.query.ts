@@ -1,16 +1,7 @@
 import { Type } from 'class-transformer';
-import {
-  IsEnum,
-  IsISO8601,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { LogLevel } from '../workflow.enums';
+import { TimeRangeQuery } from './time-range.query';
 
 export enum LogOrder {
   Oldest = 'oldest',
@@ -20,9 +11,10 @@ export enum LogOrder {
 /**
  * Query of `GET /workflows/:id/logs`: filters, and keyset pages on (timestamp, id). Pass the
  * `nextCursor` of a page as `cursor` (with the same filters and order) for the next one; entries
- * written meanwhile never shift a page, so none is seen twice or skipped.
+ * written meanwhile never shift a page, so none is seen twice or skipped. `from` and `to` bound
+ * the entries' timestamps.
  */
-export class ListLogsQuery {
+export class ListLogsQuery extends TimeRangeQuery {
   @IsOptional()
   @IsEnum(LogLevel)
   level?: LogLevel;
@@ -31,16 +23,6 @@ export class ListLogsQuery {
   @IsString()
   @MaxLength(100)
   agent?: string;
-
-  /** Entries at or after this instant (ISO-8601). */
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date' })
-  from?: string;
-
-  /** Entries before this instant (ISO-8601). */
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date' })
-  to?: string;
 
   /** Entries whose message contains this text, ignoring case. */
   @IsOptional()
