@@ -86,3 +86,13 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/**
+ * The worker thread running a CPU task crashed or ran out of memory. The thread is replaced and
+ * only this step fails; it is retried like any unknown failure.
+ */
+export class CpuThreadError extends AgentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorKind.Unknown, message, options);
+  }
+}

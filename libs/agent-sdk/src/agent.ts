@@ -1,4 +1,5 @@
 import { LogLevel } from '@app/contracts';
+import { CpuTask } from './cpu/cpu-task';
 import { RetryConfig } from './retry-policy';
 
 /** What the registry knows about an agent before it runs. */
@@ -14,6 +15,11 @@ export interface AgentDescriptor {
   /** JSON Schemas of the input it reads and the output it returns, when it publishes them. */
   inputSchema?: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
+  /**
+   * The CPU-bound work this agent hands to the worker-thread pool through
+   * {@link AgentContext.runCpuTask}; each thread loads (and warms) these modules when it starts.
+   */
+  cpuTasks?: CpuTask<unknown, unknown>[];
 }
 
 /** Tokens spent in one language-model call, as the provider reported them. */
@@ -43,6 +49,12 @@ export interface AgentContext {
   log(level: LogLevel, message: string, metadata?: Record<string, unknown>): void;
   /** Counts one language-model call and the tokens it really spent. */
   recordLlmUsage(usage: LlmUsage): void;
+  /**
+   * Runs CPU-bound work in the orchestrator's worker-thread pool, so this process's event loop
+   * stays free to start other steps, renew locks and hear cancels meanwhile. The step's signal
+   * reaches the task: a cancel or timeout stops it at once.
+   */
+  runCpuTask<Input, Output>(task: CpuTask<Input, Output>, input: Input): Promise<Output>;
 }
 
 /**

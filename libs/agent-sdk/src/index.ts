@@ -1,3 +1,4 @@
 export * from './agent';
 export * from './agent-errors';
+export * from './cpu';
 export * from './retry-policy';

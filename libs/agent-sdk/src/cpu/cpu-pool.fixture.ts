@@ -1,0 +1,40 @@
+// Tasks for the CPU pool's own specs, loaded by worker threads from this file.
+import { threadId } from 'node:worker_threads';
+import { ValidationError } from '../agent-errors';
+import { defineCpuTask } from './cpu-task';
+
+/** Busy-waits `ms` milliseconds, as CPU-bound work does, and says which thread it ran on. */
+export function spin({ ms }: { ms: number }): { threadId: number } {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+  return { threadId };
+}
+
+export function reject(): never {
+  throw new ValidationError('the input names no site');
+}
+
+/** Ends its thread, as a native crash or a stray `process.exit` would. */
+export function crash(): never {
+  process.exit(7);
+}
+
+/** Allocates without bound: the thread must hit its heap limit. */
+export function exhaustHeap(): never {
+  const kept: number[][] = [];
+  for (;;) kept.push(new Array<number>(100_000).fill(1));
+}
+
+const retained: number[][] = [];
+/** Keeps `mb` more megabytes alive in its thread each call: a leak the pool must recycle away. */
+export function leak({ mb }: { mb: number }): { threadId: number } {
+  retained.push(new Array<number>((mb * 1024 * 1024) / 8).fill(1.5));
+  return { threadId };
+}
+
+const here = __dirname;
+export const spinTask = defineCpuTask<{ ms: number }, { threadId: number }>(here, 'cpu-pool.fixture', 'spin');
+export const rejectTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'reject');
+export const crashTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'crash');
+export const exhaustHeapTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'exhaustHeap');
+export const leakTask = defineCpuTask<{ mb: number }, { threadId: number }>(here, 'cpu-pool.fixture', 'leak');

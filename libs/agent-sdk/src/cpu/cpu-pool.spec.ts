@@ -1,0 +1,100 @@
+import { threadId } from 'node:worker_threads';
+import { CpuThreadError, ErrorKind } from '../agent-errors';
+import { CpuPool, CpuTaskReport, createCpuPool } from '.';
+import { crashTask, exhaustHeapTask, leakTask, rejectTask, spinTask } from './cpu-pool.fixture';
+
+describe('the CPU pool on worker threads', () => {
+  let pool: CpuPool;
+  const reports: CpuTaskReport[] = [];
+  const recycles: string[] = [];
+
+  beforeAll(() => {
+    pool = createCpuPool({
+      threads: 2,
+      maxHeapMb: 64,
+      recycleHeapMb: 40,
+      warmTasks: [spinTask],
+      onTaskFinished: (report) => reports.push(report),
+      onRecycled: (reason) => recycles.push(reason),
+    });
+  });
+
+  afterAll(() => pool.close());
+
+  it('runs a task on another thread and returns its output', async () => {
+    const { threadId: ranOn } = await pool.run(spinTask, { ms: 1 });
+    expect(ranOn).not.toBe(threadId);
+    expect(reports.at(-1)).toMatchObject({ task: 'cpu-pool.fixture#spin', outcome: 'success' });
+  });
+
+  it('runs two tasks at once on its two threads', async () => {
+    const [first, second] = await Promise.all([
+      pool.run(spinTask, { ms: 300 }),
+      pool.run(spinTask, { ms: 300 }),
+    ]);
+    expect(first.threadId).not.toBe(second.threadId);
+  });
+
+  it('keeps the kind of an error the task throws, so the retry policy still applies', async () => {
+    await expect(pool.run(rejectTask, undefined)).rejects.toMatchObject({
+      kind: ErrorKind.Validation,
+      name: 'ValidationError',
+      message: 'the input names no site',
+    });
+  });
+
+  it('stops a busy task when its signal fires, and goes on serving', async () => {
+    const controller = new AbortController();
+    const busy = pool.run(spinTask, { ms: 120_000 }, { signal: controller.signal });
+    controller.abort(new Error('cancelled'));
+    await expect(busy).rejects.toMatchObject({ name: 'AbortError' });
+    expect(reports.at(-1)).toMatchObject({ outcome: 'aborted' });
+    await expect(pool.run(spinTask, { ms: 1 })).resolves.toHaveProperty('threadId');
+  });
+
+  it('fails only the task whose thread crashed, with a CpuThreadError, and replaces the thread', async () => {
+    const [crashed, beside] = await Promise.allSettled([
+      pool.run(crashTask, undefined),
+      pool.run(spinTask, { ms: 200 }),
+    ]);
+    expect(crashed).toMatchObject({ status: 'rejected', reason: expect.any(CpuThreadError) });
+    expect((crashed as PromiseRejectedResult).reason.message).toMatch(/exited with code/);
+    expect(beside.status).toBe('fulfilled');
+    await expect(pool.run(spinTask, { ms: 1 })).resolves.toHaveProperty('threadId');
+    expect(pool.state().threads).toBe(2);
+  });
+
+  it('fails a task that exhausts its thread heap, and goes on serving', async () => {
+    await expect(pool.run(exhaustHeapTask, undefined)).rejects.toThrow(/memory/);
+    await expect(pool.run(spinTask, { ms: 1 })).resolves.toHaveProperty('threadId');
+  });
+
+  it('replaces its threads once a heap stays above the recycle mark, and the heap comes back down', async () => {
+    const threadsSeen = new Set<number>();
+    const heaps: number[] = [];
+    for (let call = 0; call < 8; call++) {
+      threadsSeen.add((await pool.run(leakTask, { mb: 12 })).threadId);
+      heaps.push(reports.at(-1)!.heapUsedBytes!);
+    }
+    expect(recycles.length).toBeGreaterThan(0);
+    // 8 × 12 MB would be 96 MB held by two threads; recycling keeps every thread under its limit.
+    expect(Math.max(...heaps)).toBeLessThan(64 * 1024 * 1024);
+    expect(threadsSeen.size).toBeGreaterThan(2);
+  }, 60_000);
+});
+
+describe('the CPU pool switched off', () => {
+  it('runs the task on the calling thread', async () => {
+    const pool = createCpuPool({ threads: 0, maxHeapMb: 64, recycleHeapMb: 40 });
+    await expect(pool.run(spinTask, { ms: 1 })).resolves.toEqual({ threadId });
+    await expect(pool.run(rejectTask, undefined)).rejects.toMatchObject({ kind: ErrorKind.Validation });
+    await pool.close();
+  });
+
+  it('does not start a task whose signal already fired', async () => {
+    const pool = createCpuPool({ threads: 0, maxHeapMb: 64, recycleHeapMb: 40 });
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    await expect(pool.run(spinTask, { ms: 1 }, { signal: controller.signal })).rejects.toThrow('cancelled');
+  });
+});

@@ -1,0 +1,19 @@
+import type { ErrorKind } from '../agent-errors';
+
+/** What the pool posts to a thread for one task. */
+export interface CpuTaskRequest {
+  modulePath: string;
+  exportName: string;
+  input: unknown;
+}
+
+/** What a thread answers: the output or the error as data, its run time and its heap after. */
+export type CpuTaskReply = (
+  { ok: true; output: unknown } | { ok: false; error: { kind: ErrorKind; name: string; message: string } }
+) & { runMs: number; heapUsedBytes: number };
+
+/** `workerData` of every thread. */
+export interface CpuThreadData {
+  /** Module paths (no extension) to load, and `warm()`, when the thread starts. */
+  warmModules: string[];
+}

@@ -1,0 +1,40 @@
+// The entry of each worker thread of the CPU pool: runs one CPU task at a time for the pool and
+// reports the thread's heap after each, so the pool can recycle a thread whose heap only grows.
+import { performance } from 'node:perf_hooks';
+import { workerData } from 'node:worker_threads';
+import { errorKindOf } from '../agent-errors';
+import { loadCpuTaskFunction, requireAtRunTime, resolveModuleFile } from './cpu-task';
+import type { CpuTaskReply, CpuTaskRequest, CpuThreadData } from './cpu-task.messages';
+
+/** Runs a task; a thrown error comes back as data, so its kind survives the thread boundary. */
+export async function runCpuTask(request: CpuTaskRequest): Promise<CpuTaskReply> {
+  const startedAt = performance.now();
+  try {
+    const output = await loadCpuTaskFunction(request)(request.input);
+    return { ok: true, output, runMs: performance.now() - startedAt, heapUsedBytes: heapUsed() };
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    return {
+      ok: false,
+      error: { kind: errorKindOf(error), name, message },
+      runMs: performance.now() - startedAt,
+      heapUsedBytes: heapUsed(),
+    };
+  }
+}
+
+function heapUsed(): number {
+  // In a worker thread this is the thread's own V8 heap, not the process's.
+  return process.memoryUsage().heapUsed;
+}
+
+// Warm start: load the declared task modules now and let each prepare itself (`warm()`), so the
+// first step a fresh thread serves does not pay for loading jsdom, axe and the like.
+for (const modulePath of (workerData as CpuThreadData | undefined)?.warmModules ?? []) {
+  const loaded = requireAtRunTime(resolveModuleFile(modulePath)) as { warm?: () => unknown };
+  if (typeof loaded.warm === 'function') {
+    Promise.resolve(loaded.warm()).catch((error: unknown) =>
+      process.emitWarning(`warming ${modulePath} failed: ${String(error)}`),
+    );
+  }
+}

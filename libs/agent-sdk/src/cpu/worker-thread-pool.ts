@@ -1,0 +1,113 @@
+import { performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
+import { AgentError, CpuThreadError, describeError } from '../agent-errors';
+import { CpuPool, CpuPoolOptions, CpuPoolState, CpuTaskReport } from './cpu-pool';
+import { CpuTask, resolveModuleFile } from './cpu-task';
+import type { CpuTaskReply, CpuTaskRequest, CpuThreadData } from './cpu-task.messages';
+
+/** What running TypeScript sources in a thread needs (tests, `npm start`); built code needs none. */
+const TYPESCRIPT_PRELOADS = ['ts-node/register/transpile-only', 'tsconfig-paths/register'];
+
+/**
+ * The CPU pool on worker threads (piscina): one task per thread at a time, threads started warm
+ * and kept, each heap bounded by `resourceLimits`. Cancellation terminates the busy thread and
+ * piscina starts another. A thread whose heap stays above `recycleHeapMb` after a task gets the
+ * whole pool replaced once nothing waits in it: new tasks go to fresh threads while the old ones
+ * finish what they hold (piscina has no per-thread recycling of its own).
+ */
+export class WorkerThreadPool implements CpuPool {
+  private pool: Piscina;
+  private isRecycleDue = false;
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly entryFile = resolveModuleFile(`${__dirname}/cpu-task.worker`);
+
+  constructor(private readonly options: CpuPoolOptions) {
+    this.pool = this.startPool();
+  }
+
+  async run<Input, Output>(
+    task: CpuTask<Input, Output>,
+    input: Input,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Output> {
+    const request: CpuTaskRequest = { modulePath: task.modulePath, exportName: task.exportName, input };
+    const submittedAt = performance.now();
+    const report = (outcome: CpuTaskReport['outcome'], runMs: number, heapUsedBytes: number | null = null) =>
+      this.options.onTaskFinished?.({
+        task: task.name,
+        outcome,
+        runMs,
+        waitMs: Math.max(0, performance.now() - submittedAt - runMs),
+        heapUsedBytes,
+      });
+    let reply: CpuTaskReply;
+    try {
+      reply = (await this.pool.run(request, { signal: options.signal ?? null })) as CpuTaskReply;
+    } catch (error) {
+      const elapsedMs = performance.now() - submittedAt;
+      if (options.signal?.aborted) {
+        report('aborted', elapsedMs);
+        throw error;
+      }
+      report('crashed', elapsedMs);
+      throw new CpuThreadError(`the worker thread running ${task.name} failed: ${describeError(error)}`, {
+        cause: error,
+      });
+    } finally {
+      this.recycleIfDue();
+    }
+    if (reply.heapUsedBytes > this.options.recycleHeapMb * 1024 * 1024) {
+      this.isRecycleDue = true;
+      this.recycleIfDue();
+    }
+    report(reply.ok ? 'success' : 'error', reply.runMs, reply.heapUsedBytes);
+    if (reply.ok) return reply.output as Output;
+    const failure = new AgentError(reply.error.kind, reply.error.message);
+    failure.name = reply.error.name;
+    throw failure;
+  }
+
+  state(): CpuPoolState {
+    return {
+      threads: this.pool.threads.length,
+      queued: this.pool.queueSize,
+      utilization: this.pool.utilization,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), ...this.retiring]);
+  }
+
+  private startPool(): Piscina {
+    const workerData: CpuThreadData = {
+      warmModules: [...new Set((this.options.warmTasks ?? []).map((task) => task.modulePath))],
+    };
+    return new Piscina({
+      filename: this.entryFile,
+      name: 'runCpuTask',
+      minThreads: this.options.threads,
+      maxThreads: this.options.threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+      workerData,
+      execArgv: this.entryFile.endsWith('.ts') ? withTypeScriptPreloads(process.execArgv) : undefined,
+    });
+  }
+
+  /** Swaps in a fresh pool once the current one has no queued task (those would be rejected). */
+  private recycleIfDue(): void {
+    if (!this.isRecycleDue || this.pool.queueSize > 0) return;
+    this.isRecycleDue = false;
+    const retired = this.pool;
+    this.pool = this.startPool();
+    const closing = retired.close().finally(() => this.retiring.delete(closing));
+    this.retiring.add(closing);
+    this.options.onRecycled?.(`a thread's heap passed ${this.options.recycleHeapMb} MB`);
+  }
+}
+
+function withTypeScriptPreloads(execArgv: string[]): string[] {
+  const missing = TYPESCRIPT_PRELOADS.filter((preload) => !execArgv.includes(preload));
+  return [...execArgv, ...missing.flatMap((preload) => ['-r', preload])];
+}
