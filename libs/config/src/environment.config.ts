@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -91,6 +92,31 @@ export class EnvironmentConfig {
   @Max(600000)
   @IsInt({ message: 'STEP_LOCK_MS must be an integer' })
   STEP_LOCK_MS = 30000;
+
+  /**
+   * Worker threads of the orchestrator's CPU pool, where agents' CPU-bound work runs (the audit's
+   * jsdom and axe, rendering). 0 runs that work on the event loop. Defaults to the CPUs this
+   * process may use; in a container set it to the CPU limit (Node sees the host's CPUs).
+   */
+  @Transform(toInt)
+  @Min(0)
+  @Max(64)
+  @IsInt({ message: 'CPU_POOL_THREADS must be an integer' })
+  CPU_POOL_THREADS = availableParallelism();
+
+  /** Largest old-generation heap of one pool thread, in MB; a thread that needs more is replaced. */
+  @Transform(toInt)
+  @Min(32)
+  @Max(16384)
+  @IsInt({ message: 'CPU_POOL_MAX_HEAP_MB must be an integer' })
+  CPU_POOL_MAX_HEAP_MB = 256;
+
+  /** A pool thread whose heap is above this many MB after a task is replaced by a fresh one. */
+  @Transform(toInt)
+  @Min(16)
+  @Max(16384)
+  @IsInt({ message: 'CPU_POOL_RECYCLE_HEAP_MB must be an integer' })
+  CPU_POOL_RECYCLE_HEAP_MB = 160;
 
   /**
    * How often the orchestrator looks for unfinished workflows whose ready steps were never queued,

@@ -23,6 +23,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Queue } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
 import { AgentRegistry } from '../agents/agent-registry.service';
+import { AgentCpuPool } from '../cpu-pool/agent-cpu-pool.service';
 import { TelemetryShipper } from '../telemetry/telemetry-shipper.service';
 import { CancellationListener } from './cancellation-listener.service';
 import { WorkflowHooks } from './workflow-hooks.service';
@@ -50,6 +51,7 @@ export class WorkflowEngine {
     private readonly telemetry: TelemetryShipper,
     private readonly config: EnvironmentConfig,
     private readonly hooks: WorkflowHooks,
+    private readonly cpuPool: AgentCpuPool,
     @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
     @InjectMetric(STEP_DURATION_METRIC) private readonly stepDuration: Histogram<string>,
     @InjectMetric(STEP_RETRIES_METRIC) private readonly stepRetries: Counter<string>,
@@ -135,6 +137,7 @@ export class WorkflowEngine {
         usage.calls += 1;
         usage.tokens += promptTokens + completionTokens;
       },
+      runCpuTask: (task, input) => this.cpuPool.run(task, input, controller.signal),
     };
 
     const startedAt = new Date();

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { AgentsModule } from '../agents/agents.module';
+import { CpuPoolModule } from '../cpu-pool/cpu-pool.module';
 import { TelemetryShipper } from '../telemetry/telemetry-shipper.service';
 import { CancellationListener } from './cancellation-listener.service';
 import { StepsProcessor } from './steps.processor';
@@ -15,7 +16,7 @@ import { WorkflowRecoveryProcessor } from './workflow-recovery.processor';
 import { WorkflowRecovery } from './workflow-recovery.service';
 
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, CpuPoolModule],
   providers: [
     WorkflowEngine,
     WorkflowHooks,

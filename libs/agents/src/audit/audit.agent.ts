@@ -4,7 +4,8 @@ import { BuiltSite } from '../builder/site-renderer';
 import { SiteNotFoundError, SiteRepository } from '@app/sites';
 import { readSiteReference } from '../workflow-input.model';
 import { AuditReport } from './audit-report.model';
-import { SiteAuditor } from './site-auditor';
+import { SiteAuditorOptions } from './site-auditor';
+import { auditSiteTask } from './site-audit.task';
 
 /** The audit step's output; `siteId` and `version` are set when a published site was audited. */
 export interface AuditOutput extends AuditReport {
@@ -27,21 +28,16 @@ export class AuditAgent implements Agent<AuditOutput> {
     description:
       'Checks HTML validity, accessibility, SEO, links and size; blocks a failing site from being published.',
     timeoutSeconds: 120,
+    // jsdom, axe-core and html-validate: about a second of CPU for a small site.
+    cpuTasks: [auditSiteTask],
   };
 
-  private readonly auditor: SiteAuditor;
   private readonly repository: SiteRepository;
+  private readonly auditOptions: SiteAuditorOptions;
 
-  constructor(options: {
-    repository: SiteRepository;
-    auditor?: SiteAuditor;
-    threshold?: number;
-    sizeBudgetBytes?: number;
-  }) {
+  constructor(options: { repository: SiteRepository; threshold?: number; sizeBudgetBytes?: number }) {
     this.repository = options.repository;
-    this.auditor =
-      options.auditor ??
-      new SiteAuditor({ threshold: options.threshold, sizeBudgetBytes: options.sizeBudgetBytes });
+    this.auditOptions = { threshold: options.threshold ?? 70, sizeBudgetBytes: options.sizeBudgetBytes };
   }
 
   async execute(context: AgentContext): Promise<AuditOutput> {
@@ -51,8 +47,7 @@ export class AuditAgent implements Agent<AuditOutput> {
   }
 
   private async gate(built: BuiltSite, context: AgentContext): Promise<AuditOutput> {
-    const report = await this.auditor.audit(built.files, context.signal);
-    this.logReport(report, context);
+    const report = await this.audit(built.files, context);
     if (!report.passed) {
       const listed = report.findings
         .slice(0, FINDINGS_IN_ERROR)
@@ -65,7 +60,7 @@ export class AuditAgent implements Agent<AuditOutput> {
           ? `\n…and ${report.findings.length - FINDINGS_IN_ERROR} more`
           : '';
       throw new ValidationError(
-        `the site failed its audit (score ${report.score}, threshold ${this.auditor.threshold}); not publishing it:\n${listed.join('\n')}${more}`,
+        `the site failed its audit (score ${report.score}, threshold ${this.auditOptions.threshold}); not publishing it:\n${listed.join('\n')}${more}`,
       );
     }
     return { ...report, siteId: null, version: null };
@@ -80,9 +75,14 @@ export class AuditAgent implements Agent<AuditOutput> {
       if (error instanceof SiteNotFoundError) throw new ValidationError(error.message, { cause: error });
       throw error;
     }
-    const report = await this.auditor.audit(published.files, context.signal);
-    this.logReport(report, context);
+    const report = await this.audit(published.files, context);
     return { ...report, siteId, version: published.version };
+  }
+
+  private async audit(files: Record<string, string>, context: AgentContext): Promise<AuditReport> {
+    const report = await context.runCpuTask(auditSiteTask, { files, options: this.auditOptions });
+    this.logReport(report, context);
+    return report;
   }
 
   private logReport(report: AuditReport, context: AgentContext): void {

@@ -1,4 +1,4 @@
-import { AgentContext, LlmUsage } from '@app/agent-sdk';
+import { AgentContext, InlineCpuPool, LlmUsage } from '@app/agent-sdk';
 import { LogLevel, WorkflowType } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 
@@ -14,10 +14,13 @@ export interface TestContext extends AgentContext {
   usage: LlmUsage[];
 }
 
+/** CPU tasks of agents under test run inline, as with `CPU_POOL_THREADS=0`. */
+const inlinePool = new InlineCpuPool();
+
 export function createTestContext(overrides: Partial<AgentContext> = {}): TestContext {
   const logs: RecordedLog[] = [];
   const usage: LlmUsage[] = [];
-  return {
+  const context: TestContext = {
     workflowId: randomUUID(),
     workflowType: WorkflowType.CreateSite,
     stepId: 'test',
@@ -33,5 +36,7 @@ export function createTestContext(overrides: Partial<AgentContext> = {}): TestCo
     usage,
     log: (level, message, metadata) => logs.push({ level, message, metadata }),
     recordLlmUsage: (spent) => usage.push(spent),
+    runCpuTask: (task, input) => inlinePool.run(task, input, { signal: context.signal }),
   };
+  return context;
 }
