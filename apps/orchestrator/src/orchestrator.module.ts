@@ -6,7 +6,7 @@ import {
   WORKFLOW_STEPS_QUEUE,
   ORCHESTRATOR_MAINTENANCE_QUEUE,
 } from '@app/contracts';
-import { ObservabilityModule } from '@app/observability';
+import { EventLoopHealthIndicator, ObservabilityModule } from '@app/observability';
 import { QueuesModule, RedisHealthIndicator, RedisModule } from '@app/redis';
 import { WorkflowStoreModule } from '@app/workflow-store';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -23,7 +23,10 @@ import { WorkflowsModule } from './workflows/workflows.module';
       METRICS_EXECUTIONS_QUEUE,
     ]),
     WorkflowStoreModule,
-    ObservabilityModule.forRoot({ service: 'orchestrator', indicators: [RedisHealthIndicator] }),
+    ObservabilityModule.forRoot({
+      service: 'orchestrator',
+      indicators: [RedisHealthIndicator, EventLoopHealthIndicator],
+    }),
     WorkflowsModule,
   ],
 })

@@ -118,6 +118,13 @@ export class EnvironmentConfig {
   @IsInt({ message: 'CPU_POOL_RECYCLE_HEAP_MB must be an integer' })
   CPU_POOL_RECYCLE_HEAP_MB = 160;
 
+  /** Event-loop delay (p99 over 5 s, in ms) above which the orchestrator's health reports it starved. */
+  @Transform(toInt)
+  @Min(10)
+  @Max(60000)
+  @IsInt({ message: 'EVENT_LOOP_LAG_LIMIT_MS must be an integer' })
+  EVENT_LOOP_LAG_LIMIT_MS = 500;
+
   /**
    * How often the orchestrator looks for unfinished workflows whose ready steps were never queued,
    * and how long such a workflow must have been still before it is healed.

@@ -2,3 +2,4 @@ export * from './bootstrap';
 export * from './health.controller';
 export * from './observability.module';
 export * from './postgres.health';
+export * from './event-loop.health';
