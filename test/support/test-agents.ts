@@ -53,7 +53,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const agent = (
+/** An agent that records each of its executions (see {@link executionsOf}). */
+export const recordingAgent = (
   name: string,
   execute: (context: AgentContext) => Promise<unknown>,
   extra: Partial<Agent['descriptor']> = {},
@@ -70,7 +71,7 @@ const agent = (
 });
 
 /** Sleeps `input.sleepMs[stepId]` (default 0), then returns its step id and what it received. */
-const echo = agent('test-echo', async (context) => {
+const echo = recordingAgent('test-echo', async (context) => {
   const delays = (context.input.sleepMs ?? {}) as Record<string, number>;
   await sleep(delays[context.stepId] ?? 0, context.signal);
   context.log(LogLevel.Info, `echo ${context.stepId}`, { dependencies: Object.keys(context.dependencies) });
@@ -78,7 +79,7 @@ const echo = agent('test-echo', async (context) => {
 });
 
 /** Fails with a network error until its third attempt. */
-const flaky = agent(
+const flaky = recordingAgent(
   'test-flaky',
   async (context) => {
     if (context.attempt < 3) throw new NetworkError(`connection reset (attempt ${context.attempt})`);
@@ -88,12 +89,12 @@ const flaky = agent(
 );
 
 /** Always rejects its input. */
-const invalid = agent('test-invalid', async () => {
+const invalid = recordingAgent('test-invalid', async () => {
   throw new ValidationError('the request names no site');
 });
 
 /** Sleeps 1.5 s under a 1 s limit: the first attempt times out, the retry (2 s) succeeds. */
-const slow = agent(
+const slow = recordingAgent(
   'test-slow',
   async (context) => {
     await sleep(1500, context.signal);
@@ -103,18 +104,18 @@ const slow = agent(
 );
 
 /** Sleeps until cancelled (or 60 s). */
-const waiter = agent('test-wait', async (context) => {
+const waiter = recordingAgent('test-wait', async (context) => {
   await sleep(60_000, context.signal);
   return {};
 });
 
 /** Returns a large output (input.bytes characters). */
-const large = agent('test-large', async (context) => ({
+const large = recordingAgent('test-large', async (context) => ({
   blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)),
 }));
 
 /** Fails with a validation error until the test opens its gate: `<REDIS_PREFIX>:test:gate:<workflowId>`. */
-const gate = agent('test-gate', async (context) => {
+const gate = recordingAgent('test-gate', async (context) => {
   if (!(await connection().exists(`${namespace()}:test:gate:${context.workflowId}`))) {
     throw new ValidationError('the gate is closed');
   }
@@ -122,7 +123,7 @@ const gate = agent('test-gate', async (context) => {
 });
 
 /** Reports the size of every dependency's `blob`, to prove large outputs arrive whole. */
-const measure = agent('test-measure', async (context) => ({
+const measure = recordingAgent('test-measure', async (context) => ({
   sizes: Object.fromEntries(
     Object.entries(context.dependencies).map(([stepId, output]) => [
       stepId,
