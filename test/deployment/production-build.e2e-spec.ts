@@ -2,7 +2,7 @@ import { AppProcess } from '../support/app-process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestNamespace } from '../support/test-environment';
+import { TEST_DATABASE_URL, TestNamespace } from '../support/test-environment';
 import { APP_NAMES, AppName, REPO_ROOT } from './deployment-files';
 import {
   startBuiltApp,
@@ -10,6 +10,7 @@ import {
   installProductionDependencies,
   reachableNodeModules,
   run,
+  runBuiltKeysCli,
   stageBuildContext,
   unexpectedPackages,
 } from './production-build';
@@ -127,6 +128,61 @@ describe('the production build (docker/Dockerfile, without a container engine)',
     } finally {
       await fresh.dispose();
     }
+  });
+
+  describe('the keys CLI, `node dist/apps/gateway/cli.js` (shipped in the gateway image)', () => {
+    /** The CLI's whole environment: the database and nothing else (no REDIS_URL). */
+    const databaseOnly = (schema: string) => ({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema });
+
+    it('says the database is not migrated when asked to list keys in an unmigrated schema, and leaves the schema alone', async () => {
+      const fresh = new TestNamespace(); // no prepare(): the schema does not exist
+      try {
+        const listed = await runBuiltKeysCli(runtimeDir, ['list'], databaseOnly(fresh.schema));
+        expect(listed.code).toBe(1);
+        expect(listed.stderr).toMatch(
+          new RegExp(`not migrated: schema "${fresh.schema}" has no api_keys table`),
+        );
+        const schemas = await fresh.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [fresh.schema]);
+        expect(schemas).toEqual([]);
+      } finally {
+        await fresh.dispose();
+      }
+    });
+
+    it('creates a key in an unmigrated schema (migrating it first), lists it and revokes it, without REDIS_URL', async () => {
+      const fresh = new TestNamespace();
+      const env = databaseOnly(fresh.schema);
+      try {
+        const created = await runBuiltKeysCli(
+          runtimeDir,
+          ['create', '--tenant', 'acme', '--role', 'admin', '--name', 'ops team'],
+          env,
+        );
+        expect(created).toMatchObject({ code: 0, stderr: '' });
+        const [, id] = /^created admin key (\S+) for tenant acme;/.exec(created.stdout) ?? [];
+        expect(id).toBeDefined();
+        expect(created.stdout.trim().split('\n').pop()).toMatch(new RegExp(`^ao_${id}_\\S+$`));
+
+        const listed = await runBuiltKeysCli(runtimeDir, ['list', '--tenant', 'acme'], env);
+        expect(listed).toMatchObject({ code: 0, stderr: '' });
+        expect(listed.stdout).toBe(`${id}  acme  admin  active  ops team\n`);
+
+        const revoked = await runBuiltKeysCli(runtimeDir, ['revoke', id], env);
+        expect(revoked).toMatchObject({ code: 0, stdout: `revoked ${id}\n` });
+        const relisted = await runBuiltKeysCli(runtimeDir, ['list'], env);
+        expect(relisted.stdout).toMatch(new RegExp(`^${id}  acme  admin  revoked \\S+  ops team\n$`));
+      } finally {
+        await fresh.dispose();
+      }
+    });
+
+    it('names the variable it misses, DATABASE_URL, and asks for nothing else', async () => {
+      const listed = await runBuiltKeysCli(runtimeDir, ['list'], {});
+      expect(listed.code).toBe(1);
+      expect(listed.stderr).toBe(
+        'Invalid environment:\n  DATABASE_URL (not set): DATABASE_URL must be a postgres:// URL\n',
+      );
+    });
   });
 
   describe.each(APP_NAMES)('%s', (name) => {

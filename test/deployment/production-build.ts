@@ -188,3 +188,32 @@ export function startBuiltApp(
     env: cleanEnvironment({ ...env, NODE_ENV: 'production' }),
   });
 }
+
+/** How a command run to its end went: exit code and what it printed. */
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The keys CLI as the gateway image runs it, `node dist/apps/gateway/cli.js <args>` in the
+ * runtime folder, with exactly `env` (no variable of the test process, so no REDIS_URL unless given).
+ */
+export async function runBuiltKeysCli(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<CommandResult> {
+  const child = spawn(process.execPath, ['dist/apps/gateway/cli.js', ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
