@@ -73,11 +73,11 @@ describe('docker/Dockerfile', () => {
     for (const name of APP_NAMES) expect(imageChain(stageNamed(name) as Stage)).not.toContain(build);
   });
 
-  it('starts every stage from an exactly pinned Node 20 bookworm-slim image, never latest', () => {
+  it('starts every stage from an exactly pinned Node 24 (LTS) bookworm-slim image, never latest', () => {
     const external = dockerfile.stages.filter((stage) => !stageNamed(stage.base));
     expect(external.length).toBeGreaterThan(0);
     for (const stage of external) {
-      expect(stage.base).toMatch(/^node:20\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
+      expect(stage.base).toMatch(/^node:24\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
     }
   });
 
