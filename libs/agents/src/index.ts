@@ -19,4 +19,6 @@ export * from './planner/planner.agent';
 export * from './session-preferences.model';
 export * from './site-spec.model';
 export * from './website-agents.factory';
+export * from './website-workflows.definition';
 export * from './workflow-input.model';
+export * from './workflow-input.schema';

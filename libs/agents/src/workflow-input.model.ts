@@ -1,7 +1,5 @@
 import { ValidationError } from '@app/agent-sdk';
-
-/** Longest request the planner reads; longer text is more likely pasted by mistake than meant. */
-export const MAX_REQUEST_LENGTH = 2000;
+import { MAX_REQUEST_LENGTH } from './workflow-input.schema';
 
 /** The `request` of a CREATE_SITE or UPDATE_SITE input, trimmed; throws what the user must fix. */
 export function readSiteRequest(input: Readonly<Record<string, unknown>>): string {

@@ -1,5 +1,3 @@
-import { WorkflowType } from './workflow.enums';
-
 /** One node of a workflow graph: an agent run once, after the steps it depends on. */
 export interface StepDefinition {
   /** Unique within the workflow; later steps read this step's output under this id. */
@@ -14,46 +12,16 @@ export interface WorkflowDefinition {
   type: string;
   description: string;
   steps: StepDefinition[];
+  /**
+   * A JSON Schema (draft-07) of the workflow's `input`, checked before the workflow is recorded:
+   * an input it refuses is answered 422 and never reaches an agent. Without one, any object is
+   * accepted and the agents check what they read.
+   */
+  inputSchema?: Record<string, unknown>;
+  /**
+   * Other names a client may give a field of the input, as `{ alias: field }`. The alias is
+   * renamed to the field before the input is checked and recorded; both given with different
+   * values is refused.
+   */
+  inputAliases?: Record<string, string>;
 }
-
-const step = (id: string, ...dependsOn: string[]): StepDefinition => ({ id, agent: id, dependsOn });
-
-/** The website builder's workflows, definitions like any other. */
-export const BUILT_IN_WORKFLOWS: readonly WorkflowDefinition[] = [
-  {
-    type: WorkflowType.CreateSite,
-    description: 'Plan, write, design, build, audit and publish a new site from a sentence.',
-    steps: [
-      step('memory'),
-      step('planner', 'memory'),
-      step('content', 'planner'),
-      step('design', 'planner'),
-      step('builder', 'content', 'design'),
-      step('audit', 'builder'),
-      step('deploy', 'audit'),
-    ],
-  },
-  {
-    type: WorkflowType.UpdateSite,
-    description: "Change the session's site as asked and publish it as a new version.",
-    steps: [
-      step('memory'),
-      step('planner', 'memory'),
-      step('content', 'planner'),
-      step('design', 'planner'),
-      step('builder', 'content', 'design'),
-      step('audit', 'builder'),
-      step('deploy', 'audit'),
-    ],
-  },
-  {
-    type: WorkflowType.AuditOnly,
-    description: 'Audit a published site and report its findings.',
-    steps: [step('audit')],
-  },
-  {
-    type: WorkflowType.DeployOnly,
-    description: 'Publish again, or roll back to, a version of a site.',
-    steps: [step('deploy')],
-  },
-];

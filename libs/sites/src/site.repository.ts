@@ -30,7 +30,8 @@ export interface ResolvedFile {
   version: number;
 }
 
-const SITE_ID = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
+/** What a site id looks like: a slug, safe as a directory name and in a URL. */
+export const SITE_ID = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
 const FILE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -5,8 +5,9 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import { BUILT_IN_WORKFLOWS } from '@app/agents/website-workflows';
 import { EnvironmentConfig } from '@app/config';
-import { BUILT_IN_WORKFLOWS, RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
+import { RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
 import { REDIS_CLIENT } from '@app/redis';
 import { InvalidWorkflowDefinitionError, WorkflowGraph, compileWorkflowGraph } from '@app/workflow-store';
 import Redis from 'ioredis';

@@ -4,7 +4,7 @@ import { LlmClient, LlmCompletion, LlmRequest } from '../llm/llm.client';
 import { OfflineLlmClient } from '../llm/offline-llm.client';
 import { SiteSpec } from '../site-spec.model';
 import { createTestContext } from '../testing/agent-context.fixture';
-import { MAX_REQUEST_LENGTH } from '../workflow-input.model';
+import { MAX_REQUEST_LENGTH } from '../workflow-input.schema';
 import { PlannerAgent, PlannerOutput } from './planner.agent';
 import { planSiteByRules } from './site-request.rules';
 

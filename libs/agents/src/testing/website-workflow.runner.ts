@@ -1,5 +1,5 @@
 import { Agent } from '@app/agent-sdk';
-import { BUILT_IN_WORKFLOWS } from '@app/contracts';
+import { BUILT_IN_WORKFLOWS } from '../website-workflows.definition';
 import { TestContext, createTestContext } from './agent-context.fixture';
 
 export interface WorkflowRun {
