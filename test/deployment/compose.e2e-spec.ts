@@ -1,4 +1,4 @@
-import { ConfigurationError, loadEnvironmentConfig } from '@app/config';
+import { ConfigurationError, loadConfig } from '@app/config';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,7 +128,7 @@ describe('docker/compose.yml', () => {
       expect(environment.RUN_MIGRATIONS).toBe('false');
       let error: unknown;
       try {
-        loadEnvironmentConfig(environment, { PORT: port });
+        loadConfig(APPS[name].schema, environment);
       } catch (thrown) {
         error = thrown;
       }

@@ -1,5 +1,12 @@
-import { EnvironmentConfig } from '@app/config';
-import { getMetadataStorage } from 'class-validator';
+import {
+  ConfigSchema,
+  configVariables,
+  GatewayConfig,
+  MetricsConfig,
+  MigrationConfig,
+  OrchestratorConfig,
+  ServiceConfig,
+} from '@app/config';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +18,13 @@ export const DOCKER_DIR = join(REPO_ROOT, 'docker');
 export type AppName = 'gateway' | 'orchestrator' | 'metrics';
 
 /** What each app needs from its environment, as the apps' configuration and docker/README.md say. */
-export const APPS: Record<AppName, { port: number; requiredVariables: string[] }> = {
+export const APPS: Record<
+  AppName,
+  { port: number; schema: ConfigSchema<ServiceConfig>; requiredVariables: string[] }
+> = {
   gateway: {
     port: 3000,
+    schema: GatewayConfig,
     requiredVariables: [
       'REDIS_URL',
       'DATABASE_URL',
@@ -26,6 +37,7 @@ export const APPS: Record<AppName, { port: number; requiredVariables: string[] }
   },
   orchestrator: {
     port: 3001,
+    schema: OrchestratorConfig,
     requiredVariables: [
       'REDIS_URL',
       'DATABASE_URL',
@@ -39,6 +51,7 @@ export const APPS: Record<AppName, { port: number; requiredVariables: string[] }
   },
   metrics: {
     port: 3002,
+    schema: MetricsConfig,
     requiredVariables: [
       'REDIS_URL',
       'DATABASE_URL',
@@ -55,10 +68,13 @@ export const APP_NAMES = Object.keys(APPS) as AppName[];
 /** Variables the runtime reads that are not the apps' own configuration. */
 const RUNTIME_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS']);
 
-/** Every variable the apps' validated configuration knows, read from its class-validator metadata. */
+/**
+ * Every variable some app's validated configuration knows (or the migrate command's). The shared
+ * compose and ConfigMap environment reaches every app, so each app ignores the others' variables.
+ */
 export function knownVariables(): Set<string> {
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(EnvironmentConfig, '', true, false);
-  return new Set([...metadata.map((entry) => entry.propertyName), ...RUNTIME_VARIABLES]);
+  const schemas = [...APP_NAMES.map((name) => APPS[name].schema), MigrationConfig];
+  return new Set([...schemas.flatMap((schema) => configVariables(schema)), ...RUNTIME_VARIABLES]);
 }
 
 export function readRepoFile(relativePath: string): string {

@@ -1,6 +1,6 @@
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { HealthController } from '@app/observability';
-import { ConfigurationError, loadEnvironmentConfig } from '@app/config';
+import { ConfigurationError, loadConfig } from '@app/config';
 import { WORKFLOW_STEPS_QUEUE } from '@app/contracts';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
@@ -285,7 +285,7 @@ describe.each(['dev', 'prod', 'prod-keda'])('overlay %s', (overlay) => {
       }
       let error: unknown;
       try {
-        loadEnvironmentConfig(environment, { PORT: APPS[name].port });
+        loadConfig(APPS[name].schema, environment);
       } catch (thrown) {
         error = thrown;
       }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@app/config';
+import { ConfigModule, GatewayConfig } from '@app/config';
 import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE, WORKFLOW_STEPS_QUEUE } from '@app/contracts';
 import { ObservabilityModule, PostgresHealthIndicator } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
@@ -18,7 +18,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
 /** REST and Socket.IO for clients: starts workflows, answers queries, relays events. */
 @Module({
   imports: [
-    ConfigModule.forRoot({ defaultPort: 3000 }),
+    ConfigModule.forRoot({ schema: GatewayConfig }),
     RedisModule,
     QueuesModule.forRoot([WORKFLOW_STEPS_QUEUE, METRICS_LOGS_QUEUE, METRICS_EXECUTIONS_QUEUE]),
     WorkflowStoreModule,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { bootstrapApp } from '@app/observability';
 import helmet from 'helmet';
 import { ApiExceptionFilter } from './api-exception.filter';
@@ -14,7 +14,7 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter';
 import { RequestValidationPipe } from './request-validation.pipe';
 
 export function configureGateway(app: INestApplication): void {
-  const config = app.get(EnvironmentConfig);
+  const config = app.get(GatewayConfig);
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: config.REQUEST_BODY_LIMIT_BYTES });
   express.use(bodyParserErrors(config.REQUEST_BODY_LIMIT_BYTES));
@@ -27,4 +27,4 @@ export function configureGateway(app: INestApplication): void {
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
 }
 
-void bootstrapApp(GatewayModule, configureGateway);
+void bootstrapApp({ module: GatewayModule, schema: GatewayConfig, configure: configureGateway });

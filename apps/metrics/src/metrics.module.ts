@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@app/config';
+import { ConfigModule, MetricsConfig } from '@app/config';
 import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE, METRICS_MAINTENANCE_QUEUE } from '@app/contracts';
 import { ObservabilityModule, PostgresHealthIndicator } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
@@ -13,7 +13,7 @@ import { PrometheusMetricsModule } from './prometheus/prometheus.module';
 /** Log and metric persistence in PostgreSQL, the metrics of `GET /metrics`, and retention. */
 @Module({
   imports: [
-    ConfigModule.forRoot({ defaultPort: 3002 }),
+    ConfigModule.forRoot({ schema: MetricsConfig }),
     RedisModule,
     PersistenceModule.forRoot('metrics'),
     QueuesModule.forRoot([METRICS_LOGS_QUEUE, METRICS_EXECUTIONS_QUEUE, METRICS_MAINTENANCE_QUEUE]),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
+import { OrchestratorConfig } from '@app/config';
 import { bootstrapApp } from '@app/observability';
 import { OrchestratorModule } from './orchestrator.module';
 
-void bootstrapApp(OrchestratorModule);
+void bootstrapApp({ module: OrchestratorModule, schema: OrchestratorConfig });

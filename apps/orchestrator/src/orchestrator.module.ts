@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@app/config';
+import { ConfigModule, OrchestratorConfig } from '@app/config';
 import {
   METRICS_EXECUTIONS_QUEUE,
   METRICS_LOGS_QUEUE,
@@ -14,7 +14,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
 /** The queue workers: the workflow state machine and the agent steps. */
 @Module({
   imports: [
-    ConfigModule.forRoot({ defaultPort: 3001 }),
+    ConfigModule.forRoot({ schema: OrchestratorConfig }),
     RedisModule,
     QueuesModule.forRoot([
       WORKFLOW_STEPS_QUEUE,

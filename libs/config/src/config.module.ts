@@ -1,25 +1,37 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { EnvironmentConfig, loadEnvironmentConfig } from './environment.config';
+import { ConfigSchema, loadConfig } from './load-config';
+import { ServiceConfig } from './service.config';
 
 /**
- * Provides the validated {@link EnvironmentConfig}. Apps call `forRoot` with their default port;
- * tests may pass a ready config.
+ * Provides the app's validated configuration: under its own class (`GatewayConfig`...) for the
+ * app's code, and under each class it extends (`ServiceConfig`, `PostgresServiceConfig`) for the
+ * libraries, which read only the shared variables.
  */
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(options: { defaultPort: number; config?: EnvironmentConfig }): DynamicModule {
+  static forRoot(options: { schema: ConfigSchema<ServiceConfig> }): DynamicModule {
+    const tokens = lineage(options.schema);
     return {
       module: ConfigModule,
       providers: [
-        {
-          provide: EnvironmentConfig,
-          // Validated when the app is created, so the bootstrap can report a bad variable cleanly.
-          useFactory: () =>
-            options.config ?? loadEnvironmentConfig(process.env, { PORT: options.defaultPort }),
-        },
+        { provide: options.schema, useFactory: () => loadConfig(options.schema) },
+        ...tokens.slice(1).map((token) => ({ provide: token, useExisting: options.schema })),
       ],
-      exports: [EnvironmentConfig],
+      exports: tokens,
     };
   }
+}
+
+/** `schema` and the classes it extends, down to (and with) the first that extends nothing. */
+function lineage(schema: ConfigSchema): ConfigSchema[] {
+  const classes: ConfigSchema[] = [];
+  for (
+    let current = schema;
+    current !== Function.prototype;
+    current = Object.getPrototypeOf(current) as ConfigSchema
+  ) {
+    classes.push(current);
+  }
+  return classes;
 }

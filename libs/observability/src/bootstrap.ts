@@ -1,30 +1,48 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigurationError, EnvironmentConfig } from '@app/config';
+import { ConfigSchema, ConfigurationError, loadConfig, ServiceConfig } from '@app/config';
 import { Logger } from 'nestjs-pino';
 
+export interface BootstrapOptions<Config extends ServiceConfig> {
+  module: Type<unknown>;
+  /** The app's configuration class, the one its module gives `ConfigModule.forRoot`. */
+  schema: ConfigSchema<Config>;
+  /** Runs with the validated configuration before the app is created (the metrics service migrates). */
+  beforeStart?: (config: Config) => Promise<void>;
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
 /**
- * Starts an app the same way everywhere: buffered logs handed to pino, shutdown hooks on (so
- * SIGTERM drains workers), and a configuration error printed as one clear message with exit 1.
+ * Starts an app the same way everywhere: configuration validated first, buffered logs handed to
+ * pino, shutdown hooks on (so SIGTERM drains workers). It never rejects: a wrong variable is
+ * printed as its one line per variable, any other start-up error with its stack, and the process
+ * exits with 1.
  */
-export async function bootstrapApp(
-  module: Type<unknown>,
-  configure?: (app: INestApplication) => void | Promise<void>,
+export async function bootstrapApp<Config extends ServiceConfig>(
+  options: BootstrapOptions<Config>,
 ): Promise<INestApplication> {
   try {
-    const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
+    // Before Nest: a configuration error thrown inside Nest's injector is logged with its stack.
+    const config = loadConfig(options.schema);
+    await options.beforeStart?.(config);
+    const app = await NestFactory.create(options.module, { bufferLogs: true, abortOnError: false });
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
-    await configure?.(app);
-    const config = app.get(EnvironmentConfig);
+    await options.configure?.(app);
     await app.listen(config.PORT, '0.0.0.0');
-    app.get(Logger).log(`${module.name} listening on http://127.0.0.1:${config.PORT}`);
+    app.get(Logger).log(`${options.module.name} listening on http://127.0.0.1:${config.PORT}`);
     return app;
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    return exitOnStartError(error, options.module.name);
   }
+}
+
+/** Prints why `what` could not start (a configuration error as it is, anything else with its stack) and exits with 1. */
+export function exitOnStartError(error: unknown, what: string): never {
+  process.stderr.write(
+    error instanceof ConfigurationError
+      ? `${error.message}\n`
+      : `${what} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
 }

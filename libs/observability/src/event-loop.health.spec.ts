@@ -1,5 +1,5 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { EventLoopHealthIndicator } from './event-loop.health';
 
 /**
@@ -24,7 +24,7 @@ describe('the event-loop health indicator', () => {
   beforeEach(() => {
     indicator = new EventLoopHealthIndicator(new HealthIndicatorService(), {
       EVENT_LOOP_LAG_LIMIT_MS: 50,
-    } as EnvironmentConfig);
+    } as OrchestratorConfig);
     indicator.start(windowMs);
   });
 

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** The window the lag is judged over: long enough to be steady, short enough to recover soon. */
@@ -21,7 +21,7 @@ export class EventLoopHealthIndicator implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly health: HealthIndicatorService,
-    config: EnvironmentConfig,
+    config: OrchestratorConfig,
   ) {
     this.limitMs = config.EVENT_LOOP_LAG_LIMIT_MS;
   }

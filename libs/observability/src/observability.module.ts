@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { EnvironmentConfig } from '@app/config';
+import { ServiceConfig } from '@app/config';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
@@ -33,8 +33,8 @@ export class ObservabilityModule {
         TerminusModule.forRoot({ logger: false }),
         ...(options.imports ?? []),
         LoggerModule.forRootAsync({
-          inject: [EnvironmentConfig],
-          useFactory: (config: EnvironmentConfig) => ({
+          inject: [ServiceConfig],
+          useFactory: (config: ServiceConfig) => ({
             pinoHttp: {
               level: config.LOG_LEVEL,
               base: { service: options.service },

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EnvironmentConfig } from '@app/config';
+import { PostgresServiceConfig } from '@app/config';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { AgentExecutionsRepository } from './agent-executions.repository';
@@ -16,8 +16,8 @@ export class PersistenceModule {
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [EnvironmentConfig],
-          useFactory: (config: EnvironmentConfig) => ({
+          inject: [PostgresServiceConfig],
+          useFactory: (config: PostgresServiceConfig) => ({
             ...dataSourceOptions({
               url: config.DATABASE_URL,
               schema: config.DATABASE_SCHEMA,

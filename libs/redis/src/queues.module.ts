@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { EnvironmentConfig } from '@app/config';
+import { ServiceConfig } from '@app/config';
 
 /**
  * BullMQ on the app's Redis, every queue under `REDIS_PREFIX`, and the given queues registered
@@ -14,8 +14,8 @@ export class QueuesModule {
       global: true,
       imports: [
         BullModule.forRootAsync({
-          inject: [EnvironmentConfig],
-          useFactory: (config: EnvironmentConfig) => ({
+          inject: [ServiceConfig],
+          useFactory: (config: ServiceConfig) => ({
             // Wait for a restarting Redis instead of failing commands (BullMQ requires it for workers).
             connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
             prefix: config.REDIS_PREFIX,

@@ -1,5 +1,5 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { ServiceConfig } from '@app/config';
 import Redis from 'ioredis';
 
 /** Injection token of the app's shared command connection. */
@@ -34,8 +34,8 @@ class RedisConnectionCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: REDIS_CLIENT,
-      inject: [EnvironmentConfig],
-      useFactory: (config: EnvironmentConfig) =>
+      inject: [ServiceConfig],
+      useFactory: (config: ServiceConfig) =>
         createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-commands`, { autoPipelining: true }),
     },
     RedisConnectionCloser,

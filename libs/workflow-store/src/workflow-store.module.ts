@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { ServiceConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
 import { WorkflowStore } from './workflow-store';
@@ -12,8 +12,8 @@ export const FINISHED_STATE_GRACE_HOURS = 6;
   providers: [
     {
       provide: WorkflowStore,
-      inject: [REDIS_CLIENT, EnvironmentConfig],
-      useFactory: (redis: Redis, config: EnvironmentConfig) =>
+      inject: [REDIS_CLIENT, ServiceConfig],
+      useFactory: (redis: Redis, config: ServiceConfig) =>
         new WorkflowStore(redis, {
           prefix: config.REDIS_PREFIX,
           // A safety net only: the hourly retention job archives finished workflows to PostgreSQL

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { AgentMetricsQuery, AgentMetricsSummary, ExecutionFigures, RegisteredAgent } from '@app/contracts';
 import { AgentExecutionsRepository } from '@app/persistence';
 import { REDIS_CLIENT } from '@app/redis';
@@ -12,7 +12,7 @@ export class AgentsService {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly executions: AgentExecutionsRepository,
-    private readonly config: EnvironmentConfig,
+    private readonly config: GatewayConfig,
   ) {}
 
   /** Every registered agent (descriptors written by orchestrators at boot) with its all-time figures. */

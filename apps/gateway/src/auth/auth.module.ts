@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { ApiKeyEntity } from '@app/persistence';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DataSource } from 'typeorm';
@@ -18,8 +18,8 @@ import { ApiKeysService } from './api-keys.service';
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [EnvironmentConfig],
-      useFactory: (config: EnvironmentConfig) => ({
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
         // One budget per key for the whole API, not one per route.
         generateKey: (_context, tracker, name) => `${name}:${tracker}`,
@@ -35,8 +35,8 @@ import { ApiKeysService } from './api-keys.service';
   providers: [
     {
       provide: ApiKeysService,
-      inject: [DataSource, EnvironmentConfig],
-      useFactory: (dataSource: DataSource, config: EnvironmentConfig) =>
+      inject: [DataSource, GatewayConfig],
+      useFactory: (dataSource: DataSource, config: GatewayConfig) =>
         new ApiKeysService(dataSource.getRepository(ApiKeyEntity), config.BOOTSTRAP_ADMIN_KEY),
     },
     // In this order: the rate limit counts per key, so the key is resolved first.

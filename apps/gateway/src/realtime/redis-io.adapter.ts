@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { createRedisConnection } from '@app/redis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
@@ -19,7 +19,7 @@ export class RedisIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const config = this.app.get(EnvironmentConfig);
+    const config = this.app.get(GatewayConfig);
     this.redis = createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-socket.io`);
     const server = super.createIOServer(port, {
       ...options,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { ThrottlerStorage } from '@nestjs/throttler';
 
 const WINDOW_MS = 60_000;
@@ -12,7 +12,7 @@ const WINDOW_MS = 60_000;
 export class SocketRateLimiter {
   constructor(
     @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
-    private readonly config: EnvironmentConfig,
+    private readonly config: GatewayConfig,
   ) {}
 
   /** Counts one event; returns the seconds to wait when over the limit, or null. */

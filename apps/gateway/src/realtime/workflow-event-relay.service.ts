@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { WorkflowEvent } from '@app/contracts';
 import { createRedisConnection } from '@app/redis';
 import { WorkflowStore, eventMessageWorkflowId, parseEventMessage } from '@app/workflow-store';
@@ -30,7 +30,7 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly store: WorkflowStore,
-    private readonly config: EnvironmentConfig,
+    private readonly config: GatewayConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SiteRepository } from '@app/sites';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { resolve } from 'node:path';
 import { SitesController } from './sites.controller';
 import { SitesService } from './sites.service';
@@ -12,9 +12,9 @@ import { SitesService } from './sites.service';
     SitesService,
     {
       provide: SiteRepository,
-      inject: [EnvironmentConfig],
+      inject: [GatewayConfig],
       // Absolute, because files are sent by absolute path whatever the working directory.
-      useFactory: (config: EnvironmentConfig) => new SiteRepository({ sitesDir: resolve(config.SITES_DIR) }),
+      useFactory: (config: GatewayConfig) => new SiteRepository({ sitesDir: resolve(config.SITES_DIR) }),
     },
   ],
 })

@@ -6,7 +6,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { BUILT_IN_WORKFLOWS } from '@app/agents/website-workflows';
-import { EnvironmentConfig } from '@app/config';
+import { GatewayConfig } from '@app/config';
 import { RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
 import { REDIS_CLIENT } from '@app/redis';
 import { InvalidWorkflowDefinitionError, WorkflowGraph, compileWorkflowGraph } from '@app/workflow-store';
@@ -29,7 +29,7 @@ export class WorkflowDefinitions {
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly config: EnvironmentConfig,
+    private readonly config: GatewayConfig,
   ) {
     // Built-ins name the website agents, which every orchestrator registers.
     for (const definition of BUILT_IN_WORKFLOWS) {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { MetricsConfig } from '@app/config';
 import { MaintenanceJobName, MaintenanceReport } from '@app/contracts';
 import { LogEntriesRepository } from '@app/persistence';
 
@@ -12,7 +12,7 @@ export class LogRetentionService {
 
   constructor(
     private readonly logs: LogEntriesRepository,
-    private readonly config: EnvironmentConfig,
+    private readonly config: MetricsConfig,
   ) {}
 
   async run(now = new Date()): Promise<MaintenanceReport> {

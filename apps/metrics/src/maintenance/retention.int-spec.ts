@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EnvironmentConfig } from '@app/config';
+import { MetricsConfig } from '@app/config';
 import { LogLevel, WorkflowState, WorkflowStatus } from '@app/contracts';
 import { LogEntriesRepository, WorkflowRecordsRepository, dataSourceOptions } from '@app/persistence';
 import { WorkflowStore, compileWorkflowGraph } from '@app/workflow-store';
@@ -24,7 +24,7 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
     LOG_RETENTION_DAYS: 90,
     WORKFLOW_STATE_TTL_HOURS: 24,
     SESSION_CLEANUP_DAYS: 90,
-  } as EnvironmentConfig;
+  } as MetricsConfig;
   let dataSource: DataSource;
   let redis: Redis;
   let store: WorkflowStore;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { MetricsConfig } from '@app/config';
 import { MaintenanceJobName, MaintenanceReport } from '@app/contracts';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
@@ -45,7 +45,7 @@ export class SessionRetentionService {
 
   constructor(
     @Inject(REDIS_CLIENT) redis: Redis,
-    private readonly config: EnvironmentConfig,
+    private readonly config: MetricsConfig,
   ) {
     this.redis = redis as RetentionRedis;
     if (!('deleteIfNoTtl' in redis)) redis.defineCommand('deleteIfNoTtl', { lua: DELETE_IF_NO_TTL });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EnvironmentConfig } from '@app/config';
+import { MetricsConfig } from '@app/config';
 import {
   MaintenanceJobName,
   MaintenanceReport,
@@ -25,7 +25,7 @@ export class WorkflowStateRetentionService {
   constructor(
     private readonly store: WorkflowStore,
     private readonly records: WorkflowRecordsRepository,
-    private readonly config: EnvironmentConfig,
+    private readonly config: MetricsConfig,
   ) {}
 
   async run(now = new Date()): Promise<MaintenanceReport> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Agent, AgentDescriptor } from '@app/agent-sdk';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
 
@@ -18,7 +18,7 @@ export class AgentRegistry implements OnApplicationBootstrap {
   constructor(
     @Inject(AGENTS) agents: Agent[],
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly config: EnvironmentConfig,
+    private readonly config: OrchestratorConfig,
   ) {
     for (const agent of agents) this.register(agent);
   }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Agent } from '@app/agent-sdk';
 import { createLlmClientFromEnv, createWebsiteAgents } from '@app/agents';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
 import { resolve } from 'node:path';
@@ -28,8 +28,8 @@ function loadAgentModules(list: string | undefined): Agent[] {
   providers: [
     {
       provide: AGENTS,
-      inject: [REDIS_CLIENT, EnvironmentConfig],
-      useFactory: (redis: Redis, config: EnvironmentConfig): Agent[] => [
+      inject: [REDIS_CLIENT, OrchestratorConfig],
+      useFactory: (redis: Redis, config: OrchestratorConfig): Agent[] => [
         ...createWebsiteAgents({
           redis,
           keyPrefix: config.REDIS_PREFIX,

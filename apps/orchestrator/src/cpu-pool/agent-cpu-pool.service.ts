@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CpuPool, CpuPoolState, CpuTask, createCpuPool } from '@app/agent-sdk';
-import { ConfigurationError, EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter, Histogram } from 'prom-client';
 import { AgentRegistry } from '../agents/agent-registry.service';
@@ -21,17 +21,12 @@ export class AgentCpuPool implements OnApplicationShutdown {
 
   constructor(
     agents: AgentRegistry,
-    config: EnvironmentConfig,
+    config: OrchestratorConfig,
     @InjectMetric(CPU_TASKS_METRIC) tasks: Counter<string>,
     @InjectMetric(CPU_TASK_RUN_METRIC) runTime: Histogram<string>,
     @InjectMetric(CPU_TASK_WAIT_METRIC) waitTime: Histogram<string>,
     @InjectMetric(CPU_POOL_RECYCLES_METRIC) recycles: Counter<string>,
   ) {
-    if (config.CPU_POOL_THREADS > 0 && config.CPU_POOL_RECYCLE_HEAP_MB >= config.CPU_POOL_MAX_HEAP_MB) {
-      throw new ConfigurationError(
-        `Invalid environment:\n  CPU_POOL_RECYCLE_HEAP_MB (got "${config.CPU_POOL_RECYCLE_HEAP_MB}"): must be below CPU_POOL_MAX_HEAP_MB (${config.CPU_POOL_MAX_HEAP_MB})`,
-      );
-    }
     const warmTasks = agents.descriptors().flatMap((descriptor) => descriptor.cpuTasks ?? []);
     this.pool = createCpuPool({
       threads: config.CPU_POOL_THREADS,

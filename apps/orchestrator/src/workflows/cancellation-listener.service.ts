@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CancelledError } from '@app/agent-sdk';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { createRedisConnection } from '@app/redis';
 import { WorkflowStore } from '@app/workflow-store';
 import Redis from 'ioredis';
@@ -18,7 +18,7 @@ export class CancellationListener implements OnModuleInit, OnApplicationShutdown
 
   constructor(
     private readonly store: WorkflowStore,
-    private readonly config: EnvironmentConfig,
+    private readonly config: OrchestratorConfig,
     private readonly hooks: WorkflowHooks,
   ) {}
 

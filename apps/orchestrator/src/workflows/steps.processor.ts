@@ -1,6 +1,6 @@
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { ExecuteStepJob, WORKFLOW_STEPS_QUEUE, WorkflowStepJobName } from '@app/contracts';
 import { Job, Worker } from 'bullmq';
 import { WorkflowEngine } from './workflow-engine.service';
@@ -29,7 +29,7 @@ export class StepsProcessor extends WorkerHost implements OnApplicationBootstrap
 
   constructor(
     private readonly engine: WorkflowEngine,
-    private readonly config: EnvironmentConfig,
+    private readonly config: OrchestratorConfig,
   ) {
     super();
   }

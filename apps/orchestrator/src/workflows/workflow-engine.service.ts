@@ -16,7 +16,7 @@ import {
   mergeRetryConfig,
   retryDelayMs,
 } from '@app/agent-sdk';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import { ExecuteStepJob, LogLevel, WORKFLOW_STEPS_QUEUE, WorkflowStepJobName } from '@app/contracts';
 import { StepDispatch, StepExecution, WorkflowStore, queueSteps, stepJobOptions } from '@app/workflow-store';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -49,7 +49,7 @@ export class WorkflowEngine {
     private readonly agents: AgentRegistry,
     private readonly cancellations: CancellationListener,
     private readonly telemetry: TelemetryShipper,
-    private readonly config: EnvironmentConfig,
+    private readonly config: OrchestratorConfig,
     private readonly hooks: WorkflowHooks,
     private readonly cpuPool: AgentCpuPool,
     @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,

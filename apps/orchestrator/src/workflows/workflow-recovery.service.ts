@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { EnvironmentConfig } from '@app/config';
+import { OrchestratorConfig } from '@app/config';
 import {
   ExecuteStepJob,
   ORCHESTRATOR_MAINTENANCE_QUEUE,
@@ -26,7 +26,7 @@ export class WorkflowRecovery implements OnApplicationBootstrap {
 
   constructor(
     private readonly store: WorkflowStore,
-    private readonly config: EnvironmentConfig,
+    private readonly config: OrchestratorConfig,
     @InjectQueue(ORCHESTRATOR_MAINTENANCE_QUEUE) private readonly maintenance: Queue<RecoverWorkflowsJob>,
     @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
   ) {}

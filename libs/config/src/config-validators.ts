@@ -1,0 +1,57 @@
+import { Transform } from 'class-transformer';
+import { IsInt, Max, Min, ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
+import { parseUrl } from './redaction';
+
+/** class-transformer: an integer written as a string becomes a number; anything else is left to fail. */
+export const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** class-transformer: `true`/`false` become booleans; anything else is left to fail. */
+export const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** An integer in [min, max], given as a string of digits. */
+export function IsIntegerBetween(min: number, max: number) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return (target: object, property: string) => {
+    Transform(toInteger)(target, property);
+    IsInt({ message })(target, property);
+    Min(min, { message })(target, property);
+    Max(max, { message })(target, property);
+  };
+}
+
+/** A URL that parses, with one of `protocols` (`'redis:'`, `'postgres:'`...). */
+export function IsUrlOf(protocols: string[], options: ValidationOptions) {
+  return (target: object, property: string) =>
+    registerDecorator({
+      name: 'isUrlOf',
+      target: target.constructor,
+      propertyName: property,
+      constraints: protocols,
+      options,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && protocols.includes(parseUrl(value)?.protocol ?? ''),
+      },
+    });
+}
+
+/** A number below the number in `other` (checked once both are numbers; their own rules say otherwise). */
+export function IsBelow(other: string) {
+  return (target: object, property: string) =>
+    registerDecorator({
+      name: 'isBelow',
+      target: target.constructor,
+      propertyName: property,
+      constraints: [other],
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => {
+          const limit = (args.object as Record<string, unknown>)[other];
+          return typeof value !== 'number' || typeof limit !== 'number' || value < limit;
+        },
+        defaultMessage: (args: ValidationArguments) =>
+          `must be below ${other} (${String((args.object as Record<string, unknown>)[other])})`,
+      },
+    });
+}

@@ -1,0 +1,99 @@
+import { availableParallelism } from 'node:os';
+import { IsDefined, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
+import { IsBelow, IsIntegerBetween, IsUrlOf } from './config-validators';
+import { ServiceConfig } from './service.config';
+
+/** The orchestrator: the queue workers running workflows and their agents' steps. No PostgreSQL. */
+export class OrchestratorConfig extends ServiceConfig {
+  override PORT = 3001;
+
+  /** Where published sites are kept: the orchestrator writes them, the gateway serves them. */
+  @IsString()
+  @MinLength(1, { message: 'must not be empty' })
+  SITES_DIR = '.data/sites';
+
+  /** Attempts after the first for a step that fails with a retryable error. */
+  @IsIntegerBetween(0, 20)
+  MAX_RETRIES = 3;
+
+  /** Longest run of one step attempt. */
+  @IsIntegerBetween(1, 86400)
+  AGENT_TIMEOUT_SECONDS = 300;
+
+  /** Hours a session's memory (preferences, past requests) lives after its last write. */
+  @IsIntegerBetween(1, 8760)
+  SESSION_TTL_HOURS = 24;
+
+  /** Steps one orchestrator process runs at once. */
+  @IsIntegerBetween(1, 1000)
+  STEP_CONCURRENCY = 20;
+
+  /** Milliseconds before BullMQ deems a step of a dead worker stalled and hands it to another. */
+  @IsIntegerBetween(1000, 600000)
+  STEP_LOCK_MS = 30000;
+
+  /**
+   * Worker threads of the CPU pool, where agents' CPU-bound work runs (the audit's jsdom and axe,
+   * rendering). 0 runs that work on the event loop. Defaults to the CPUs this process may use; in a
+   * container set it to the CPU limit (Node sees the host's CPUs).
+   */
+  @IsIntegerBetween(0, 64)
+  CPU_POOL_THREADS = availableParallelism();
+
+  /** Largest old-generation heap of one pool thread, in MB; a thread that needs more is replaced. */
+  @IsIntegerBetween(32, 16384)
+  CPU_POOL_MAX_HEAP_MB = 256;
+
+  /** A pool thread whose heap is above this many MB after a task is replaced by a fresh one. */
+  @IsIntegerBetween(16, 16384)
+  @IsBelow('CPU_POOL_MAX_HEAP_MB')
+  CPU_POOL_RECYCLE_HEAP_MB = 160;
+
+  /** Event-loop delay (p99 over 5 s, in ms) above which the orchestrator's health reports it starved. */
+  @IsIntegerBetween(10, 60000)
+  EVENT_LOOP_LAG_LIMIT_MS = 500;
+
+  /**
+   * How often the orchestrator looks for unfinished workflows whose ready steps were never queued,
+   * and how long such a workflow must have been still before it is healed.
+   */
+  @IsIntegerBetween(1, 86400)
+  RECOVERY_INTERVAL_SECONDS = 60;
+
+  /**
+   * Extra agents: comma-separated module paths, each exporting `createAgents(): Agent[]` (user
+   * agents, or test agents in end-to-end tests).
+   */
+  @IsOptional()
+  @IsString()
+  AGENT_MODULES?: string;
+
+  /**
+   * An OpenAI-compatible endpoint for the planner and content agents; the offline rules when unset.
+   * LLM_MODEL and LLM_API_KEY mean nothing without it, so setting them alone is a mistake.
+   */
+  @ValidateIf((config: OrchestratorConfig) =>
+    [config.LLM_BASE_URL, config.LLM_MODEL, config.LLM_API_KEY].some(isSet),
+  )
+  @IsDefined({ message: 'must be set when LLM_MODEL or LLM_API_KEY is (the endpoint to call)' })
+  @IsUrlOf(['http:', 'https:'], { message: 'must be an http(s) URL' })
+  LLM_BASE_URL?: string;
+
+  /** The model to ask: required with LLM_BASE_URL. */
+  @ValidateIf((config: OrchestratorConfig) => [config.LLM_BASE_URL, config.LLM_MODEL].some(isSet))
+  @IsDefined({ message: 'must be set when LLM_BASE_URL is (the model to call)' })
+  @Matches(/\S/, { message: 'must not be blank' })
+  LLM_MODEL?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_API_KEY?: string;
+
+  /** Lowest audit score a site may be published with. */
+  @IsIntegerBetween(0, 100)
+  AUDIT_THRESHOLD = 70;
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined;
+}

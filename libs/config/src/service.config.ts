@@ -1,0 +1,29 @@
+import { IsIn, Matches } from 'class-validator';
+import { IsIntegerBetween, IsUrlOf } from './config-validators';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * What every service reads: its Redis, key prefix, port and log level, and how long a finished
+ * workflow stays in Redis (the workflow store of every service sets it). Each app's configuration
+ * extends this; the libraries ask for this class (or {@link PostgresServiceConfig}), and get the app's.
+ */
+export class ServiceConfig {
+  @IsUrlOf(['redis:', 'rediss:'], { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL!: string;
+
+  /** Namespaces every Redis key, queue and channel, so several deployments or test runs share a server. */
+  @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, _ or -' })
+  REDIS_PREFIX = 'ao';
+
+  /** Each app sets its own default. */
+  @IsIntegerBetween(0, 65535)
+  PORT!: number;
+
+  @IsIn([...LOG_LEVELS], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Hours a finished workflow's state stays in Redis; PostgreSQL keeps it after that. */
+  @IsIntegerBetween(1, 8760)
+  WORKFLOW_STATE_TTL_HOURS = 24;
+}
