@@ -12,6 +12,7 @@ export * from './dto/start-workflow.message';
 export * from './dto/start-workflow.request';
 export * from './dto/subscribe-workflow.message';
 export * from './dto/time-range.query';
+export * from './input-error';
 export * from './log-entry';
 export * from './maintenance-queue';
 export * from './queues';

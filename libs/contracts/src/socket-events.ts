@@ -1,3 +1,4 @@
+import { InputError } from './input-error';
 import { WorkflowEvent, WorkflowEventType } from './workflow-events';
 
 /** Client → server Socket.IO events. */
@@ -17,8 +18,12 @@ export enum ServerSocketEvent {
   Error = 'error',
 }
 
-/** The answer to an acknowledged client event. */
-export type SocketAck<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+/**
+ * The answer to an acknowledged client event. An `INVALID_INPUT` error lists every wrong field of
+ * the workflow's input in `errors`.
+ */
+export type SocketAck<T> =
+  ({ ok: true } & T) | { ok: false; error: { code: string; message: string; errors?: InputError[] } };
 
 /** The room a workflow's events are pushed to. */
 export function workflowRoom(workflowId: string): string {

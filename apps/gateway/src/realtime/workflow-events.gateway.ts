@@ -12,6 +12,7 @@ import {
 import {
   CancelWorkflowMessage,
   ClientSocketEvent,
+  InputError,
   ServerSocketEvent,
   SocketAck,
   StartWorkflowMessage,
@@ -31,7 +32,7 @@ import { WorkflowEventRelay } from './workflow-event-relay.service';
 
 const KNOWN_EVENTS = new Set<string>(Object.values(ClientSocketEvent));
 
-type ErrorAck = { ok: false; error: { code: string; message: string } };
+type ErrorAck = { ok: false; error: { code: string; message: string; errors?: InputError[] } };
 
 /** The room of every socket holding one API key, so revoking the key closes them on every replica. */
 export function apiKeyRoom(keyId: string): string {
@@ -226,16 +227,16 @@ export class WorkflowEventsGateway
     try {
       return await action(parsed.value);
     } catch (error) {
-      const { code, message, isInternal } = socketErrorOf(error);
+      const { code, message, errors, isInternal } = socketErrorOf(error);
       if (isInternal)
         this.logger.error(`${event} failed: ${error instanceof Error ? error.stack : String(error)}`);
-      return this.fail(socket, code, message);
+      return this.fail(socket, code, message, errors);
     }
   }
 
-  private fail(socket: Socket, code: SocketErrorCode, message: string): ErrorAck {
+  private fail(socket: Socket, code: SocketErrorCode, message: string, errors?: InputError[]): ErrorAck {
     this.logger.warn(`socket ${socket.id}: ${code}: ${message}`);
-    const error = { code, message };
+    const error = { code, message, ...(errors && { errors }) };
     socket.emit(ServerSocketEvent.Error, { error });
     return { ok: false, error };
   }

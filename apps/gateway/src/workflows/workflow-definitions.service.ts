@@ -11,6 +11,16 @@ import { RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/cont
 import { REDIS_CLIENT } from '@app/redis';
 import { InvalidWorkflowDefinitionError, WorkflowGraph, compileWorkflowGraph } from '@app/workflow-store';
 import Redis from 'ioredis';
+import { InputValidator, InvalidInputSchemaError, compileInputSchema } from './input-schema.compiler';
+
+/** A workflow type ready to start: its graph, and what checks its input. */
+export interface CompiledWorkflowDefinition {
+  definition: WorkflowDefinition;
+  graph: WorkflowGraph;
+  /** Absent when the definition has no input schema: any object is accepted. */
+  validateInput?: InputValidator;
+  inputAliases?: Readonly<Record<string, string>>;
+}
 
 /**
  * The workflow types clients may start: the built-ins, and definitions registered through the
@@ -20,12 +30,13 @@ import Redis from 'ioredis';
  */
 @Injectable()
 export class WorkflowDefinitions {
-  private readonly builtIns = new Map<string, { definition: WorkflowDefinition; graph: WorkflowGraph }>();
+  private readonly builtIns = new Map<string, CompiledWorkflowDefinition>();
   /**
-   * Registered definitions compiled, by their stored JSON: one graph object per version, so the
-   * store's per-graph creation plan is computed once rather than on every start.
+   * Registered definitions compiled, with the stored JSON they were compiled from: one graph
+   * object and one input validator per version, so the store's per-graph creation plan and the
+   * schema are compiled once rather than on every start. A new version replaces the old.
    */
-  private readonly compiled = new Map<string, WorkflowGraph>();
+  private readonly registered = new Map<string, { stored: string; compiled: CompiledWorkflowDefinition }>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -33,24 +44,26 @@ export class WorkflowDefinitions {
   ) {
     // Built-ins name the website agents, which every orchestrator registers.
     for (const definition of BUILT_IN_WORKFLOWS) {
-      this.builtIns.set(definition.type, { definition, graph: compileWorkflowGraph(definition, () => true) });
+      this.builtIns.set(
+        definition.type,
+        compileDefinition(definition, () => true),
+      );
     }
   }
 
-  async graphOf(type: string): Promise<WorkflowGraph | undefined> {
+  async compiledOf(type: string): Promise<CompiledWorkflowDefinition | undefined> {
     const builtIn = this.builtIns.get(type);
-    if (builtIn) return builtIn.graph;
+    if (builtIn) return builtIn;
     const stored = await this.redis.hget(this.key, type);
     if (!stored) return undefined;
-    let graph = this.compiled.get(stored);
-    if (!graph) {
-      graph = compileWorkflowGraph(
-        (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
-        () => true,
-      );
-      this.compiled.set(stored, graph);
-    }
-    return graph;
+    const cached = this.registered.get(type);
+    if (cached?.stored === stored) return cached.compiled;
+    const compiled = compileDefinition(
+      (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
+      () => true,
+    );
+    this.registered.set(type, { stored, compiled });
+    return compiled;
   }
 
   async list(): Promise<WorkflowDefinition[]> {
@@ -66,7 +79,10 @@ export class WorkflowDefinitions {
     return found;
   }
 
-  /** Validates (agents known to the orchestrators, dependencies, no cycle) and stores a definition. */
+  /**
+   * Validates (agents known to the orchestrators, dependencies, no cycle, an input schema that
+   * compiles) and stores a definition.
+   */
   async register(request: RegisterWorkflowDefinitionRequest): Promise<WorkflowDefinition> {
     if (this.builtIns.has(request.type))
       throw new ConflictException(`workflow type ${request.type} is built in and cannot be replaced`);
@@ -75,11 +91,13 @@ export class WorkflowDefinitions {
       type: request.type,
       description: request.description,
       steps: request.steps.map(({ id, agent, dependsOn }) => ({ id, agent, dependsOn })),
+      ...(request.inputSchema === undefined ? {} : { inputSchema: request.inputSchema }),
     };
     try {
-      compileWorkflowGraph(definition, (agent) => agents.has(agent));
+      compileDefinition(definition, (agent) => agents.has(agent));
     } catch (error) {
-      if (error instanceof InvalidWorkflowDefinitionError) throw new BadRequestException(error.message);
+      if (error instanceof InvalidWorkflowDefinitionError || error instanceof InvalidInputSchemaError)
+        throw new BadRequestException(error.message);
       throw error;
     }
     await this.redis.hset(this.key, definition.type, JSON.stringify({ definition }));
@@ -100,4 +118,16 @@ export class WorkflowDefinitions {
   private get key(): string {
     return `${this.config.REDIS_PREFIX}:workflow-definitions`;
   }
+}
+
+function compileDefinition(
+  definition: WorkflowDefinition,
+  isKnownAgent: (agent: string) => boolean,
+): CompiledWorkflowDefinition {
+  return {
+    definition,
+    graph: compileWorkflowGraph(definition, isKnownAgent),
+    validateInput: definition.inputSchema && compileInputSchema(definition.inputSchema),
+    inputAliases: definition.inputAliases,
+  };
 }

@@ -25,6 +25,7 @@ import { WorkflowStore, queueSteps } from '@app/workflow-store';
 import { Queue } from 'bullmq';
 import { Caller, canAccessTenant } from '../auth/caller';
 import { WorkflowDefinitions } from './workflow-definitions.service';
+import { checkWorkflowInput } from './workflow-input.check';
 
 /** Workflows read from the store at a time while filtering a listing. */
 const LISTING_CHUNK = 200;
@@ -40,30 +41,33 @@ export class WorkflowsService {
   ) {}
 
   /**
-   * Records the workflow as PENDING and queues it for the orchestrator; answers at once. The
-   * same idempotency key within 24 h returns the first workflow instead of starting another.
+   * Checks the input against the type's schema (422 naming every wrong field, and nothing
+   * recorded), records the workflow as PENDING and queues it for the orchestrator; answers at
+   * once. The same idempotency key within 24 h returns the first workflow instead of starting
+   * another.
    */
   async start(
     request: StartWorkflowRequest,
     caller: Caller,
     idempotencyKey?: string,
   ): Promise<{ workflowId: string; isNew: boolean }> {
-    const graph = await this.definitions.graphOf(request.type);
-    if (!graph) {
+    const compiled = await this.definitions.compiledOf(request.type);
+    if (!compiled) {
       throw new BadRequestException(
         `type must be a known workflow type (${(await this.definitions.types()).join(', ')}); got "${request.type}"`,
       );
     }
+    const input = checkWorkflowInput(request.input, compiled);
     const created = await this.store.create(
       {
         workflowId: randomUUID(),
         type: request.type,
         tenantId: caller.tenantId,
         sessionId: request.sessionId,
-        input: request.input,
+        input,
         preferences: request.preferences ?? {},
       },
-      graph,
+      compiled.graph,
       idempotencyKey,
     );
     // Queued even for a repeated key: the job ids dedupe, and a crash between the two calls is healed.

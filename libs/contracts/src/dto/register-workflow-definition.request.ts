@@ -3,6 +3,8 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsObject,
+  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -40,4 +42,13 @@ export class RegisterWorkflowDefinitionRequest {
   @ValidateNested({ each: true })
   @Type(() => StepDefinitionDto)
   steps!: StepDefinitionDto[];
+
+  /**
+   * A JSON Schema (draft-07) of the input, with `type: "object"` at its root. Workflows of this
+   * type whose input it refuses are answered 422 and never recorded. A schema that does not
+   * compile is refused with the definition.
+   */
+  @IsOptional()
+  @IsObject()
+  inputSchema?: Record<string, unknown>;
 }
