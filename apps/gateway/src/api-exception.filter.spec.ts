@@ -1,5 +1,6 @@
 import { ArgumentsHost, BadRequestException, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExceptionFilter } from './api-exception.filter';
+import { QueryFailedError } from 'typeorm';
+import { ApiExceptionFilter, DATABASE_UNAVAILABLE_MESSAGE } from './api-exception.filter';
 import { bodyParserException } from './body-parser-errors';
 
 function answer(exception: unknown): { status: number; body: unknown } {
@@ -42,6 +43,19 @@ describe('ApiExceptionFilter', () => {
     });
     expect(JSON.stringify(sent.body)).not.toContain('10.0.0.5');
     expect(Logger.prototype.error).toHaveBeenCalledWith(expect.stringContaining('10.0.0.5'));
+  });
+
+  it('answers 503 naming PostgreSQL when it cannot be reached, and warns rather than logs an error', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    for (const error of [refused, new QueryFailedError('SELECT 1', [], new Error('Connection terminated'))]) {
+      expect(answer(error)).toEqual({
+        status: 503,
+        body: { statusCode: 503, error: 'Service Unavailable', message: DATABASE_UNAVAILABLE_MESSAGE },
+      });
+    }
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED'));
+    expect(Logger.prototype.error).not.toHaveBeenCalled();
   });
 
   it('keeps the details of a failing readiness check (503)', () => {

@@ -1,11 +1,16 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@app/persistence';
 import { Response } from 'express';
 
 /**
  * One error shape for every REST answer, `{ statusCode, error, message }`, and nothing internal
  * in it: an unexpected error becomes 500 "internal error", and only the log has the details.
  * 4xx exceptions (and the 503 of a failing readiness check) are the app's own words and pass.
+ * PostgreSQL out of reach is a 503 that says so, as `/health` does, not a 500.
  */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'PostgreSQL is unavailable (the logs, metrics and archived workflows live there); try again shortly';
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
@@ -25,6 +30,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
         const body = exception.getResponse();
         return { status, body: typeof body === 'object' ? body : errorBody(status, body) };
       }
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(
+        `PostgreSQL unavailable: ${exception instanceof Error ? exception.message : String(exception)}`,
+      );
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: errorBody(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE),
+      };
     }
     this.logger.error(
       exception instanceof Error

@@ -2,6 +2,7 @@ export * from './api-key.entity';
 export * from './agent-execution.entity';
 export * from './agent-executions.repository';
 export * from './data-source-options';
+export * from './database-unavailable';
 export * from './log-entries.repository';
 export * from './log-cursor';
 export * from './log-entry.entity';
