@@ -324,6 +324,24 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
       }
     });
 
+    it('covers the last 24 hours when asked for trends without a range, and answers the range it used', async () => {
+      const before = Date.now();
+      const trends = await api.json<MetricsTrends>('/metrics/trends');
+      const [from, to] = [Date.parse(trends.from), Date.parse(trends.to)];
+      expect(to).toBeGreaterThanOrEqual(before);
+      expect(to).toBeLessThanOrEqual(Date.now());
+      expect(to - from).toBe(24 * HOUR_MS);
+      expect(trends.interval).toBe('hour');
+      // UTC hours from the one holding `from` to the one holding the last instant before `to`.
+      expect(trends.executions).toHaveLength(Math.floor((to - 1) / HOUR_MS) - Math.floor(from / HOUR_MS) + 1);
+      expect(trends.executions.reduce((sum, point) => sum + point.executions, 0)).toBe(
+        await count('SELECT count(*) FROM agent_executions WHERE finished_at >= $1 AND finished_at < $2', [
+          trends.from,
+          trends.to,
+        ]),
+      );
+    });
+
     it('pages a workflow’s logs with filters and cursors', async () => {
       const workflowId = randomUUID();
       const entries = Array.from({ length: 60 }, (_, index) => logEntry(index, workflowId));

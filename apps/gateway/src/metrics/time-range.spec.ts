@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { checkRange, checkTrendRange } from './time-range';
+import { checkRange, checkTrendRange, resolveTrendRange } from './time-range';
 
 describe('trend ranges', () => {
   const message = (run: () => void) => {
@@ -49,5 +49,34 @@ describe('trend ranges', () => {
   it('let an open-ended summary range through', () => {
     expect(message(() => checkRange({ from: '2026-01-01T00:00:00Z' }))).toBeNull();
     expect(message(() => checkRange({}))).toBeNull();
+  });
+
+  describe('the range a trend covers', () => {
+    const now = new Date('2026-11-29T10:30:00.000Z');
+
+    it('is the last 24 hours when neither end is given', () => {
+      expect(resolveTrendRange({ interval: 'hour' }, now)).toEqual({
+        from: '2026-11-28T10:30:00.000Z',
+        to: '2026-11-29T10:30:00.000Z',
+        interval: 'hour',
+      });
+    });
+
+    it('is the 24 hours before `to` when only `to` is given', () => {
+      expect(resolveTrendRange({ to: '2026-01-02T00:00:00Z', interval: 'day' }, now)).toEqual({
+        from: '2026-01-01T00:00:00.000Z',
+        to: '2026-01-02T00:00:00Z',
+        interval: 'day',
+      });
+    });
+
+    it('runs from `from` up to now when only `from` is given, and keeps both when both are', () => {
+      expect(resolveTrendRange({ from: '2026-11-29T00:00:00Z', interval: 'hour' }, now)).toMatchObject({
+        from: '2026-11-29T00:00:00Z',
+        to: '2026-11-29T10:30:00.000Z',
+      });
+      const both = { from: '2026-01-01T00:00:00Z', to: '2026-01-03T00:00:00Z', interval: 'day' as const };
+      expect(resolveTrendRange(both, now)).toEqual(both);
+    });
   });
 });
