@@ -7,15 +7,20 @@
 //
 // REDIS_URL unset    → a private redis-server from the PATH on a free port (nothing kept on disk)
 // DATABASE_URL unset → an embedded PostgreSQL kept in .data/postgres (ESM-only package: hence .mjs)
+// Variables come from the environment and from .env (see .env.example); the environment wins.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { freePort, startEmbeddedPostgres, startRedisServer, waitFor } from './private-services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, '.data');
+const ENV_FILE = join(ROOT, '.env');
+// As the apps read it (libs/config/src/environment-file.ts): .env under the real environment.
+const ENV = { ...(existsSync(ENV_FILE) ? parseEnv(readFileSync(ENV_FILE, 'utf8')) : {}), ...process.env };
 const isDemo = process.argv.includes('--demo');
 const cleanups = [];
 let stopping = false;
@@ -27,7 +32,7 @@ const fail = (message) => {
 };
 
 async function startRedis() {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+  if (ENV.REDIS_URL) return ENV.REDIS_URL;
   const dir = join(DATA, 'redis');
   mkdirSync(dir, { recursive: true });
   const redis = await startRedisServer({
@@ -41,7 +46,7 @@ async function startRedis() {
 }
 
 async function startPostgres() {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  if (ENV.DATABASE_URL) return ENV.DATABASE_URL;
   const postgres = await startEmbeddedPostgres({
     databaseDir: join(DATA, 'postgres'),
     port: await freePort(5439),
@@ -58,7 +63,7 @@ function startApp(name, env) {
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`],
-    { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...ENV, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const relay = (stream, target) => {
     let rest = '';
@@ -141,14 +146,17 @@ async function main() {
   say('Starting the agent orchestrator...');
   const redisUrl = await startRedis();
   const databaseUrl = await startPostgres();
-  const adminKey = process.env.BOOTSTRAP_ADMIN_KEY ?? `dev-${randomBytes(16).toString('hex')}`;
+  // A key of the developer's own is a secret this script does not print; a generated one is printed to be used.
+  const isOwnAdminKey = Boolean(ENV.BOOTSTRAP_ADMIN_KEY);
+  const adminKey = ENV.BOOTSTRAP_ADMIN_KEY || `dev-${randomBytes(16).toString('hex')}`;
+  const shownKey = isOwnAdminKey ? '$BOOTSTRAP_ADMIN_KEY' : adminKey;
   const ports = { gateway: await freePort(3000), orchestrator: await freePort(3001), metrics: await freePort(3002) };
   const env = {
     REDIS_URL: redisUrl,
     DATABASE_URL: databaseUrl,
     BOOTSTRAP_ADMIN_KEY: adminKey,
-    SITES_DIR: process.env.SITES_DIR ?? join(DATA, 'sites'),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    SITES_DIR: ENV.SITES_DIR || join(DATA, 'sites'),
+    LOG_LEVEL: ENV.LOG_LEVEL || 'info',
   };
   // The metrics service applies the migrations before it listens; the others wait for it.
   startApp('metrics', { ...env, PORT: String(ports.metrics), RUN_MIGRATIONS: 'true' });
@@ -162,16 +170,16 @@ async function main() {
   say(`• metrics        http://127.0.0.1:${ports.metrics}  (/metrics, /health)`);
   say(`• orchestrator   http://127.0.0.1:${ports.orchestrator}  (/metrics, /health)`);
   say(`• gateway        ${gatewayUrl}  (REST, Socket.IO, /docs)`);
-  say(`• admin key      ${adminKey}`);
+  say(`• admin key      ${isOwnAdminKey ? 'BOOTSTRAP_ADMIN_KEY (yours, not shown)' : adminKey}`);
 
   if (isDemo) {
     await runDemo({ gatewayUrl, adminKey });
     return shutdown(0);
   }
   say(`\nThe gateway listens on ${gatewayUrl}. Try:`);
-  say(`  curl -s -X POST ${gatewayUrl}/workflows -H 'authorization: Bearer ${adminKey}' -H 'content-type: application/json' \\`);
+  say(`  curl -s -X POST ${gatewayUrl}/workflows -H "authorization: Bearer ${shownKey}" -H 'content-type: application/json' \\`);
   say(`    -d '{"type":"CREATE_SITE","input":{"request":"Create a blog about mountain cooking"},"sessionId":"me"}'`);
-  say(`  curl -s ${gatewayUrl}/workflows/<workflowId> -H 'authorization: Bearer ${adminKey}'`);
+  say(`  curl -s ${gatewayUrl}/workflows/<workflowId> -H "authorization: Bearer ${shownKey}"`);
   say('Ctrl-C stops everything.');
 }
 
