@@ -1,83 +1,83 @@
 import { LogEntry } from './log-entry';
 
 /** Figures of one agent (or of all agents) over a range, computed from its recorded executions. */
-export interface ExecutionFigures {
-  executionCount: number;
-  successCount: number;
-  errorCount: number;
+export class ExecutionFigures {
+  executionCount!: number;
+  successCount!: number;
+  errorCount!: number;
   /** successCount / executionCount, 0 when there was none. */
-  successRate: number;
-  errorRate: number;
-  totalDurationMs: number;
-  averageDurationMs: number;
-  p50DurationMs: number;
-  p95DurationMs: number;
-  p99DurationMs: number;
+  successRate!: number;
+  errorRate!: number;
+  totalDurationMs!: number;
+  averageDurationMs!: number;
+  p50DurationMs!: number;
+  p95DurationMs!: number;
+  p99DurationMs!: number;
   /** When the last execution in the range finished, or null. */
-  lastExecutionAt: string | null;
+  lastExecutionAt!: string | null;
 }
 
-export interface AgentMetrics extends ExecutionFigures {
-  agent: string;
+export class AgentMetrics extends ExecutionFigures {
+  agent!: string;
 }
 
 /** Answer of `GET /agents/metrics`: per agent and overall, over all time or a range. */
-export interface AgentMetricsSummary {
-  from: string | null;
-  to: string | null;
-  overall: ExecutionFigures;
-  agents: AgentMetrics[];
+export class AgentMetricsSummary {
+  from!: string | null;
+  to!: string | null;
+  overall!: ExecutionFigures;
+  agents!: AgentMetrics[];
 }
 
 export type TrendInterval = 'hour' | 'day';
 
 /** One bucket of the execution trend; `bucket` is its start in UTC. */
-export interface ExecutionTrendPoint {
-  bucket: string;
-  executions: number;
-  errors: number;
-  averageDurationMs: number;
+export class ExecutionTrendPoint {
+  bucket!: string;
+  executions!: number;
+  errors!: number;
+  averageDurationMs!: number;
 }
 
-export interface LogLevelTrendPoint {
-  bucket: string;
-  debug: number;
-  info: number;
-  warning: number;
-  error: number;
+export class LogLevelTrendPoint {
+  bucket!: string;
+  debug!: number;
+  info!: number;
+  warning!: number;
+  error!: number;
 }
 
-export interface AgentErrorTrendPoint {
-  bucket: string;
-  agent: string;
-  errors: number;
+export class AgentErrorTrendPoint {
+  bucket!: string;
+  agent!: string;
+  errors!: number;
 }
 
 /**
  * Answer of `GET /metrics/trends`. Buckets are hours or days in UTC covering [from, to); the
  * execution and log series have a point for every bucket, the per-agent errors only non-zero ones.
  */
-export interface MetricsTrends {
-  from: string;
-  to: string;
-  interval: TrendInterval;
-  executions: ExecutionTrendPoint[];
-  logsByLevel: LogLevelTrendPoint[];
-  errorsByAgent: AgentErrorTrendPoint[];
+export class MetricsTrends {
+  from!: string;
+  to!: string;
+  interval!: TrendInterval;
+  executions!: ExecutionTrendPoint[];
+  logsByLevel!: LogLevelTrendPoint[];
+  errorsByAgent!: AgentErrorTrendPoint[];
 }
 
 /** An agent the orchestrators registered, with its all-time figures. Answer of `GET /agents`. */
-export interface RegisteredAgent {
-  name: string;
-  version: string;
-  description: string;
-  metrics: ExecutionFigures;
+export class RegisteredAgent {
+  name!: string;
+  version!: string;
+  description!: string;
+  metrics!: ExecutionFigures;
 }
 
 /** A page of log entries; `nextCursor` fetches the next page, null on the last one. */
-export interface LogPage {
-  items: LogEntry[];
+export class LogPage {
+  items!: LogEntry[];
   /** Entries matching the filters, on every page. */
-  total: number;
-  nextCursor: string | null;
+  total!: number;
+  nextCursor!: string | null;
 }

@@ -10,6 +10,8 @@ export * from './dto/site-summary.response';
 export * from './dto/site-version.response';
 export * from './dto/start-workflow.message';
 export * from './dto/start-workflow.request';
+export * from './dto/start-workflow.response';
+export * from './dto/step-output.response';
 export * from './dto/subscribe-workflow.message';
 export * from './dto/time-range.query';
 export * from './input-error';

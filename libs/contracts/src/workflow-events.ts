@@ -11,54 +11,64 @@ export enum WorkflowEventType {
 }
 
 /** Fields every workflow event carries. */
-export interface WorkflowEventBase {
-  workflowId: string;
+export class WorkflowEventBase {
+  workflowId!: string;
   /** Increases by one for each event of the same workflow, starting at 1. */
-  eventId: number;
+  eventId!: number;
   /** ISO-8601 time the event was recorded. */
-  timestamp: string;
+  timestamp!: string;
 }
 
-export interface ProgressEvent extends WorkflowEventBase {
-  type: WorkflowEventType.Progress;
-  status: WorkflowStatus;
-  completedSteps: number;
-  totalSteps: number;
+/** How far a workflow has come: sent when its status changes and whenever a step finishes. */
+export class ProgressEvent extends WorkflowEventBase {
+  type!: WorkflowEventType.Progress;
+  status!: WorkflowStatus;
+  completedSteps!: number;
+  totalSteps!: number;
   /** 0 to 100. */
-  percent: number;
+  percent!: number;
 }
 
-export interface LogEvent extends WorkflowEventBase {
-  type: WorkflowEventType.Log;
-  level: LogLevel;
-  message: string;
-  stepId: string | null;
-  agent: string | null;
-  metadata: Record<string, unknown>;
+/** A log line of the workflow or of one of its steps. */
+export class LogEvent extends WorkflowEventBase {
+  type!: WorkflowEventType.Log;
+  level!: LogLevel;
+  message!: string;
+  /** The step that logged it; null for the workflow's own lines. */
+  stepId!: string | null;
+  agent!: string | null;
+  metadata!: Record<string, unknown>;
 }
 
-export interface AgentStatusEvent extends WorkflowEventBase {
-  type: WorkflowEventType.AgentStatus;
-  stepId: string;
-  agent: string;
-  lifecycle: AgentLifecycle;
-  attempt: number;
-  error: string | null;
+/** A step's agent changed lifecycle: READY, EXECUTING, COMPLETED or FAILED (an attempt that will be retried too). */
+export class AgentStatusEvent extends WorkflowEventBase {
+  type!: WorkflowEventType.AgentStatus;
+  stepId!: string;
+  agent!: string;
+  lifecycle!: AgentLifecycle;
+  /** 1 for the first run of the step. */
+  attempt!: number;
+  /** Why the attempt failed, when it did. */
+  error!: string | null;
 }
 
-export interface CompleteEvent extends WorkflowEventBase {
-  type: WorkflowEventType.Complete;
-  status: WorkflowStatus.Completed | WorkflowStatus.Cancelled;
-  result: Record<string, unknown> | null;
-  metrics: WorkflowMetrics;
+/** The workflow ended without an error: COMPLETED, or CANCELLED. Its last event. */
+export class CompleteEvent extends WorkflowEventBase {
+  type!: WorkflowEventType.Complete;
+  status!: WorkflowStatus.Completed | WorkflowStatus.Cancelled;
+  /** Outputs of the final steps; null for a cancelled workflow. */
+  result!: Record<string, unknown> | null;
+  metrics!: WorkflowMetrics;
 }
 
-export interface ErrorEvent extends WorkflowEventBase {
-  type: WorkflowEventType.Error;
-  status: WorkflowStatus.Failed;
-  message: string;
-  stepId: string | null;
-  metrics: WorkflowMetrics;
+/** The workflow FAILED: a step failed for good. Its last event, unless it is retried. */
+export class ErrorEvent extends WorkflowEventBase {
+  type!: WorkflowEventType.Error;
+  status!: WorkflowStatus.Failed;
+  message!: string;
+  /** The step that failed, when one did. */
+  stepId!: string | null;
+  metrics!: WorkflowMetrics;
 }
 
 export type WorkflowEvent = ProgressEvent | LogEvent | AgentStatusEvent | CompleteEvent | ErrorEvent;

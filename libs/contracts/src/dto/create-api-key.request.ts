@@ -23,16 +23,20 @@ export class CreateApiKeyRequest {
 }
 
 /** A key as `GET /admin/keys` lists it: never the secret. */
-export interface ApiKeySummary {
-  id: string;
-  tenantId: string;
-  role: ApiKeyRole;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
+export class ApiKeySummary {
+  /** 16 hex digits, the part of the key that finds it; `DELETE /admin/keys/:id` takes it. */
+  id!: string;
+  tenantId!: string;
+  role!: ApiKeyRole;
+  name!: string;
+  /** ISO-8601 time the key was created. */
+  createdAt!: string;
+  /** ISO-8601 time the key was revoked; null while it is valid. */
+  revokedAt!: string | null;
 }
 
 /** The answer to `POST /admin/keys`: the only time the key itself is shown. */
-export interface CreatedApiKey extends ApiKeySummary {
-  key: string;
+export class CreatedApiKey extends ApiKeySummary {
+  /** `ao_<id>_<secret>`, for `Authorization: Bearer <key>` and Socket.IO's `auth: { token }`. */
+  key!: string;
 }

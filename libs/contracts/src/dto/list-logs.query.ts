@@ -43,5 +43,5 @@ export class ListLogsQuery extends TimeRangeQuery {
   @IsInt()
   @Min(1)
   @Max(1000)
-  limit = 100;
+  limit: number = 100;
 }

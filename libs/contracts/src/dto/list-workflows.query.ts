@@ -22,12 +22,12 @@ export class ListWorkflowsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  offset = 0;
+  offset: number = 0;
 
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100)
-  limit = 20;
+  limit: number = 20;
 }

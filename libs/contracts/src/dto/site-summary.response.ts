@@ -1,12 +1,12 @@
 /** One published site in `GET /sites`. */
-export interface SiteSummaryResponse {
-  siteId: string;
+export class SiteSummaryResponse {
+  siteId!: string;
   /** The version served at `/sites/:siteId/`. */
-  currentVersion: number;
+  currentVersion!: number;
   /** How many versions are kept (every publish adds one; rollbacks add none). */
-  versionCount: number;
+  versionCount!: number;
   /** ISO-8601 time the served version was last switched (published or rolled back to). */
-  updatedAt: string;
+  updatedAt!: string;
   /** URL path of the served site under the gateway. */
-  path: string;
+  path!: string;
 }
