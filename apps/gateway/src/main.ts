@@ -1,19 +1,18 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
 import { GatewayConfig } from '@app/config';
 import { bootstrapApp } from '@app/observability';
 import helmet from 'helmet';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { bodyParserErrors } from './body-parser-errors';
 import { corsOptions } from './cors-options';
-import { buildOpenApiDocument } from './docs/openapi-document';
+import { setupApiDocs } from './docs/api-docs';
 import { GatewayModule } from './gateway.module';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 import { RequestValidationPipe } from './request-validation.pipe';
 
-export function configureGateway(app: INestApplication): void {
+export async function configureGateway(app: INestApplication): Promise<void> {
   const config = app.get(GatewayConfig);
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: config.REQUEST_BODY_LIMIT_BYTES });
@@ -24,7 +23,7 @@ export function configureGateway(app: INestApplication): void {
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(new RequestValidationPipe());
   app.useWebSocketAdapter(new RedisIoAdapter(app));
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
+  await setupApiDocs(app);
 }
 
 void bootstrapApp({ module: GatewayModule, schema: GatewayConfig, configure: configureGateway });

@@ -7,7 +7,7 @@ import {
   ParseEnumPipe,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { MAINTENANCE_JOB_BY_ROUTE, MaintenanceRoute } from '@app/contracts';
 import { Roles } from '../auth/roles.decorator';
 import { MaintenanceService } from './maintenance.service';
@@ -27,6 +27,7 @@ export class MaintenanceController {
   /** Runs a retention job now (logs, workflow-states or sessions); answers with the queued job's id. */
   @Post(':job')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiParam({ name: 'job', enum: ROUTES })
   trigger(@Param('job', maintenanceRoute) job: MaintenanceRoute) {
     return this.maintenance.trigger(job);
   }

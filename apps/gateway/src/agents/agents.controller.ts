@@ -9,6 +9,7 @@ import { AgentsService } from './agents.service';
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
+  /** The agents the orchestrators registered, with their all-time figures. */
   @Get()
   list() {
     return this.agents.list();

@@ -13,6 +13,7 @@ import {
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CreateApiKeyRequest } from '@app/contracts';
 import { ApiKeysService } from './api-keys.service';
+import { ApiErrors } from '../docs/route-docs.decorators';
 import { Roles } from './roles.decorator';
 
 const keyId = {
@@ -29,6 +30,7 @@ const keyId = {
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
+  /** API keys, newest first, never their secrets. */
   @Get()
   @ApiQuery({ name: 'tenantId', required: false, description: 'only this tenant’s keys' })
   list(@Query('tenantId') tenantId?: string) {
@@ -42,8 +44,10 @@ export class ApiKeysController {
     return this.keys.create(request);
   }
 
+  /** Revokes a key (again is fine); the sockets holding it are disconnected on every replica. */
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiErrors({ 404: 'No such key.' })
   revoke(@Param('id', keyId) id: string) {
     return this.keys.revoke(id);
   }

@@ -1,22 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { MANAGED_QUEUES } from './managed-queues';
-
-const COUNTED_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-
-export interface QueueStatus {
-  name: string;
-  isPaused: boolean;
-  counts: Record<(typeof COUNTED_STATES)[number], number>;
-}
+import { COUNTED_JOB_STATES, QueueStatus } from './queue-status.dto';
 
 /** Job counts of the system's queues, and pausing them (workers finish running jobs, take no new ones). */
 @Injectable()
@@ -50,7 +35,10 @@ export class QueuesService {
   }
 
   private async statusOf(queue: Queue): Promise<QueueStatus> {
-    const [counts, isPaused] = await Promise.all([queue.getJobCounts(...COUNTED_STATES), queue.isPaused()]);
+    const [counts, isPaused] = await Promise.all([
+      queue.getJobCounts(...COUNTED_JOB_STATES),
+      queue.isPaused(),
+    ]);
     return { name: queue.name, isPaused, counts: counts as QueueStatus['counts'] };
   }
 }

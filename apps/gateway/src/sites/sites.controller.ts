@@ -1,5 +1,7 @@
 import { Controller, Get, HttpStatus, Param, Req, Res } from '@nestjs/common';
+import { ApiMovedPermanentlyResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
+import { ApiErrors } from '../docs/route-docs.decorators';
 import { SitesService } from './sites.service';
 
 /** What this controller uses of Express's request and response (`@types/express` is not installed). */
@@ -26,17 +28,21 @@ const SITE_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+@ApiTags('sites')
 @Controller('sites')
 export class SitesController {
   constructor(private readonly sites: SitesService) {}
 
+  /** The published sites, with the version each serves. */
   @Get()
   list() {
     return this.sites.list();
   }
 
   // Declared before the file route, which would otherwise take `/sites/:siteId/versions`.
+  /** A site's versions, oldest first; the current one is marked. */
   @Get(':siteId/versions')
+  @ApiErrors({ 404: 'The site is not published.' })
   versions(@Param('siteId') siteId: string) {
     return this.sites.versions(siteId);
   }
@@ -44,6 +50,15 @@ export class SitesController {
   /** The published site itself: public web pages, not API. */
   @Public()
   @Get(':siteId{/*path}')
+  @ApiParam({ name: 'siteId' })
+  @ApiParam({ name: 'path', description: 'A file of the site’s current version, e.g. `gallery.html`.' })
+  @ApiProduces('text/html', 'text/css', 'image/svg+xml', 'application/octet-stream')
+  @ApiOkResponse({
+    description: 'The file, with an ETag; `X-Site-Version` names the version served.',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiMovedPermanentlyResponse({ description: '`/sites/:siteId` redirects to `/sites/:siteId/`.' })
+  @ApiErrors({ 404: 'The site is not published, or has no such file.' })
   async serve(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
     // The raw path, not the decoded route parameter: the repository decodes it once and checks it.
     const answer = await this.sites.resolve(request.path);
