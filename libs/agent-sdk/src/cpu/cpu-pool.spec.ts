@@ -3,6 +3,10 @@ import { CpuThreadError, ErrorKind } from '../agent-errors';
 import { CpuPool, CpuTaskReport, createCpuPool } from '.';
 import { crashTask, exhaustHeapTask, leakTask, rejectTask, spinTask } from './cpu-pool.fixture';
 
+// A replacement thread (after a crash, an abort or a heap overrun) loads ts-node before it serves:
+// seconds on a busy machine, where jest's default 5 s is too tight.
+jest.setTimeout(30_000);
+
 describe('the CPU pool on worker threads', () => {
   let pool: CpuPool;
   const reports: CpuTaskReport[] = [];
@@ -12,7 +16,9 @@ describe('the CPU pool on worker threads', () => {
     pool = createCpuPool({
       threads: 2,
       maxHeapMb: 64,
-      recycleHeapMb: 40,
+      // Above a fresh thread's heap with ts-node loaded (about 29 MB on Node 20, 41 MB on Node 24),
+      // or every task would recycle the pool; below one more 12 MB leak.
+      recycleHeapMb: 48,
       warmTasks: [spinTask],
       onTaskFinished: (report) => reports.push(report),
       onRecycled: (reason) => recycles.push(reason),
