@@ -1008,6 +1008,7 @@ export default async () => {
                 type: [t['../../../../libs/contracts/src/dto/site-summary.response'].SiteSummaryResponse],
               },
               versions: {
+                summary: "A site's versions, oldest first; the current one is marked.",
                 type: [t['../../../../libs/contracts/src/dto/site-version.response'].SiteVersionResponse],
               },
               serve: { summary: 'The published site itself: public web pages, not API.' },

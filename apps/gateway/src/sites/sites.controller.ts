@@ -39,8 +39,8 @@ export class SitesController {
     return this.sites.list();
   }
 
-  // Declared before the file route, which would otherwise take `/sites/:siteId/versions`.
   /** A site's versions, oldest first; the current one is marked. */
+  // Declared before the file route, which would otherwise take `/sites/:siteId/versions`.
   @Get(':siteId/versions')
   @ApiErrors({ 404: 'The site is not published.' })
   versions(@Param('siteId') siteId: string) {
