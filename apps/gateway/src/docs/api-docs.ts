@@ -8,17 +8,13 @@ import { buildOpenApiDocument } from './openapi-document';
 export const DOCS_PATHS = { ui: '/docs', openApi: '/docs-json', asyncApi: '/docs/asyncapi.json' } as const;
 
 /**
- * Gives Swagger what the `@nestjs/swagger` CLI plugin read from the sources. `nest build` compiles
- * the plugin's output into the bundle; ts-node and ts-jest do not run the plugin, so every way of
- * running the gateway loads the same generated metadata, and builds the same documents.
+ * Serves the OpenAPI UI and document, and the Socket.IO protocol's AsyncAPI document. First gives
+ * Swagger what the `@nestjs/swagger` CLI plugin read from the sources: `nest build` compiles the
+ * plugin's output into the bundle too, but ts-node and ts-jest do not run the plugin, so every way
+ * of running the gateway loads the same generated metadata and builds the same documents.
  */
-export function loadOpenApiPluginMetadata(): Promise<void> {
-  return SwaggerModule.loadPluginMetadata(openApiPluginMetadata);
-}
-
-/** Serves the OpenAPI UI and document, and the Socket.IO protocol's AsyncAPI document. */
 export async function setupApiDocs(app: INestApplication): Promise<void> {
-  await loadOpenApiPluginMetadata();
+  await SwaggerModule.loadPluginMetadata(openApiPluginMetadata);
   const asyncApi = buildAsyncApiDocument(app);
   app
     .getHttpAdapter()
