@@ -185,6 +185,28 @@ describe('the production build (docker/Dockerfile, without a container engine)',
     });
   });
 
+  it('serves from the gateway bundle the same OpenAPI and AsyncAPI documents as the gateway run from its sources', async () => {
+    const env = namespace.env({ SITES_DIR: join(root, 'sites') });
+    const [built, fromSources] = await Promise.all([
+      startBuiltApp(runtimeDir, 'gateway', env),
+      AppProcess.start('gateway', env),
+    ]);
+    started.push(built, fromSources);
+    await built.waitUntilHealthy(60_000);
+    const documents = (app: AppProcess) =>
+      Promise.all(
+        ['/docs-json', '/docs/asyncapi.json'].map(async (path) => {
+          const response = await fetch(`${app.url}${path}`);
+          expect(response.status).toBe(200);
+          return response.json();
+        }),
+      );
+    const [builtOpenApi, builtAsyncApi] = await documents(built);
+    expect(Object.keys((builtOpenApi as { paths: object }).paths).length).toBeGreaterThan(20);
+    expect(await documents(fromSources)).toEqual([builtOpenApi, builtAsyncApi]);
+    await Promise.all([built.stop(), fromSources.stop()]);
+  });
+
   describe.each(APP_NAMES)('%s', (name) => {
     it('starts from its bundle with NODE_ENV=production, answers /health with its connections up, and stops cleanly on SIGTERM', async () => {
       const app = await startBuiltApp(runtimeDir, name, namespace.env({ SITES_DIR: join(root, 'sites') }));
