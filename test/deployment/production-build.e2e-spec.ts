@@ -179,9 +179,7 @@ describe('the production build (docker/Dockerfile, without a container engine)',
     it('names the variable it misses, DATABASE_URL, and asks for nothing else', async () => {
       const listed = await runBuiltKeysCli(runtimeDir, ['list'], {});
       expect(listed.code).toBe(1);
-      expect(listed.stderr).toBe(
-        'Invalid environment:\n  DATABASE_URL (not set): DATABASE_URL must be a postgres:// URL\n',
-      );
+      expect(listed.stderr).toBe('Invalid environment: DATABASE_URL (not set) must be a postgres:// URL\n');
     });
   });
 

@@ -1,20 +1,20 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { ConfigurationError } from '@app/config';
+import { ConfigurationError, loadConfig } from '@app/config';
 import { ApiKeyRole, API_KEY_ROLES, CreateApiKeyRequest } from '@app/contracts';
 import { ApiKeyEntity, dataSourceOptions, runMigrations } from '@app/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ApiKeysService } from './auth/api-keys.service';
-import { KeysCliConfig, loadKeysCliConfig } from './keys-cli.config';
+import { KeysCliConfig } from './keys-cli.config';
 
 const USAGE = `usage: npm run keys -- <command>  (in the gateway image: node dist/apps/gateway/cli.js <command>)
   create --tenant <tenant> --role admin|client [--name <who holds it>]
                          applies pending database migrations first
   list [--tenant <tenant>]
   revoke <key id>
-environment: DATABASE_URL (required), DATABASE_SCHEMA (default public)`;
+environment: DATABASE_URL (required), DATABASE_SCHEMA (default public); in development also .env`;
 
 /** PostgreSQL's undefined_table: the schema or its api_keys table does not exist. */
 const UNDEFINED_TABLE = '42P01';
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'create': {
       const request = createRequest(values);
-      const config = loadKeysCliConfig(process.env);
+      const config = loadConfig(KeysCliConfig);
       await runMigrations({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA });
       const created = await withApiKeys(config, (keys) => keys.create(request));
       process.stdout.write(
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'list': {
-      const listed = await withApiKeys(loadKeysCliConfig(process.env), (keys) => keys.list(values.tenant));
+      const listed = await withApiKeys(loadConfig(KeysCliConfig), (keys) => keys.list(values.tenant));
       for (const key of listed) {
         process.stdout.write(
           `${key.id}  ${key.tenantId}  ${key.role}  ${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}  ${key.name}\n`,
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'revoke': {
       if (rest.length !== 1) throw new UsageError('revoke takes one key id');
-      await withApiKeys(loadKeysCliConfig(process.env), (keys) => keys.revoke(rest[0]));
+      await withApiKeys(loadConfig(KeysCliConfig), (keys) => keys.revoke(rest[0]));
       process.stdout.write(`revoked ${rest[0]}\n`);
       return;
     }
@@ -112,8 +112,8 @@ class NotMigratedError extends Error {
   constructor(schema: string) {
     super(
       `The database is not migrated: schema "${schema}" has no api_keys table. Apply the migrations first ` +
-        '(`node dist/apps/metrics/main.js migrate` with the metrics image, as the migration Job does, or ' +
-        'start a service with RUN_MIGRATIONS=true), or create a key: `create` applies them.',
+        '(`npm run migration:run`; with the images, `node dist/apps/metrics/main.js migrate` in the metrics ' +
+        'image, as the migration Job does), or create a key: `create` applies them.',
     );
   }
 }
