@@ -1,8 +1,9 @@
-import axe from 'axe-core';
-import { HtmlValidate, StaticConfigLoader } from 'html-validate';
-import { JSDOM } from 'jsdom';
+import { HtmlValidate } from 'html-validate';
+import { DOMWindow, JSDOM } from 'jsdom';
 import { posix } from 'node:path';
 import { AuditFinding, AuditReport, FindingSeverity } from './audit-report.model';
+import { AxeRunner } from './axe.runner';
+import { ResolveOnceConfigLoader } from './resolve-once-config.loader';
 
 export interface SiteAuditorOptions {
   /** Lowest passing score; default 70. */
@@ -11,27 +12,40 @@ export interface SiteAuditorOptions {
   sizeBudgetBytes?: number;
 }
 
+/** The lowest passing score and the largest site, when the options say nothing. */
+export const DEFAULT_AUDIT_OPTIONS = { threshold: 70, sizeBudgetBytes: 500_000 } as const;
+
 const WEIGHTS: Record<FindingSeverity, number> = { critical: 20, serious: 8, moderate: 3, minor: 1 };
 const MAX_NODES_PER_VIOLATION = 10;
 
 // jsdom computes no layout and loads no stylesheets, so these rules would judge a page that
 // no browser draws. Colour contrast is instead proven by the design step with the WCAG formula.
 const LAYOUT_RULES = ['color-contrast', 'color-contrast-enhanced', 'link-in-text-block', 'target-size'];
+const AXE_OPTIONS = {
+  rules: Object.fromEntries(LAYOUT_RULES.map((rule) => [rule, { enabled: false }])),
+  resultTypes: ['violations' as const],
+};
 
 /**
  * Audits a static site with real tools: html-validate (recommended rules) for validity, axe-core
  * in jsdom for accessibility, DOM checks for SEO and links, and a size budget.
+ *
+ * An auditor prepares its tools on first use and keeps them for every later audit, so keep one
+ * per thread rather than one per site, and `close()` it when it is no longer needed.
  */
 export class SiteAuditor {
   readonly threshold: number;
   private readonly sizeBudgetBytes: number;
   private readonly validator = new HtmlValidate(
-    new StaticConfigLoader({ extends: ['html-validate:recommended'] }),
+    new ResolveOnceConfigLoader({ extends: ['html-validate:recommended'] }),
   );
+  private readonly axe = new AxeRunner();
+  /** Parses pages with scripting off; a document needs no window of its own for the DOM checks. */
+  private parserWindow: DOMWindow | null = null;
 
   constructor(options: SiteAuditorOptions = {}) {
-    this.threshold = options.threshold ?? 70;
-    this.sizeBudgetBytes = options.sizeBudgetBytes ?? 500_000;
+    this.threshold = options.threshold ?? DEFAULT_AUDIT_OPTIONS.threshold;
+    this.sizeBudgetBytes = options.sizeBudgetBytes ?? DEFAULT_AUDIT_OPTIONS.sizeBudgetBytes;
   }
 
   async audit(files: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<AuditReport> {
@@ -47,25 +61,18 @@ export class SiteAuditor {
         message: 'the site has no HTML pages',
       });
     }
-    const documents = new Map<string, JSDOM>();
-    try {
-      for (const page of pages) {
-        signal?.throwIfAborted();
-        findings.push(...(await this.validate(page, files[page])));
-        const dom = new JSDOM(files[page], {
-          runScripts: 'outside-only',
-          url: `http://site.invalid/${page}`,
-        });
-        documents.set(page, dom);
-        findings.push(...this.checkSeo(page, dom, files));
-      }
-      for (const [page, dom] of documents) {
-        signal?.throwIfAborted();
-        findings.push(...this.checkLinks(page, dom, files, documents));
-        findings.push(...(await this.runAxe(page, dom)));
-      }
-    } finally {
-      for (const dom of documents.values()) dom.window.close();
+    const documents = new Map<string, Document>();
+    for (const page of pages) {
+      signal?.throwIfAborted();
+      findings.push(...(await this.validate(page, files[page])));
+      const document = this.parse(files[page]);
+      documents.set(page, document);
+      findings.push(...this.checkSeo(page, document, files));
+    }
+    for (const [page, document] of documents) {
+      signal?.throwIfAborted();
+      findings.push(...this.checkLinks(page, document, files, documents));
+      findings.push(...(await this.runAxe(page, document, signal)));
     }
 
     const totalBytes = Object.values(files).reduce((total, text) => total + Buffer.byteLength(text), 0);
@@ -99,6 +106,18 @@ export class SiteAuditor {
     };
   }
 
+  /** Releases the prepared jsdom windows; a later audit prepares them again. */
+  close(): void {
+    this.axe.close();
+    this.parserWindow?.close();
+    this.parserWindow = null;
+  }
+
+  private parse(html: string): Document {
+    this.parserWindow ??= new JSDOM('', { url: 'http://site.invalid/' }).window;
+    return new this.parserWindow.DOMParser().parseFromString(html, 'text/html');
+  }
+
   private async validate(page: string, html: string): Promise<AuditFinding[]> {
     const report = await this.validator.validateString(html, page);
     return report.results.flatMap((result) =>
@@ -113,8 +132,11 @@ export class SiteAuditor {
     );
   }
 
-  private checkSeo(page: string, dom: JSDOM, files: Readonly<Record<string, string>>): AuditFinding[] {
-    const document = dom.window.document;
+  private checkSeo(
+    page: string,
+    document: Document,
+    files: Readonly<Record<string, string>>,
+  ): AuditFinding[] {
     const findings: AuditFinding[] = [];
     const add = (rule: string, severity: FindingSeverity, message: string, selector?: string) =>
       findings.push({ rule: `seo/${rule}`, severity, page, message, ...(selector ? { selector } : {}) });
@@ -176,12 +198,12 @@ export class SiteAuditor {
 
   private checkLinks(
     page: string,
-    dom: JSDOM,
+    document: Document,
     files: Readonly<Record<string, string>>,
-    documents: Map<string, JSDOM>,
+    documents: Map<string, Document>,
   ): AuditFinding[] {
     const findings: AuditFinding[] = [];
-    for (const anchor of dom.window.document.querySelectorAll('a[href]')) {
+    for (const anchor of document.querySelectorAll('a[href]')) {
       const href = anchor.getAttribute('href') ?? '';
       const broken = (why: string) =>
         findings.push({
@@ -208,22 +230,15 @@ export class SiteAuditor {
         broken('does not resolve to a page of the site');
         continue;
       }
-      const targetDocument = documents.get(file)?.window.document;
+      const targetDocument = documents.get(file);
       if (fragment && targetDocument && !targetDocument.getElementById(fragment))
         broken(`points at #${fragment}, which ${file} does not have`);
     }
     return findings;
   }
 
-  private async runAxe(page: string, dom: JSDOM): Promise<AuditFinding[]> {
-    const window = dom.window as unknown as {
-      eval(source: string): void;
-      axe: typeof axe;
-      document: Document;
-    };
-    window.eval(axe.source);
-    const rules = Object.fromEntries(LAYOUT_RULES.map((rule) => [rule, { enabled: false }]));
-    const results = await window.axe.run(window.document, { rules, resultTypes: ['violations'] });
+  private async runAxe(page: string, document: Document, signal?: AbortSignal): Promise<AuditFinding[]> {
+    const results = await this.axe.run(document, `http://site.invalid/${page}`, AXE_OPTIONS, signal);
     return results.violations.flatMap((violation) =>
       violation.nodes.slice(0, MAX_NODES_PER_VIOLATION).map((node) => ({
         rule: `axe/${violation.id}`,
