@@ -4,7 +4,7 @@ import { BuiltSite } from '../builder/site-renderer';
 import { SiteNotFoundError, SiteRepository } from '@app/sites';
 import { readSiteReference } from '../workflow-input.model';
 import { AuditReport } from './audit-report.model';
-import { SiteAuditorOptions } from './site-auditor';
+import { DEFAULT_AUDIT_OPTIONS, SiteAuditorOptions } from './site-auditor';
 import { auditSiteTask } from './site-audit.task';
 
 /** The audit step's output; `siteId` and `version` are set when a published site was audited. */
@@ -33,11 +33,14 @@ export class AuditAgent implements Agent<AuditOutput> {
   };
 
   private readonly repository: SiteRepository;
-  private readonly auditOptions: SiteAuditorOptions;
+  private readonly auditOptions: Required<SiteAuditorOptions>;
 
   constructor(options: { repository: SiteRepository; threshold?: number; sizeBudgetBytes?: number }) {
     this.repository = options.repository;
-    this.auditOptions = { threshold: options.threshold ?? 70, sizeBudgetBytes: options.sizeBudgetBytes };
+    this.auditOptions = {
+      threshold: options.threshold ?? DEFAULT_AUDIT_OPTIONS.threshold,
+      sizeBudgetBytes: options.sizeBudgetBytes ?? DEFAULT_AUDIT_OPTIONS.sizeBudgetBytes,
+    };
   }
 
   async execute(context: AgentContext): Promise<AuditOutput> {

@@ -1,6 +1,6 @@
 import { defineCpuTask } from '@app/agent-sdk';
 import { AuditReport } from './audit-report.model';
-import { SiteAuditor, SiteAuditorOptions } from './site-auditor';
+import { DEFAULT_AUDIT_OPTIONS, SiteAuditor, SiteAuditorOptions } from './site-auditor';
 
 /** What the audit hands to the CPU pool: the site's files and the deployment's audit settings. */
 export interface AuditSiteInput {
@@ -16,10 +16,17 @@ const auditors = new Map<string, SiteAuditor>();
 const MAX_AUDITORS = 4;
 
 function auditorFor(options: SiteAuditorOptions): SiteAuditor {
-  const key = JSON.stringify([options.threshold ?? null, options.sizeBudgetBytes ?? null]);
+  const key = JSON.stringify([
+    options.threshold ?? DEFAULT_AUDIT_OPTIONS.threshold,
+    options.sizeBudgetBytes ?? DEFAULT_AUDIT_OPTIONS.sizeBudgetBytes,
+  ]);
   let auditor = auditors.get(key);
   if (!auditor) {
-    if (auditors.size >= MAX_AUDITORS) auditors.clear();
+    if (auditors.size >= MAX_AUDITORS) {
+      // Closing frees their jsdom windows now rather than whenever V8 collects them.
+      for (const evicted of auditors.values()) evicted.close();
+      auditors.clear();
+    }
     auditor = new SiteAuditor(options);
     auditors.set(key, auditor);
   }
