@@ -1,4 +1,5 @@
 // Tasks for the CPU pool's own specs, loaded by worker threads from this file.
+import { getPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { ValidationError } from '../agent-errors';
 import { defineCpuTask } from './cpu-task';
@@ -8,6 +9,11 @@ export function spin({ ms }: { ms: number }): { threadId: number } {
   const end = Date.now() + ms;
   while (Date.now() < end);
   return { threadId };
+}
+
+/** The niceness of the thread it runs on (on Linux, getPriority() without a pid is per thread). */
+export function niceness(): number {
+  return getPriority();
 }
 
 export function reject(): never {
@@ -34,6 +40,7 @@ export function leak({ mb }: { mb: number }): { threadId: number } {
 
 const here = __dirname;
 export const spinTask = defineCpuTask<{ ms: number }, { threadId: number }>(here, 'cpu-pool.fixture', 'spin');
+export const nicenessTask = defineCpuTask<void, number>(here, 'cpu-pool.fixture', 'niceness');
 export const rejectTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'reject');
 export const crashTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'crash');
 export const exhaustHeapTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'exhaustHeap');

@@ -1,7 +1,8 @@
 import { threadId } from 'node:worker_threads';
 import { CpuThreadError, ErrorKind } from '../agent-errors';
 import { CpuPool, CpuTaskReport, createCpuPool } from '.';
-import { crashTask, exhaustHeapTask, leakTask, rejectTask, spinTask } from './cpu-pool.fixture';
+import { getPriority } from 'node:os';
+import { crashTask, exhaustHeapTask, leakTask, nicenessTask, rejectTask, spinTask } from './cpu-pool.fixture';
 
 // A replacement thread (after a crash, an abort or a heap overrun) loads ts-node before it serves:
 // seconds on a busy machine, where jest's default 5 s is too tight.
@@ -40,6 +41,14 @@ describe('the CPU pool on worker threads', () => {
     ]);
     expect(first.threadId).not.toBe(second.threadId);
   });
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'runs its threads at a lower priority than the event loop they serve',
+    async () => {
+      expect(await pool.run(nicenessTask, undefined)).toBe(10);
+      expect(getPriority()).toBeLessThan(10);
+    },
+  );
 
   it('keeps the kind of an error the task throws, so the retry policy still applies', async () => {
     await expect(pool.run(rejectTask, undefined)).rejects.toMatchObject({

@@ -45,6 +45,11 @@ export interface CpuPoolOptions {
   maxHeapMb: number;
   /** A thread whose heap is above this after a task is retired, with its pool, once idle. */
   recycleHeapMb: number;
+  /**
+   * How much lower than the event loop the threads run (Linux nice, 0-19; default 10), so that a
+   * machine busy with CPU tasks still serves the loop first.
+   */
+  threadNiceness?: number;
   /** Tasks whose modules every new thread loads (and warms) before it takes work. */
   warmTasks?: CpuTask<unknown, unknown>[];
   onTaskFinished?: (report: CpuTaskReport) => void;

@@ -16,4 +16,6 @@ export type CpuTaskReply = (
 export interface CpuThreadData {
   /** Module paths (no extension) to load, and `warm()`, when the thread starts. */
   warmModules: string[];
+  /** Niceness the thread gives itself (Linux), so the event loop it serves comes first for the CPU. */
+  niceness: number;
 }

@@ -1,5 +1,6 @@
 // The entry of each worker thread of the CPU pool: runs one CPU task at a time for the pool and
 // reports the thread's heap after each, so the pool can recycle a thread whose heap only grows.
+import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { workerData } from 'node:worker_threads';
 import { errorKindOf } from '../agent-errors';
@@ -28,9 +29,16 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+const threadData = workerData as CpuThreadData | undefined;
+
+// A thread busy with CPU work must not hold back the event loop it works for: renewing job locks,
+// hearing cancels and starting steps come first. On Linux, setPriority() without a pid changes
+// the calling thread only (elsewhere it would change the whole process, so it is left alone).
+if (process.platform === 'linux' && threadData?.niceness) setPriority(threadData.niceness);
+
 // Warm start: load the declared task modules now and let each prepare itself (`warm()`), so the
 // first step a fresh thread serves does not pay for loading jsdom, axe and the like.
-for (const modulePath of (workerData as CpuThreadData | undefined)?.warmModules ?? []) {
+for (const modulePath of threadData?.warmModules ?? []) {
   const loaded = requireAtRunTime(resolveModuleFile(modulePath)) as { warm?: () => unknown };
   if (typeof loaded.warm === 'function') {
     Promise.resolve(loaded.warm()).catch((error: unknown) =>
