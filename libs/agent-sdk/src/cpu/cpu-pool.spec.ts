@@ -20,6 +20,7 @@ describe('the CPU pool on worker threads', () => {
       // Above a fresh thread's heap with ts-node loaded (about 29 MB on Node 20, 41 MB on Node 24),
       // or every task would recycle the pool; below one more 12 MB leak.
       recycleHeapMb: 48,
+      threadNiceness: 10,
       warmTasks: [spinTask],
       onTaskFinished: (report) => reports.push(report),
       onRecycled: (reason) => recycles.push(reason),

@@ -46,8 +46,9 @@ export interface CpuPoolOptions {
   /** A thread whose heap is above this after a task is retired, with its pool, once idle. */
   recycleHeapMb: number;
   /**
-   * How much lower than the event loop the threads run (Linux nice, 0-19; default 10), so that a
-   * machine busy with CPU tasks still serves the loop first.
+   * How much lower than the event loop the threads run (Linux nice, 0-19; default 0). Measured on
+   * a shared 2-CPU machine, nice 10 did not lower the loop's lag (V8's own helper threads, shared
+   * by every isolate, stay at 0) and let other processes starve the audits, so it is opt-in.
    */
   threadNiceness?: number;
   /** Tasks whose modules every new thread loads (and warms) before it takes work. */

@@ -5,7 +5,6 @@ import { CpuPool, CpuPoolOptions, CpuPoolState, CpuTaskReport } from './cpu-pool
 import { CpuTask, resolveModuleFile } from './cpu-task';
 import type { CpuTaskReply, CpuTaskRequest, CpuThreadData } from './cpu-task.messages';
 
-const DEFAULT_THREAD_NICENESS = 10;
 /** What running TypeScript sources in a thread needs (tests, `npm start`); built code needs none. */
 const TYPESCRIPT_PRELOADS = ['ts-node/register/transpile-only', 'tsconfig-paths/register'];
 
@@ -83,7 +82,7 @@ export class WorkerThreadPool implements CpuPool {
   private startPool(): Piscina {
     const workerData: CpuThreadData = {
       warmModules: [...new Set((this.options.warmTasks ?? []).map((task) => task.modulePath))],
-      niceness: this.options.threadNiceness ?? DEFAULT_THREAD_NICENESS,
+      niceness: this.options.threadNiceness ?? 0,
     };
     return new Piscina({
       filename: this.entryFile,
