@@ -69,9 +69,6 @@ async function ourEngine(prefix: string): Promise<Contender> {
     REDIS_PREFIX: prefix,
     AGENT_MODULES: 'bench/support/noop-agents.ts',
     STEP_CONCURRENCY: String(CONCURRENCY),
-    // No-op agents run no CPU tasks; and pool threads cannot load TypeScript under the ts-node
-    // binary this bench runs in (its preloads are not in execArgv).
-    CPU_POOL_THREADS: '0',
     LOG_LEVEL: 'silent',
     SITES_DIR: `/tmp/${prefix}-sites`,
   });

@@ -5,8 +5,12 @@ import { CpuPool, CpuPoolOptions, CpuPoolState, CpuTaskReport } from './cpu-pool
 import { CpuTask, resolveModuleFile } from './cpu-task';
 import type { CpuTaskReply, CpuTaskRequest, CpuThreadData } from './cpu-task.messages';
 
-/** What running TypeScript sources in a thread needs (tests, `npm start`); built code needs none. */
-const TYPESCRIPT_PRELOADS = ['ts-node/register/transpile-only', 'tsconfig-paths/register'];
+/**
+ * What a thread running TypeScript sources needs (tests, `npm start`, benches), and nothing else:
+ * the parent's own execArgv cannot be trusted there (the ts-node binary puts its script and
+ * options in it). Built code inherits the parent's, as Node does by default.
+ */
+const TYPESCRIPT_EXEC_ARGV = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 
 /**
  * The CPU pool on worker threads (piscina): one task per thread at a time, threads started warm
@@ -92,7 +96,7 @@ export class WorkerThreadPool implements CpuPool {
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
       workerData,
-      execArgv: this.entryFile.endsWith('.ts') ? withTypeScriptPreloads(process.execArgv) : undefined,
+      execArgv: this.entryFile.endsWith('.ts') ? TYPESCRIPT_EXEC_ARGV : undefined,
     });
   }
 
@@ -106,9 +110,4 @@ export class WorkerThreadPool implements CpuPool {
     this.retiring.add(closing);
     this.options.onRecycled?.(`a thread's heap passed ${this.options.recycleHeapMb} MB`);
   }
-}
-
-function withTypeScriptPreloads(execArgv: string[]): string[] {
-  const missing = TYPESCRIPT_PRELOADS.filter((preload) => !execArgv.includes(preload));
-  return [...execArgv, ...missing.flatMap((preload) => ['-r', preload])];
 }
