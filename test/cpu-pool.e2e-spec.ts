@@ -20,15 +20,6 @@ describe('the CPU pool in a running orchestrator', () => {
   let client: WorkflowClient;
   let redis: Redis;
 
-  const define = async (type: string, steps: { id: string; agent: string; dependsOn?: string[] }[]) => {
-    const response = await api.post('/workflow-definitions', {
-      type,
-      description: `CPU pool test ${type}`,
-      steps: steps.map((step) => ({ dependsOn: [], ...step })),
-    });
-    if (response.status !== 201)
-      throw new Error(`defining ${type}: ${response.status} ${await response.text()}`);
-  };
   const run = async (type: string, input: Record<string, unknown> = {}) => {
     const workflowId = await api.startWorkflow({ type, input, sessionId: 'cpu-pool' });
     await client.socket.emitWithAck('workflow.subscribe', { workflowId });
@@ -57,7 +48,7 @@ describe('the CPU pool in a running orchestrator', () => {
     api = new ApiClient(apps[0].url, TEST_ADMIN_KEY);
     client = new WorkflowClient(apps[0].url);
     await client.connected();
-    await define('CPU_DIAMOND', [
+    await api.defineWorkflow('CPU_DIAMOND', [
       { id: 'a', agent: 'test-cpu-spin' },
       { id: 'b', agent: 'test-cpu-spin', dependsOn: ['a'] },
       { id: 'c', agent: 'test-cpu-spin', dependsOn: ['a'] },
@@ -84,7 +75,7 @@ describe('the CPU pool in a running orchestrator', () => {
   });
 
   it('stops a step busy in the pool when its workflow is cancelled, and the pool goes on serving', async () => {
-    await define('CPU_LONG', [
+    await api.defineWorkflow('CPU_LONG', [
       { id: 'long', agent: 'test-cpu-spin' },
       { id: 'after', agent: 'test-cpu-spin', dependsOn: ['long'] },
     ]);
@@ -114,7 +105,7 @@ describe('the CPU pool in a running orchestrator', () => {
   });
 
   it('fails a CPU-bound step that overruns its time limit as a timeout, retried once, and the pool goes on serving', async () => {
-    await define('CPU_OVERRUN', [{ id: 'overrun', agent: 'test-cpu-overrun' }]);
+    await api.defineWorkflow('CPU_OVERRUN', [{ id: 'overrun', agent: 'test-cpu-overrun' }]);
     const abortedBefore = (await poolTasks()).aborted ?? 0;
     const { workflowId, finished } = await run('CPU_OVERRUN');
     expect(await finished).toMatchObject({ type: WorkflowEventType.Error, status: WorkflowStatus.Failed });
@@ -128,7 +119,7 @@ describe('the CPU pool in a running orchestrator', () => {
   });
 
   it('fails only the step whose thread crashed, retries it as the policy says, and leaves the step beside it alone', async () => {
-    await define('CPU_CRASH', [
+    await api.defineWorkflow('CPU_CRASH', [
       { id: 'crash', agent: 'test-cpu-crash' },
       { id: 'beside', agent: 'test-cpu-spin' },
     ]);

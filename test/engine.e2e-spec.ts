@@ -15,8 +15,6 @@ import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-en
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
-type Step = { id: string; agent: string; dependsOn?: string[] };
-
 /**
  * The workflow engine through the real services: the gateway and an orchestrator as separate
  * processes, the test agents loaded into the orchestrator, workflows defined through the API.
@@ -28,16 +26,6 @@ describe('the workflow engine', () => {
   let api: ApiClient;
   let client: WorkflowClient;
   let redis: Redis;
-
-  const define = async (type: string, steps: Step[]) => {
-    const response = await api.post('/workflow-definitions', {
-      type,
-      description: `test workflow ${type}`,
-      steps: steps.map((step) => ({ dependsOn: [], ...step })),
-    });
-    if (response.status !== 201)
-      throw new Error(`defining ${type}: ${response.status} ${await response.text()}`);
-  };
 
   /** Starts a workflow of `type`, subscribes, and resolves with its terminal event. */
   const run = async (type: string, input: Record<string, unknown> = {}, headers?: Record<string, string>) => {
@@ -66,7 +54,7 @@ describe('the workflow engine', () => {
     api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
     client = new WorkflowClient(gateway.url);
     await client.connected();
-    await define('DIAMOND', [
+    await api.defineWorkflow('DIAMOND', [
       { id: 'a', agent: 'test-echo' },
       { id: 'b', agent: 'test-echo', dependsOn: ['a'] },
       { id: 'c', agent: 'test-echo', dependsOn: ['a'] },
@@ -136,7 +124,7 @@ describe('the workflow engine', () => {
   });
 
   it('retries a flaky agent: succeeds on its third try after two retry events within the jittered bounds', async () => {
-    await define('FLAKY', [{ id: 'flaky', agent: 'test-flaky' }]);
+    await api.defineWorkflow('FLAKY', [{ id: 'flaky', agent: 'test-flaky' }]);
     const { workflowId, finished } = await run('FLAKY');
     expect(await finished).toMatchObject({
       status: WorkflowStatus.Completed,
@@ -163,7 +151,7 @@ describe('the workflow engine', () => {
   });
 
   it('does not retry a validation error: the workflow fails at once with the message', async () => {
-    await define('INVALID', [{ id: 'check', agent: 'test-invalid' }]);
+    await api.defineWorkflow('INVALID', [{ id: 'check', agent: 'test-invalid' }]);
     const { workflowId, finished } = await run('INVALID');
     expect(await finished).toMatchObject({
       type: WorkflowEventType.Error,
@@ -182,7 +170,7 @@ describe('the workflow engine', () => {
   });
 
   it('retries a timed-out step once, with a longer time limit', async () => {
-    await define('SLOW', [{ id: 'slow', agent: 'test-slow' }]);
+    await api.defineWorkflow('SLOW', [{ id: 'slow', agent: 'test-slow' }]);
     const { workflowId, finished } = await run('SLOW');
     expect(await finished).toMatchObject({
       status: WorkflowStatus.Completed,
@@ -203,7 +191,7 @@ describe('the workflow engine', () => {
   });
 
   it('cancels through the gateway a step running in the orchestrator: its signal fires, nothing after it starts', async () => {
-    await define('CANCELLABLE', [
+    await api.defineWorkflow('CANCELLABLE', [
       { id: 'wait', agent: 'test-wait' },
       { id: 'after', agent: 'test-echo', dependsOn: ['wait'] },
     ]);
@@ -249,7 +237,7 @@ describe('the workflow engine', () => {
   });
 
   it('retries a workflow failed at a late step from that step: earlier steps do not run again', async () => {
-    await define('GATED', [
+    await api.defineWorkflow('GATED', [
       { id: 'first', agent: 'test-echo' },
       { id: 'second', agent: 'test-echo', dependsOn: ['first'] },
       { id: 'gate', agent: 'test-gate', dependsOn: ['second'] },
@@ -276,7 +264,7 @@ describe('the workflow engine', () => {
   });
 
   it('retries a workflow whose failed step ran from its own queue job (a root step), with fresh retries', async () => {
-    await define('GATED_ROOT', [
+    await api.defineWorkflow('GATED_ROOT', [
       { id: 'gate', agent: 'test-gate' },
       { id: 'after', agent: 'test-echo', dependsOn: ['gate'] },
     ]);
@@ -293,7 +281,7 @@ describe('the workflow engine', () => {
   });
 
   it('passes a large output by reference: state, events and queue payloads stay small, the next step gets it whole', async () => {
-    await define('LARGE', [
+    await api.defineWorkflow('LARGE', [
       { id: 'large', agent: 'test-large' },
       { id: 'measure', agent: 'test-measure', dependsOn: ['large'] },
     ]);

@@ -44,6 +44,20 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
+  /** Registers a workflow definition (steps without `dependsOn` are roots); fails loudly unless 201. */
+  async defineWorkflow(
+    type: string,
+    steps: { id: string; agent: string; dependsOn?: string[] }[],
+  ): Promise<void> {
+    const response = await this.post('/workflow-definitions', {
+      type,
+      description: `test workflow ${type}`,
+      steps: steps.map((step) => ({ dependsOn: [], ...step })),
+    });
+    if (response.status !== 201)
+      throw new Error(`defining ${type}: ${response.status} ${await response.text()}`);
+  }
+
   /** Starts a workflow and returns its id. */
   async startWorkflow(body: Record<string, unknown>, headers?: Record<string, string>): Promise<string> {
     const response = await this.post('/workflows', body, headers);
