@@ -74,6 +74,13 @@ describe('the CPU pool in a running orchestrator', () => {
     expect(c.startedAt).toBeLessThan(b.finishedAt);
   });
 
+  it('lists its agents through the API without where their CPU tasks live on the machine', async () => {
+    const agents = await api.json<Record<string, unknown>[]>('/agents');
+    const spin = agents.find((agent) => agent.name === 'test-cpu-spin');
+    expect(spin).toMatchObject({ name: 'test-cpu-spin' });
+    expect(spin).not.toHaveProperty('cpuTasks');
+  });
+
   it('stops a step busy in the pool when its workflow is cancelled, and the pool goes on serving', async () => {
     await api.defineWorkflow('CPU_LONG', [
       { id: 'long', agent: 'test-cpu-spin' },

@@ -40,7 +40,11 @@ export class AgentRegistry implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const entries = this.descriptors().flatMap((descriptor) => [descriptor.name, JSON.stringify(descriptor)]);
+    // Where an agent's CPU tasks live on this machine is this process's business, not the API's.
+    const entries = this.descriptors().flatMap(({ cpuTasks: _local, ...published }) => [
+      published.name,
+      JSON.stringify(published),
+    ]);
     if (entries.length > 0) await this.redis.hset(`${this.config.REDIS_PREFIX}:agents`, ...entries);
     this.logger.log(`registered agents: ${[...this.agents.keys()].join(', ')}`);
   }
