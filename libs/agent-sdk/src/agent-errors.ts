@@ -27,6 +27,21 @@ export class NetworkError extends AgentError {
   }
 }
 
+/**
+ * A remote service refused the call for now (429 Too Many Requests, 503 Service Unavailable):
+ * retried like a network error, after the service's `Retry-After` when it gave one
+ * (`retryAfterMs`, which the retry policy honours as it does an {@link LlmError}'s).
+ */
+export class RateLimitedError extends NetworkError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A language model refused or rate-limited the call. `retryAfterMs` honours `Retry-After`. */
 export class LlmError extends AgentError {
   constructor(

@@ -1,4 +1,11 @@
-import { CancelledError, LlmError, NetworkError, TimeoutError, ValidationError } from './agent-errors';
+import {
+  CancelledError,
+  LlmError,
+  NetworkError,
+  RateLimitedError,
+  TimeoutError,
+  ValidationError,
+} from './agent-errors';
 import {
   RetryNotice,
   defaultRetryConfig,
@@ -31,6 +38,15 @@ describe('the retry policy', () => {
     const config = defaultRetryConfig();
     expect(retryDelayMs(new LlmError('429', 2500), 1, config)).toBe(2500);
     expect(retryDelayMs(new LlmError('429', 120000), 1, config)).toBe(30000);
+  });
+
+  it('honours Retry-After of a rate-limited call, within the cap, and retries it as a network error', () => {
+    const config = defaultRetryConfig();
+    expect(retryDelayMs(new RateLimitedError('503', 4000), 1, config)).toBe(4000);
+    expect(retryDelayMs(new RateLimitedError('429', 120000), 1, config)).toBe(30000);
+    expect(retryDelayMs(new RateLimitedError('429'), 1, config, () => 0)).toBe(500);
+    expect(isRetryableError(new RateLimitedError('429'), 2, config)).toBe(true);
+    expect(isRetryableError(new RateLimitedError('429'), 3, config)).toBe(false);
   });
 
   it.each([

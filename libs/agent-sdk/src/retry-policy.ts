@@ -1,4 +1,4 @@
-import { ErrorKind, LlmError, errorKindOf } from './agent-errors';
+import { ErrorKind, LlmError, RateLimitedError, errorKindOf } from './agent-errors';
 
 /** Exponential backoff with jitter, per error kind. */
 export interface RetryConfig {
@@ -44,8 +44,8 @@ export function isRetryableError(error: unknown, retriesSoFar: number, config: R
 }
 
 /**
- * Delay before retry number `retry` (1 for the first retry). An LLM error's `Retry-After`
- * wins over the computed delay, still capped by `maxDelayMs`.
+ * Delay before retry number `retry` (1 for the first retry). The `Retry-After` of an LLM error or
+ * of a rate-limited call wins over the computed delay, still capped by `maxDelayMs`.
  */
 export function retryDelayMs(
   error: unknown,
@@ -53,9 +53,9 @@ export function retryDelayMs(
   config: RetryConfig,
   random: () => number = Math.random,
 ): number {
-  if (error instanceof LlmError && error.retryAfterMs !== null) {
-    return Math.min(error.retryAfterMs, config.maxDelayMs);
-  }
+  const retryAfterMs =
+    error instanceof LlmError || error instanceof RateLimitedError ? error.retryAfterMs : null;
+  if (retryAfterMs !== null) return Math.min(retryAfterMs, config.maxDelayMs);
   const exponential = Math.min(config.initialDelayMs * config.base ** (retry - 1), config.maxDelayMs);
   const jitter = config.jitter.min + random() * (config.jitter.max - config.jitter.min);
   return Math.round(exponential * jitter);
