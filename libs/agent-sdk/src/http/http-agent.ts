@@ -1,0 +1,141 @@
+import { Agent, AgentContext, AgentDescriptor } from '../agent';
+import {
+  AgentError,
+  CancelledError,
+  NetworkError,
+  TimeoutError,
+  ValidationError,
+  describeError,
+} from '../agent-errors';
+import { HttpAgentDefinition } from './http-agent.definition';
+import { outputOfResponse } from './http-agent.response';
+import { HttpAgentSigner } from './http-agent.signature';
+import { HostLookup, HttpAgentUrlRefusedError, checkHttpAgentUrl } from './http-agent-url.policy';
+
+export interface HttpAgentOptions {
+  /**
+   * `HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS`: when false (the default), every request first checks that
+   * the host still resolves to public addresses only.
+   */
+  allowPrivateNetworks?: boolean;
+  /** Resolves host names for that check; the system resolver unless given. */
+  lookup?: HostLookup;
+  /** Largest answer read as the step's output; 10 MiB unless given. */
+  maxResponseBytes?: number;
+}
+
+/** What the step POSTs: its context, as JSON. */
+export interface HttpAgentRequest {
+  workflowId: string;
+  workflowType: string;
+  stepId: string;
+  /** 1 for the first attempt of this step. */
+  attempt: number;
+  sessionId: string;
+  input: Readonly<Record<string, unknown>>;
+  preferences: Readonly<Record<string, unknown>>;
+  /** Outputs of the steps this step depends on, by step id. */
+  dependencies: Readonly<Record<string, unknown>>;
+  /** ISO-8601 time the request is aborted at (the agent's `timeoutSeconds` from now). */
+  deadline: string;
+}
+
+const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A normal {@link Agent} whose steps are HTTP requests: each POSTs the step's context as JSON
+ * ({@link HttpAgentRequest}) to the definition's URL, signed with Standard Webhooks headers, and
+ * returns the JSON answer as the step's output. The request is aborted when the step is cancelled
+ * or times out, or after the definition's `timeoutSeconds`; answers map to the error taxonomy as
+ * {@link outputOfResponse} says, and redirects are not followed. The descriptor holds neither the
+ * URL nor the secret, so it is published like any agent's.
+ */
+export function createHttpAgent(definition: HttpAgentDefinition, options: HttpAgentOptions = {}): Agent {
+  return new HttpAgent(definition, options);
+}
+
+class HttpAgent implements Agent {
+  readonly descriptor: AgentDescriptor;
+  private readonly signer: HttpAgentSigner;
+
+  constructor(
+    private readonly definition: HttpAgentDefinition,
+    private readonly options: HttpAgentOptions,
+  ) {
+    const { name, version, description, timeoutSeconds, retry } = definition;
+    this.descriptor = { name, version, description, timeoutSeconds, ...(retry ? { retry } : {}) };
+    this.signer = new HttpAgentSigner(definition.secret);
+  }
+
+  async execute(context: AgentContext): Promise<unknown> {
+    const { name, timeoutSeconds } = this.definition;
+    const timeoutMs = timeoutSeconds * 1000;
+    const startedAt = new Date();
+    const request = new AbortController();
+    const timer = setTimeout(
+      () => request.abort(new TimeoutError(`agent ${name} did not answer within ${timeoutSeconds} s`)),
+      timeoutMs,
+    );
+    const stop = () => request.abort(stepAbortReason(context.signal));
+    if (context.signal.aborted) stop();
+    else context.signal.addEventListener('abort', stop, { once: true });
+    try {
+      const url = await this.checkedUrl();
+      const body = JSON.stringify({
+        workflowId: context.workflowId,
+        workflowType: context.workflowType,
+        stepId: context.stepId,
+        attempt: context.attempt,
+        sessionId: context.sessionId,
+        input: context.input,
+        preferences: context.preferences,
+        dependencies: context.dependencies,
+        deadline: new Date(startedAt.getTime() + timeoutMs).toISOString(),
+      } satisfies HttpAgentRequest);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...this.signer.sign({
+            id: `${context.workflowId}:${context.stepId}:${context.attempt}`,
+            timestamp: startedAt,
+            body,
+          }),
+        },
+        body,
+        redirect: 'manual',
+        signal: request.signal,
+      });
+      return await outputOfResponse(response, {
+        agent: name,
+        maxBodyBytes: this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+      });
+    } catch (error) {
+      // Aborted: say why (the step's cancel or timeout, or this request's own time limit).
+      if (request.signal.aborted) throw request.signal.reason;
+      if (error instanceof AgentError) throw error;
+      throw new NetworkError(`agent ${name} unreachable: ${describeError(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      context.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  /** The URL, checked again unless private networks are allowed: a name may resolve elsewhere now. */
+  private async checkedUrl(): Promise<URL> {
+    const { allowPrivateNetworks = false, lookup } = this.options;
+    try {
+      return await checkHttpAgentUrl(this.definition.url, { allowPrivateNetworks, lookup });
+    } catch (error) {
+      if (error instanceof HttpAgentUrlRefusedError)
+        throw new ValidationError(`agent ${this.definition.name}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+}
+
+/** Why the step stopped: its signal's reason when it is an error, else a cancel. */
+function stepAbortReason(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error ? signal.reason : new CancelledError();
+}
