@@ -5,7 +5,7 @@ import { createTestContext } from '../testing/agent-context.fixture';
 import { createLlmClientFromEnv } from './llm-client.factory';
 import { LlmClient, LlmRequest } from './llm.client';
 import { OfflineLlmClient } from './offline-llm.client';
-import { OpenAiCompatibleLlmClient, parseRetryAfter } from './open-ai-compatible-llm.client';
+import { OpenAiCompatibleLlmClient } from './open-ai-compatible-llm.client';
 
 type Reply = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -216,18 +216,6 @@ describe('OpenAiCompatibleLlmClient', () => {
         message: expect.stringContaining('reported no token usage'),
       }),
     );
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it.each([
-    ['2', 2000],
-    ['0.5', 500],
-    ['Thu, 01 Jan 1970 00:00:10 GMT', 10000],
-    ['', null],
-    ['soon', null],
-  ])('reads "%s" as %s ms', (header, expected) => {
-    expect(parseRetryAfter(header, 0)).toBe(expected);
   });
 });
 

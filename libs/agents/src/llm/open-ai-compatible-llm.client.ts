@@ -6,6 +6,7 @@ import {
   describeError,
   retryWithBackoff,
 } from '@app/agent-sdk';
+import { parseRetryAfter } from '@app/agent-sdk/http';
 import { LogLevel } from '@app/contracts';
 import { LlmCallContext, LlmClient, LlmCompletion, LlmRequest } from './llm.client';
 
@@ -134,13 +135,4 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     context.recordLlmUsage({ promptTokens: 0, completionTokens: 0 });
     context.log(LogLevel.Warning, 'language model reported no token usage; counted the call with 0 tokens');
   }
-}
-
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(header: string | null, now: number = Date.now()): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
