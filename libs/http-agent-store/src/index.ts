@@ -1,0 +1,2 @@
+export * from './http-agent.repository';
+export * from './http-agent-store.module';
