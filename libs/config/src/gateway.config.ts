@@ -1,5 +1,6 @@
-import { IsOptional, IsString, Matches, MinLength } from 'class-validator';
-import { IsIntegerBetween } from './config-validators';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { IsIntegerBetween, toBoolean } from './config-validators';
 import { PostgresServiceConfig } from './postgres-service.config';
 
 /** The gateway: REST and Socket.IO for clients, published sites, API keys. */
@@ -34,4 +35,12 @@ export class GatewayConfig extends PostgresServiceConfig {
     message: 'must be * or a comma-separated list of http(s) origins',
   })
   CORS_ORIGINS?: string;
+
+  /**
+   * Lets HTTP agents be registered on private, loopback, link-local and unique-local addresses
+   * (agents inside the deployment's own network). Off: public addresses only.
+   */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'must be true or false' })
+  HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS = false;
 }

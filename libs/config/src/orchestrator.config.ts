@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { IsDefined, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
-import { IsBelow, IsIntegerBetween, IsUrlOf } from './config-validators';
+import { Transform } from 'class-transformer';
+import { IsDefined, IsIn, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
+import { IsBelow, IsIntegerBetween, IsUrlOf, toBoolean } from './config-validators';
 import { ServiceConfig } from './service.config';
 
 /** The orchestrator: the queue workers running workflows and their agents' steps. No PostgreSQL. */
@@ -88,6 +89,15 @@ export class OrchestratorConfig extends ServiceConfig {
   @IsOptional()
   @IsString()
   LLM_API_KEY?: string;
+
+  /**
+   * Lets HTTP agents call private, loopback, link-local and unique-local addresses (agents inside
+   * the deployment's own network). Off: before each request the agent's host is resolved again and
+   * refused unless every address is public.
+   */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'must be true or false' })
+  HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS = false;
 
   /** Lowest audit score a site may be published with. */
   @IsIntegerBetween(0, 100)
