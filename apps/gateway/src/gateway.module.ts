@@ -8,6 +8,7 @@ import { WorkflowStoreModule } from '@app/workflow-store';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { HttpAgentsModule } from './http-agents/http-agents.module';
 import { MetricsTrendsModule } from './metrics/metrics-trends.module';
 import { QueueAdminModule } from './queues/queues.module';
 import { QueuesHealthIndicator } from './queues/queues.health';
@@ -32,6 +33,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
     QueueAdminModule,
     WorkflowsModule,
     AgentsModule,
+    HttpAgentsModule,
     MetricsTrendsModule,
     AdminModule,
     RealtimeModule,

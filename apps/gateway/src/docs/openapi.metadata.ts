@@ -6,6 +6,8 @@ export default async () => {
     ['../../../../libs/contracts/src/agent-metrics']:
       await import('../../../../libs/contracts/src/agent-metrics'),
     ['../../../../libs/contracts/src/log-entry']: await import('../../../../libs/contracts/src/log-entry'),
+    ['../../../../libs/contracts/src/dto/register-http-agent.request']:
+      await import('../../../../libs/contracts/src/dto/register-http-agent.request'),
     ['../../../../libs/contracts/src/dto/list-logs.query']:
       await import('../../../../libs/contracts/src/dto/list-logs.query'),
     ['../../../../libs/contracts/src/dto/register-workflow-definition.request']:
@@ -22,6 +24,8 @@ export default async () => {
     ['../admin/queued-maintenance-job.dto']: await import('../admin/queued-maintenance-job.dto'),
     ['../../../../libs/contracts/src/dto/create-api-key.request']:
       await import('../../../../libs/contracts/src/dto/create-api-key.request'),
+    ['../../../../libs/contracts/src/dto/http-agent-summary.response']:
+      await import('../../../../libs/contracts/src/dto/http-agent-summary.response'),
     ['../queues/queue-status.dto']: await import('../queues/queue-status.dto'),
     ['../../../../libs/contracts/src/dto/start-workflow.response']:
       await import('../../../../libs/contracts/src/dto/start-workflow.response'),
@@ -231,6 +235,140 @@ export default async () => {
                 type: () => String,
                 description:
                   "`ao_<id>_<secret>`, for `Authorization: Bearer <key>` and Socket.IO's `auth: { token }`.",
+              },
+            },
+          },
+        ],
+        [
+          import('../../../../libs/contracts/src/dto/register-http-agent.request'),
+          {
+            HttpAgentMaxRetries: {
+              network: {
+                required: false,
+                type: () => Number,
+                description: 'Connection failures, 408, 5xx, and 429/503 (after their `Retry-After`).',
+                minimum: 0,
+                maximum: 20,
+              },
+              llm: { required: false, type: () => Number, minimum: 0, maximum: 20 },
+              timeout: {
+                required: false,
+                type: () => Number,
+                description: 'The agent did not answer within `timeoutSeconds`.',
+                minimum: 0,
+                maximum: 20,
+              },
+              validation: {
+                required: false,
+                type: () => Number,
+                description: 'Other 4xx answers and redirects; 0 by default, since retrying rarely helps.',
+                minimum: 0,
+                maximum: 20,
+              },
+              unknown: { required: false, type: () => Number, minimum: 0, maximum: 20 },
+            },
+            HttpAgentJitter: {
+              min: { required: true, type: () => Number, minimum: 0, maximum: 10 },
+              max: { required: true, type: () => Number, minimum: 0, maximum: 10 },
+            },
+            HttpAgentRetryOverrides: {
+              maxRetries: {
+                required: false,
+                type: () =>
+                  t['../../../../libs/contracts/src/dto/register-http-agent.request'].HttpAgentMaxRetries,
+              },
+              initialDelayMs: { required: false, type: () => Number, minimum: 0, maximum: 3600000 },
+              maxDelayMs: { required: false, type: () => Number, minimum: 0, maximum: 3600000 },
+              base: {
+                required: false,
+                type: () => Number,
+                description: 'Each retry waits this many times longer than the one before.',
+                minimum: 1,
+                maximum: 10,
+              },
+              jitter: {
+                required: false,
+                type: () =>
+                  t['../../../../libs/contracts/src/dto/register-http-agent.request'].HttpAgentJitter,
+              },
+              timeoutMultiplier: {
+                required: false,
+                type: () => Number,
+                description: 'A timed-out attempt is retried with its time limit multiplied by this.',
+                minimum: 1,
+                maximum: 10,
+              },
+            },
+            RegisterHttpAgentRequest: {
+              name: {
+                required: true,
+                type: () => String,
+                description: 'Unique among all agents; workflow definitions name it in their steps.',
+                pattern: '^[a-z][a-z0-9-]{0,62}$',
+              },
+              version: {
+                required: true,
+                type: () => String,
+                pattern:
+                  '^(0|[1-9]\\d{0,5})\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$',
+              },
+              description: { required: true, type: () => String, maxLength: 2000 },
+              url: {
+                required: true,
+                type: () => String,
+                description:
+                  'The http(s) URL each step POSTs to, without credentials. Unless the services allow private\nnetworks (HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS), its host must be and resolve to public\naddresses only, checked now and before each request.',
+                maxLength: 2048,
+              },
+              secret: {
+                required: false,
+                type: () => String,
+                description:
+                  'The signing secret, as Standard Webhooks libraries take it: `whsec_` and the base64 of 24 to\n64 random bytes. Leave it out to have one generated: the answer then shows it, once.',
+                pattern: '^whsec_(?:[A-Za-z0-9+/]{4}){8,21}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
+              },
+              timeoutSeconds: {
+                required: true,
+                type: () => Number,
+                description:
+                  'Time limit of one step: its request is aborted after it, and the step fails with a timeout.',
+                minimum: 1,
+                maximum: 86400,
+              },
+              retry: {
+                required: false,
+                type: () =>
+                  t['../../../../libs/contracts/src/dto/register-http-agent.request'].HttpAgentRetryOverrides,
+              },
+            },
+          },
+        ],
+        [
+          import('../../../../libs/contracts/src/dto/http-agent-summary.response'),
+          {
+            HttpAgentSummary: {
+              name: { required: true, type: () => String },
+              version: { required: true, type: () => String },
+              description: { required: true, type: () => String },
+              url: { required: true, type: () => String },
+              timeoutSeconds: { required: true, type: () => Number },
+              retry: {
+                required: false,
+                type: () =>
+                  t['../../../../libs/contracts/src/dto/register-http-agent.request'].HttpAgentRetryOverrides,
+              },
+              hasSecret: {
+                required: true,
+                type: () => Boolean,
+                description: 'Requests are signed; the secret itself is never shown after registration.',
+              },
+            },
+            RegisteredHttpAgent: {
+              secret: {
+                required: false,
+                type: () => String,
+                description:
+                  'The secret the gateway generated, when the request gave none: the only time it is shown.',
               },
             },
           },
@@ -900,6 +1038,27 @@ export default async () => {
                 summary:
                   'Revokes a key (again is fine); the sockets holding it are disconnected on every replica.',
               },
+            },
+          },
+        ],
+        [
+          import('../http-agents/http-agents.controller'),
+          {
+            HttpAgentsController: {
+              register: {
+                summary:
+                  'Registers an HTTP agent (or replaces the one of that name); a generated secret is shown in this answer only.',
+                type: t['../../../../libs/contracts/src/dto/http-agent-summary.response'].RegisteredHttpAgent,
+              },
+              list: {
+                summary: 'The registered HTTP agents, by name, never their secrets.',
+                type: [t['../../../../libs/contracts/src/dto/http-agent-summary.response'].HttpAgentSummary],
+              },
+              get: {
+                summary: 'One HTTP agent, never its secret.',
+                type: t['../../../../libs/contracts/src/dto/http-agent-summary.response'].HttpAgentSummary,
+              },
+              remove: { summary: 'Unregisters an HTTP agent.' },
             },
           },
         ],
