@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { requireAtRunTime } from '../run-time-require';
 
 /**
  * A CPU-bound function an agent runs in the orchestrator's worker-thread pool. It names a module
@@ -43,15 +44,6 @@ export function resolveModuleFile(modulePath: string): string {
       '(in a production bundle, every *.task.ts is emitted beside main.js)',
   );
 }
-
-declare const __non_webpack_require__: NodeRequire | undefined;
-
-/**
- * Node's own `require`, also inside a webpack bundle (where `require` of a path computed at run
- * time would look only inside the bundle and fail).
- */
-export const requireAtRunTime: NodeRequire =
-  typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
 
 /** The task's function, loaded from its module in this thread. */
 export function loadCpuTaskFunction(task: Pick<CpuTask<unknown, unknown>, 'modulePath' | 'exportName'>) {

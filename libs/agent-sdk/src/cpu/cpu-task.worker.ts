@@ -4,7 +4,8 @@ import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { workerData } from 'node:worker_threads';
 import { errorKindOf } from '../agent-errors';
-import { loadCpuTaskFunction, requireAtRunTime, resolveModuleFile } from './cpu-task';
+import { requireAtRunTime } from '../run-time-require';
+import { loadCpuTaskFunction, resolveModuleFile } from './cpu-task';
 import type { CpuTaskReply, CpuTaskRequest, CpuThreadData } from './cpu-task.messages';
 
 /** Runs a task; a thrown error comes back as data, so its kind survives the thread boundary. */
