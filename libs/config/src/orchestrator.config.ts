@@ -62,8 +62,9 @@ export class OrchestratorConfig extends ServiceConfig {
   RECOVERY_INTERVAL_SECONDS = 60;
 
   /**
-   * Extra agents: comma-separated module paths, each exporting `createAgents(): Agent[]` (user
-   * agents, or test agents in end-to-end tests).
+   * Extra agents: comma-separated module paths (absolute, or relative to the working directory),
+   * each exporting `createAgents(): Agent[]` (user agents, or test agents in end-to-end tests);
+   * Node requires them at start, also from the production bundle.
    */
   @IsOptional()
   @IsString()
