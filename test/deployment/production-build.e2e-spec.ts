@@ -1,8 +1,11 @@
+import { WorkflowEventType, WorkflowState, WorkflowStatus } from '@app/contracts';
+import { ApiClient } from '../support/api-client';
 import { AppProcess } from '../support/app-process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TEST_DATABASE_URL, TestNamespace } from '../support/test-environment';
+import { join, relative } from 'node:path';
+import { TEST_ADMIN_KEY, TEST_DATABASE_URL, TestNamespace } from '../support/test-environment';
+import { WorkflowClient } from '../support/workflow-client';
 import { APP_NAMES, AppName, REPO_ROOT } from './deployment-files';
 import {
   startBuiltApp,
@@ -41,6 +44,14 @@ const HEALTH_CHECKS: Record<AppName, string[]> = {
   metrics: ['redis', 'postgres'],
 };
 const SETUP_TIMEOUT_MS = 480_000;
+/** An agent module as a user writes one: plain CommonJS, needing nothing from this repository. */
+const OUTSIDE_ECHO_MODULE = `exports.createAgents = () => [
+  {
+    descriptor: { name: 'outside-echo', version: '1.0.0', description: 'returns its input' },
+    execute: async (ctx) => ({ echoed: ctx.input }),
+  },
+];
+`;
 
 describe('the production build (docker/Dockerfile, without a container engine)', () => {
   const recipe = dockerRecipe();
@@ -203,6 +214,74 @@ describe('the production build (docker/Dockerfile, without a container engine)',
     expect(Object.keys((builtOpenApi as { paths: object }).paths).length).toBeGreaterThan(20);
     expect(await documents(fromSources)).toEqual([builtOpenApi, builtAsyncApi]);
     await Promise.all([built.stop(), fromSources.stop()]);
+  });
+
+  describe('AGENT_MODULES, a module outside the repository and the bundle', () => {
+    let agentsDir: string;
+    let agentModule: string;
+
+    beforeAll(() => {
+      agentsDir = mkdtempSync(join(tmpdir(), 'ao-agent-module-'));
+      agentModule = join(agentsDir, 'outside-echo.js');
+      writeFileSync(agentModule, OUTSIDE_ECHO_MODULE);
+    });
+
+    afterAll(() => {
+      if (agentsDir) rmSync(agentsDir, { recursive: true, force: true });
+    });
+
+    it('runs a workflow step on the module’s agent in the production orchestrator, started through the production gateway', async () => {
+      expect(agentsDir.startsWith(REPO_ROOT)).toBe(false);
+      const env = namespace.env({ SITES_DIR: join(root, 'sites'), AGENT_MODULES: agentModule });
+      const apps = await Promise.all([
+        startBuiltApp(runtimeDir, 'orchestrator', env),
+        startBuiltApp(runtimeDir, 'gateway', env),
+      ]);
+      started.push(...apps);
+      // The orchestrator publishes its agents before it listens, so the gateway knows outside-echo.
+      await Promise.all(apps.map((app) => app.waitUntilHealthy(60_000)));
+      const [, gateway] = apps;
+      const api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
+      const client = new WorkflowClient(gateway.url);
+      try {
+        await client.connected();
+        await api.defineWorkflow('OUTSIDE_ECHO', [{ id: 'echo', agent: 'outside-echo' }]);
+        const input = { greeting: 'hello from outside' };
+        const workflowId = await api.startWorkflow({ type: 'OUTSIDE_ECHO', input, sessionId: 'outside' });
+        await client.socket.emitWithAck('workflow.subscribe', { workflowId });
+
+        expect(await client.finished(workflowId)).toMatchObject({
+          type: WorkflowEventType.Complete,
+          status: WorkflowStatus.Completed,
+          result: { echo: { echoed: input } },
+        });
+        expect(await api.json<WorkflowState>(`/workflows/${workflowId}`)).toMatchObject({
+          status: WorkflowStatus.Completed,
+          result: { echo: { echoed: input } },
+        });
+      } finally {
+        client.close();
+      }
+      await Promise.all(apps.map((app) => app.stop()));
+    });
+
+    it.each(['an absolute', 'a relative'])(
+      'stops the production orchestrator at start, exit code 1, naming the path, when %s path in it leads to no module',
+      async (kind) => {
+        const missing = join(agentsDir, 'not-there.js');
+        const path = kind === 'an absolute' ? missing : relative(runtimeDir, missing);
+        const whence = path === missing ? '' : ` ("${path}" taken from the working directory, ${runtimeDir})`;
+        const orchestrator = await startBuiltApp(
+          runtimeDir,
+          'orchestrator',
+          namespace.env({ AGENT_MODULES: path }),
+        );
+        started.push(orchestrator);
+
+        expect(await orchestrator.exited(60_000)).toEqual({ code: 1, signal: null, isKilled: false });
+        expect(orchestrator.logs).toContain(`Error: AGENT_MODULES: no module at ${missing}${whence}\n`);
+      },
+    );
   });
 
   describe.each(APP_NAMES)('%s', (name) => {
