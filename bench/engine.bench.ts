@@ -8,7 +8,7 @@ import { WorkflowProducer } from '../test/support/workflow-producer';
 import { BenchRow, percentile, row } from './bench-row';
 import { CpuMeter } from './support/cpu-meter';
 import { stepTimes } from './support/noop-agents';
-import { WorkflowHooks } from '../apps/orchestrator/src/workflows/workflow-hooks.service';
+import { AgentWorkerHost } from '../apps/orchestrator/src/workflows/agent-worker.host';
 
 const STEPS = 6;
 const IN_FLIGHT = 50;
@@ -81,7 +81,9 @@ async function ourEngine(prefix: string): Promise<Contender> {
   // Completion is heard through the in-process hook, as raw BullMQ's is: no event parsing here.
   const producer = new WorkflowProducer(redis, TEST_REDIS_URL, prefix);
   const waiting = new Map<string, () => void>();
-  app.get(WorkflowHooks).on('workflow.completed', ({ workflowId }) => waiting.get(workflowId)?.());
+  app
+    .get(AgentWorkerHost)
+    .worker.hooks.on('workflow.completed', ({ workflowId }) => waiting.get(workflowId)?.());
   const graph = producer.graph({
     type: 'BENCH',
     description: '',

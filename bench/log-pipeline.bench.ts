@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { LogEntry, LogLevel, METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE } from '@app/contracts';
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { Client } from 'pg';
-import { TelemetryShipper } from '../apps/orchestrator/src/telemetry/telemetry-shipper.service';
+import { TelemetryShipper } from '../libs/agent-sdk/src/worker/telemetry-shipper';
 import { AppProcess } from '../test/support/app-process';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, TestNamespace } from '../test/support/test-environment';
 import { BenchRow, row } from './bench-row';
@@ -117,9 +118,10 @@ export default async function logPipelineBench(): Promise<BenchRow[]> {
   const logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix: namespace.redisPrefix });
   const executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, { connection, prefix: namespace.redisPrefix });
   let metrics: AppProcess | null = null;
+  const shipperConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   try {
     metrics = await AppProcess.start('metrics', namespace.env({ LOG_LEVEL: 'warn' }));
-    const shipper = new TelemetryShipper(logsQueue, executionsQueue);
+    const shipper = new TelemetryShipper(shipperConnection, namespace.redisPrefix, console);
     await throughPipeline(client, shipper, entries(2000)); // warm-up: connections, JIT
     const best = { values: 0, parallel: 0, ours: 0 };
     for (let round = 0; round < ROUNDS; round++) {
@@ -156,6 +158,7 @@ export default async function logPipelineBench(): Promise<BenchRow[]> {
   } finally {
     await metrics?.stop();
     await Promise.all([logsQueue.close(), executionsQueue.close()]);
+    await shipperConnection.quit();
     await Promise.all(clients.map((each) => each.end()));
     await namespace.dispose();
   }

@@ -72,10 +72,23 @@ describe('the workflow engine', () => {
   describe('definitions are validated when registered', () => {
     it.each([
       [
-        'an unknown agent',
+        'an agent no worker has registered',
         [{ id: 'x', agent: 'no-such-agent', dependsOn: [] }],
-        'step "x" uses unknown agent "no-such-agent"',
+        'step "x" uses agent "no-such-agent", which no worker has registered',
       ],
+      [
+        'a major version of an agent no worker has registered',
+        [{ id: 'x', agent: 'test-echo@2', dependsOn: [] }],
+        'step "x" uses agent "test-echo@2", but no worker has registered major 2 of it (registered: test-echo@1)',
+      ],
+    ])('rejects %s with 422, naming it', async (_, steps, message) => {
+      const response = await api.post('/workflow-definitions', { type: 'BROKEN', description: 'x', steps });
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { message: string }).message).toContain(message);
+      expect((await api.get('/workflow-definitions/BROKEN')).status).toBe(404);
+    });
+
+    it.each([
       [
         'a missing dependency',
         [{ id: 'x', agent: 'test-echo', dependsOn: ['ghost'] }],

@@ -3,13 +3,14 @@ import {
   ClientSocketEvent,
   InputError,
   SocketAck,
-  WORKFLOW_STEPS_QUEUE,
+  AGENT_STEPS_QUEUE_PREFIX,
   WorkflowDefinition,
   WorkflowState,
   WorkflowType,
 } from '@app/contracts';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import { announceWorker } from './support/announced-worker';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { keysMentioning } from './support/redis-contents';
@@ -131,11 +132,19 @@ describe('gateway: a workflow input is checked against its type schema before an
   let api: ApiClient;
   let client: WorkflowClient;
   let redis: Redis;
-  let steps: Queue;
 
-  /** Jobs of the step queue by state; the gateway runs alone here, so a queued step stays queued. */
-  const queuedJobs = async (): Promise<number> =>
-    Object.values(await steps.getJobCounts()).reduce((sum, count) => sum + count, 0);
+  /** Jobs of every agent's step queue; the gateway runs alone here, so a queued step stays queued. */
+  const queuedJobs = async (): Promise<number> => {
+    const metaKeys = await redis.keys(`${namespace.redisPrefix}:${AGENT_STEPS_QUEUE_PREFIX}*:meta`);
+    const names = metaKeys.map((key) => key.slice(namespace.redisPrefix.length + 1, -':meta'.length));
+    let total = 0;
+    for (const name of names) {
+      const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: namespace.redisPrefix });
+      total += Object.values(await queue.getJobCounts()).reduce((sum, count) => sum + count, 0);
+      await queue.close();
+    }
+    return total;
+  };
   const workflowCount = async (): Promise<number> =>
     (await api.json<{ total: number }>('/workflows?limit=1')).total;
 
@@ -163,21 +172,14 @@ describe('gateway: a workflow input is checked against its type schema before an
     client = new WorkflowClient(gateway.url);
     await client.connected();
     redis = new Redis(TEST_REDIS_URL);
-    steps = new Queue(WORKFLOW_STEPS_QUEUE, {
-      connection: { url: TEST_REDIS_URL },
-      prefix: namespace.redisPrefix,
-    });
-    // As an orchestrator publishes its agents at boot, so that definitions naming them register.
-    await redis.hset(
-      `${namespace.redisPrefix}:agents`,
-      'test-echo',
-      JSON.stringify({ name: 'test-echo', version: '1.0.0', description: 'echoes its input' }),
-    );
+    // As a worker announces its agents at start, so that definitions naming them register.
+    await announceWorker(redis, namespace.redisPrefix, [
+      { name: 'test-echo', version: '1.0.0', description: 'echoes its input' },
+    ]);
   });
 
   afterAll(async () => {
     client?.close();
-    await steps?.close();
     await redis?.quit();
     await gateway?.stop();
     await namespace.dispose();

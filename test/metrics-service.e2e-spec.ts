@@ -17,11 +17,12 @@ import {
   WorkflowStatus,
 } from '@app/contracts';
 import { DURATION_BUCKETS_SECONDS } from '@app/persistence';
-import { WorkflowStore, compileWorkflowGraph } from '@app/workflow-store';
+import { WorkflowStore, compileWorkflowGraph, pinWorkflowGraph } from '@app/workflow-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { TelemetryShipper } from '../apps/orchestrator/src/telemetry/telemetry-shipper.service';
+import { TelemetryShipper } from '../libs/agent-sdk/src/worker/telemetry-shipper';
+import { announceWorker } from './support/announced-worker';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { TcpProxy } from './support/tcp-proxy';
@@ -52,6 +53,7 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
   let executionsQueue: Queue;
   let maintenanceQueue: Queue;
   let shipper: TelemetryShipper;
+  let shipperConnection: Redis;
 
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await namespace.query<{ count: string }>(sql, params))[0].count);
@@ -72,7 +74,8 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
     logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix: namespace.redisPrefix });
     executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, { connection, prefix: namespace.redisPrefix });
     maintenanceQueue = new Queue(METRICS_MAINTENANCE_QUEUE, { connection, prefix: namespace.redisPrefix });
-    shipper = new TelemetryShipper(logsQueue, executionsQueue);
+    shipperConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    shipper = new TelemetryShipper(shipperConnection, namespace.redisPrefix, console);
   });
 
   afterAll(async () => {
@@ -80,6 +83,8 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
     await Promise.all(
       [logsQueue, executionsQueue, maintenanceQueue].filter(Boolean).map((queue) => queue.close()),
     );
+    await shipper?.close();
+    await shipperConnection?.quit();
     await redis?.quit();
     await proxy?.stop();
     await namespace.dispose();
@@ -267,24 +272,23 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
 
   describe('through the gateway', () => {
     it('lists the registered agents with their figures, and the summary', async () => {
-      await redis.hset(
-        `${namespace.redisPrefix}:agents`,
-        'planner',
-        JSON.stringify({ name: 'planner', version: '2.0.0', description: 'plans pages' }),
-        'idle',
-        JSON.stringify({ name: 'idle', version: '1.0.0', description: 'never ran' }),
-      );
+      await announceWorker(redis, namespace.redisPrefix, [
+        { name: 'planner', version: '2.0.0', description: 'plans pages' },
+        { name: 'idle', version: '1.0.0', description: 'never ran' },
+      ]);
       const agents = await api.json<RegisteredAgent[]>('/agents');
       expect(
         agents.map((agent) => [
           agent.name,
           agent.version,
+          agent.queue,
+          agent.liveWorkers,
           agent.metrics.executionCount,
           agent.metrics.errorCount,
         ]),
       ).toEqual([
-        ['idle', '1.0.0', 0, 0],
-        ['planner', '2.0.0', 10, 2],
+        ['idle', '1.0.0', 'steps.idle@1', 1, 0, 0],
+        ['planner', '2.0.0', 'steps.planner@2', 1, 10, 2],
       ]);
       const summary = await api.json<AgentMetricsSummary>('/agents/metrics');
       expect(summary.overall).toMatchObject({ executionCount: 30, errorCount: 8, successCount: 22 });
@@ -384,9 +388,12 @@ describe('the metrics service: no loss, Prometheus from PostgreSQL, retention, R
         prefix: namespace.redisPrefix,
         finishedTtlSeconds: 30 * HOUR_MS,
       });
-      const graph = compileWorkflowGraph(
-        { type: 'ONE_STEP', description: '', steps: [{ id: 'only', agent: 'echo', dependsOn: [] }] },
-        () => true,
+      const graph = pinWorkflowGraph(
+        compileWorkflowGraph(
+          { type: 'ONE_STEP', description: '', steps: [{ id: 'only', agent: 'echo', dependsOn: [] }] },
+          () => null,
+        ),
+        () => 1,
       );
       const create = async () =>
         (

@@ -1,7 +1,8 @@
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { HealthController } from '@app/observability';
 import { ConfigurationError, loadConfig } from '@app/config';
-import { WORKFLOW_STEPS_QUEUE } from '@app/contracts';
+import { BUILT_IN_WORKFLOWS } from '@app/agents/website-workflows';
+import { agentStepsQueue } from '@app/contracts';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -17,6 +18,11 @@ import {
   KubernetesObject,
   renderKustomization,
 } from './deployment-files';
+
+/** The agents of the built-in workflows, which the orchestrator serves, in their order. */
+const WEBSITE_AGENT_NAMES = [
+  ...new Set(BUILT_IN_WORKFLOWS.flatMap((definition) => definition.steps.map((step) => step.agent))),
+];
 
 /** The schema of every kind the manifests may hold; a kind missing here fails the render test. */
 const SCHEMAS: Record<string, new (object: never) => { validate(): void }> = {
@@ -415,10 +421,13 @@ describe.each(['dev', 'prod', 'prod-keda'])('overlay %s', (overlay) => {
         }
       >(objects, 'ScaledObject');
       expect(scaledObject.spec.scaleTargetRef.name).toBe('orchestrator');
-      expect(scaledObject.spec.triggers[0]).toMatchObject({
-        type: 'redis',
-        metadata: { listName: `${configData().REDIS_PREFIX}:${WORKFLOW_STEPS_QUEUE}:wait` },
-      });
+      // A trigger per queue of the agents the orchestrator serves: any of them may back up.
+      expect(scaledObject.spec.triggers.map((trigger) => [trigger.type, trigger.metadata.listName])).toEqual(
+        WEBSITE_AGENT_NAMES.map((agent) => [
+          'redis',
+          `${configData().REDIS_PREFIX}:${agentStepsQueue(agent, 1)}:wait`,
+        ]),
+      );
       expect(deployment('orchestrator').spec.replicas).toBeUndefined();
     });
   } else {

@@ -1,38 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ExecuteStepJob,
-  WORKFLOW_STEPS_QUEUE,
-  WorkflowDefinition,
-  WorkflowEvent,
-  WorkflowStatus,
-} from '@app/contracts';
+import { WorkflowDefinition, WorkflowEvent, WorkflowStatus } from '@app/contracts';
 import {
   WorkflowGraph,
   WorkflowStore,
   compileWorkflowGraph,
+  pinWorkflowGraph,
+  StepQueues,
   parseEventMessage,
-  queueSteps,
 } from '@app/workflow-store';
-import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 
 /**
- * Starts workflows the way the gateway does (a PENDING state in Redis, then its root steps on the
- * orchestrator's queue) and watches their events on the store's channel, for tests and
+ * Starts workflows the way the gateway does (a PENDING state in Redis, then its root steps on
+ * their agents' queues) and watches their events on the store's channel, for tests and
  * benchmarks that drive orchestrators without a gateway.
  */
 export class WorkflowProducer {
   readonly store: WorkflowStore;
-  private readonly queue: Queue<ExecuteStepJob>;
+  private readonly queues: StepQueues;
   private readonly subscriber: Redis;
   private readonly waiters = new Map<string, (event: WorkflowEvent) => void>();
   private readonly terminal = new Map<string, WorkflowEvent>();
 
   constructor(redis: Redis, redisUrl: string, prefix: string) {
     this.store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
-    this.queue = new Queue(WORKFLOW_STEPS_QUEUE, { connection: { url: redisUrl }, prefix });
-    // Fault specs cut Redis on purpose; the queue reconnects by itself, so its errors are noise.
-    this.queue.on('error', () => undefined);
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    // Fault specs cut Redis on purpose; the connection comes back by itself, so its errors are noise.
+    connection.on('error', () => undefined);
+    this.queues = new StepQueues(connection, prefix);
     this.subscriber = new Redis(redisUrl);
   }
 
@@ -51,7 +46,10 @@ export class WorkflowProducer {
   }
 
   graph(definition: WorkflowDefinition): WorkflowGraph {
-    return compileWorkflowGraph(definition, () => true);
+    return pinWorkflowGraph(
+      compileWorkflowGraph(definition, () => null),
+      () => 1,
+    );
   }
 
   async start(
@@ -63,7 +61,7 @@ export class WorkflowProducer {
       { workflowId, type: 'TEST', tenantId: 'test', sessionId: 'test', input, preferences: {} },
       graph,
     );
-    await queueSteps(this.queue, workflowId, readySteps);
+    await this.queues.add(workflowId, readySteps);
     return workflowId;
   }
 
@@ -79,6 +77,6 @@ export class WorkflowProducer {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.queue.close(), this.subscriber.quit()]);
+    await Promise.all([this.queues.close(), this.subscriber.quit()]);
   }
 }

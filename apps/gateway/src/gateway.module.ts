@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, GatewayConfig } from '@app/config';
-import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE, WORKFLOW_STEPS_QUEUE } from '@app/contracts';
+import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE } from '@app/contracts';
 import { ObservabilityModule, PostgresHealthIndicator } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { QueuesModule, RedisHealthIndicator, RedisModule } from '@app/redis';
@@ -21,7 +21,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
   imports: [
     ConfigModule.forRoot({ schema: GatewayConfig }),
     RedisModule,
-    QueuesModule.forRoot([WORKFLOW_STEPS_QUEUE, METRICS_LOGS_QUEUE, METRICS_EXECUTIONS_QUEUE]),
+    QueuesModule.forRoot([METRICS_LOGS_QUEUE, METRICS_EXECUTIONS_QUEUE]),
     WorkflowStoreModule,
     PersistenceModule.forRoot('gateway'),
     ObservabilityModule.forRoot({

@@ -1,3 +1,4 @@
+import { AgentVersion } from './agent-workers';
 import { LogEntry } from './log-entry';
 
 /** Figures of one agent (or of all agents) over a range, computed from its recorded executions. */
@@ -66,11 +67,11 @@ export class MetricsTrends {
   errorsByAgent!: AgentErrorTrendPoint[];
 }
 
-/** An agent the orchestrators registered, with its all-time figures. Answer of `GET /agents`. */
-export class RegisteredAgent {
-  name!: string;
-  version!: string;
-  description!: string;
+/**
+ * An agent version some worker registered, with the workers serving it now and the agent's
+ * all-time figures (counted by name, over every version). Answer of `GET /agents` (a list).
+ */
+export class RegisteredAgent extends AgentVersion {
   metrics!: ExecutionFigures;
 }
 

@@ -1,4 +1,5 @@
 export * from './agent-metrics';
+export * from './agent-workers';
 export * from './dto/agent-metrics.query';
 export * from './dto/cancel-workflow.message';
 export * from './dto/create-api-key.request';

@@ -1,10 +1,19 @@
 import { AgentExecution, LogEntry } from './log-entry';
 
 /**
- * Every BullMQ queue of the system, each consumed by exactly one app. Job names are imperative;
- * the data types below are the whole contract between producer and consumer.
+ * Every BullMQ queue of the system. Job names are imperative; the data types below are the whole
+ * contract between producer and consumer.
  */
-export const WORKFLOW_STEPS_QUEUE = 'orchestrator.workflow-steps';
+
+/**
+ * Steps are routed by agent: each goes to the queue of the agent and major version that runs it
+ * (`steps.planner@2`), which only workers serving that agent consume. A version's major number
+ * names what a step may rely on; minor releases of one major share its queue.
+ */
+export function agentStepsQueue(agent: string, major: number): string {
+  return `${AGENT_STEPS_QUEUE_PREFIX}${agent}@${major}`;
+}
+export const AGENT_STEPS_QUEUE_PREFIX = 'steps.';
 export const ORCHESTRATOR_MAINTENANCE_QUEUE = 'orchestrator.maintenance';
 export const METRICS_LOGS_QUEUE = 'metrics.logs';
 export const METRICS_EXECUTIONS_QUEUE = 'metrics.agent-executions';

@@ -50,6 +50,8 @@ export class AgentStatusEvent extends WorkflowEventBase {
   attempt!: number;
   /** Why the attempt failed, when it did. */
   error!: string | null;
+  /** Set on a READY step that cannot run yet: why (see `StepState.waitingFor`). */
+  waitingFor?: string;
 }
 
 /** The workflow ended without an error: COMPLETED, or CANCELLED. Its last event. */

@@ -23,6 +23,11 @@ export class StepState {
   startedAt!: string | null;
   finishedAt!: string | null;
   error!: string | null;
+  /**
+   * Why a READY step is not running yet, such as "no live worker serves planner@2"; null when
+   * nothing holds it back. It runs as soon as the cause goes away.
+   */
+  waitingFor!: string | null;
 }
 
 /** One workflow in a listing: what `GET /workflows` shows of it. */

@@ -3,3 +3,4 @@ export * from './workflow-graph';
 export * from './workflow-store';
 export * from './workflow-store.module';
 export * from './step-jobs';
+export * from './agent-directory';

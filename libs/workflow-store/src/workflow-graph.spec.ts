@@ -1,7 +1,8 @@
 import { WorkflowDefinition } from '@app/contracts';
-import { compileWorkflowGraph } from './workflow-graph';
+import { compileWorkflowGraph, pinWorkflowGraph, stepQueueOf } from './workflow-graph';
 
-const known = (agent: string) => ['a', 'b', 'c', 'd'].includes(agent);
+const known = ({ name, major }: { name: string; major?: number }) =>
+  ['a', 'b', 'c', 'd'].includes(name) && (major ?? 1) <= 2 ? null : 'which no worker has registered';
 const define = (steps: WorkflowDefinition['steps']): WorkflowDefinition => ({
   type: 'T',
   description: '',
@@ -28,10 +29,34 @@ describe('compileWorkflowGraph', () => {
     expect(graph.ancestors.a).toEqual([]);
   });
 
-  it('rejects an unknown agent', () => {
+  it('rejects an unknown agent, or a version nobody registered, and a malformed version', () => {
     expect(() => compileWorkflowGraph(define([{ id: 'x', agent: 'nope', dependsOn: [] }]), known)).toThrow(
-      'workflow T: step "x" uses unknown agent "nope"',
+      'workflow T: step "x" uses agent "nope", which no worker has registered',
     );
+    expect(() => compileWorkflowGraph(define([{ id: 'x', agent: 'a@3', dependsOn: [] }]), known)).toThrow(
+      'step "x" uses agent "a@3", which no worker has registered',
+    );
+    expect(() => compileWorkflowGraph(define([{ id: 'x', agent: 'a@two', dependsOn: [] }]), known)).toThrow(
+      'a version is a major number, as in planner@2',
+    );
+  });
+
+  it('keeps the versions a definition names and pins the others when a workflow starts', () => {
+    const graph = compileWorkflowGraph(
+      define([
+        { id: 'first', agent: 'a@2', dependsOn: [] },
+        { id: 'second', agent: 'b', dependsOn: ['first'] },
+      ]),
+      known,
+    );
+    expect(graph.agents).toEqual({ first: 'a', second: 'b' });
+    expect(graph.versions).toEqual({ first: 2 });
+    const pinned = pinWorkflowGraph(graph, () => 7);
+    expect(pinned.versions).toEqual({ first: 2, second: 7 });
+    expect(stepQueueOf(pinned, 'first')).toBe('steps.a@2');
+    expect(stepQueueOf(pinned, 'second')).toBe('steps.b@7');
+    // The definition's own graph is left as it was, for the next workflow's pins.
+    expect(graph.versions).toEqual({ first: 2 });
   });
 
   it('rejects a missing dependency', () => {

@@ -135,7 +135,8 @@ end
 local function emitStep(id, step)
   return emitJson('{"type":"agent_status","stepId":"' .. id .. '","agent":"' .. step.agent ..
     '","lifecycle":"' .. step.lifecycle .. '","attempt":' .. (step.attempts or 0) ..
-    ',"error":' .. (step.error and cjson.encode(step.error) or 'null'))
+    ',"error":' .. (step.error and cjson.encode(step.error) or 'null') ..
+    (step.waitingFor and (',"waitingFor":' .. cjson.encode(step.waitingFor)) or ''))
 end
 
 local function progress(done, total, status)
@@ -171,6 +172,7 @@ local function beginExecution(id, step, attempt, token, jobId)
   step.startedAt = step.startedAt or now
   step.runToken = token
   step.claimedBy = jobId
+  step.waitingFor = nil
   saveStep(id, step)
   emitStep(id, step)
 end
@@ -261,9 +263,9 @@ return { 1, workflowId }
 
 /**
  * ARGV[5..]: stepId, attempt, runToken, jobId (the queue job running it). Marks the step
- * EXECUTING and returns { 'RUN' or 'RUN_FIRST', metaJson, agent, firstAttempt, ancestorId1,
- * output1, ... }, or { 'COMPLETED', stepId, attempt, ... } (the steps to queue) when a
- * re-delivered job finds its step done, or { 'INACTIVE', status } / { 'STALE' }.
+ * EXECUTING and returns { 'RUN' or 'RUN_FIRST', graphId, metaJson, agent, firstAttempt,
+ * ancestorId1, output1, ... }, or { 'COMPLETED', graphId, stepId, attempt, ... } (the steps to
+ * queue) when a re-delivered job finds its step done, or { 'INACTIVE', status } / { 'STALE' }.
  */
 const BEGIN_STEP = `
 local stepId, attempt, token, jobId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
@@ -274,7 +276,7 @@ if not r[2] then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(r[2])
 if step.lifecycle == 'EXECUTING' and step.runToken == token then
   -- This very call again (the client resent it after losing the connection): same answer.
-  return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { 'RUN' }, r[6])
+  return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { 'RUN', r[5] }, r[6])
 end
 if step.lifecycle == 'COMPLETED' then
   -- A job delivered again after its worker died: hand over what it had readied or claimed.
@@ -291,7 +293,7 @@ if step.lifecycle == 'COMPLETED' then
       pending[#pending + 1] = other.attempts
     end
   end
-  return { 'COMPLETED', unpack(pending) }
+  return { 'COMPLETED', r[5], unpack(pending) }
 end
 if step.lifecycle == 'FAILED' or step.lifecycle == 'REGISTERED' then return { 'INACTIVE', step.lifecycle } end
 if (step.attempts or 0) > attempt then return { 'STALE' } end
@@ -304,12 +306,13 @@ if isFirst then
 end
 beginExecution(stepId, step, attempt, token, jobId)
 flushEvents()
-return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { isFirst and 'RUN_FIRST' or 'RUN' }, r[6])
+return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { isFirst and 'RUN_FIRST' or 'RUN', r[5] }, r[6])
 `;
 
 /**
  * ARGV[5..]: stepId, runToken, outputJson, durationMs, llmCalls, llmTokens, ttlSeconds,
- * claimToken ('' for none), jobId. With a claim token, the first step this completion readies is
+ * claimToken ('' for none), jobId, claimable (the successors the caller's worker serves,
+ * comma-separated). With a claim token, the first claimable step this completion readies is
  * begun at once for the same worker (eager dispatch), the others are left READY for the queue.
  * Returns { status, claimedStepId or '', n, ...n readyStepIds, [meta, agent, ancestor pairs] },
  * or { 'INACTIVE', status } / { 'STALE' }.
@@ -318,6 +321,8 @@ const COMPLETE_STEP = `
 local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local claimToken, jobId = ARGV[12], ARGV[13]
+local claimable = {}
+for _, id in ipairs(split(ARGV[14])) do claimable[id] = true end
 local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'done', 'graphId')
 local status = r[1]
 if not status then return { 'INACTIVE', 'MISSING' } end
@@ -394,7 +399,15 @@ if done == total then
   flushEvents()
   return { 'COMPLETED', '', 0 }
 end
-local claimed = claimToken ~= '' and table.remove(ready, 1) or nil
+local claimed = nil
+if claimToken ~= '' then
+  for i, id in ipairs(ready) do
+    if claimable[id] then
+      claimed = table.remove(ready, i)
+      break
+    end
+  end
+end
 for _, id in ipairs(ready) do saveStep(id, readied[id]) end
 if not claimed then
   flushEvents()
@@ -486,15 +499,15 @@ return id
 /**
  * Resumes a FAILED workflow from its failed steps: they become READY with fresh attempts,
  * completed steps keep their outputs. ARGV[5..]: requestToken (answers a resent call as the first).
- * Returns { 'RESUMED', stepId, attempt, ... }
+ * Returns { 'RESUMED', graphId, stepId, attempt, ... }
  * or { 'NOT_FAILED', status } / { 'MISSING' }.
  */
 const RESUME_WORKFLOW = `
 local requestToken = ARGV[5]
-local r = redis.call('HMGET', wf, 'status', 'requestToken')
+local r = redis.call('HMGET', wf, 'status', 'requestToken', 'graphId')
 local status = r[1]
 if not status then return { 'MISSING' } end
-local graph = loadGraph()
+local graph = loadGraph(r[3])
 local steps = loadSteps(graph)
 if status == 'RUNNING' and r[2] == requestToken then
   -- This very call again: the steps it readied, for the caller to queue (job ids dedupe).
@@ -505,7 +518,7 @@ if status == 'RUNNING' and r[2] == requestToken then
       ready[#ready + 1] = (steps[id].attempts or 0) + 1
     end
   end
-  return { 'RESUMED', unpack(ready) }
+  return { 'RESUMED', r[3], unpack(ready) }
 end
 if status ~= 'FAILED' then return { 'NOT_FAILED', status } end
 set('requestToken', requestToken)
@@ -532,7 +545,31 @@ emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
        message = 'workflow resumed' }, { { 'metadata', '{}' } })
 progress(tonumber(redis.call('HGET', wf, 'done')), #graph.order, 'RUNNING')
 flushEvents()
-return { 'RESUMED', unpack(ready) }
+return { 'RESUMED', r[3], unpack(ready) }
+`;
+
+/**
+ * Says why READY steps of a running workflow cannot run yet (no live worker serves their agent):
+ * each gets `waitingFor` and an agent_status event saying so, once per reason; beginning the
+ * step clears it. ARGV[5..]: reason, stepId, ... Returns the number of steps marked.
+ */
+const MARK_WAITING = `
+local reason = ARGV[5]
+local status = redis.call('HGET', wf, 'status')
+if status ~= 'PENDING' and status ~= 'RUNNING' then return 0 end
+local marked = 0
+for i = 6, #ARGV do
+  local raw = redis.call('HGET', wf, 'step:' .. ARGV[i])
+  local step = raw and cjson.decode(raw)
+  if step and step.lifecycle == 'READY' and step.waitingFor ~= reason then
+    step.waitingFor = reason
+    saveStep(ARGV[i], step)
+    emitStep(ARGV[i], step)
+    marked = marked + 1
+  end
+end
+flushEvents()
+return marked
 `;
 
 /**
@@ -564,6 +601,7 @@ const SCRIPTS = {
   cancel: CANCEL_WORKFLOW,
   appendLog: APPEND_LOG,
   resume: RESUME_WORKFLOW,
+  markWaiting: MARK_WAITING,
   removeFinished: REMOVE_FINISHED,
 };
 

@@ -1,24 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, LogLevel, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
-import { compileWorkflowGraph } from './workflow-graph';
+import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { WorkflowMeta, WorkflowStore, eventMessageWorkflowId, parseEventMessage } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const diamond = compileWorkflowGraph(
-  {
-    type: 'DIAMOND',
-    description: '',
-    steps: [
-      { id: 'a', agent: 'echo', dependsOn: [] },
-      { id: 'b', agent: 'echo', dependsOn: ['a'] },
-      { id: 'c', agent: 'echo', dependsOn: ['a'] },
-      { id: 'd', agent: 'echo', dependsOn: ['b', 'c'] },
-    ],
-  },
-  () => true,
+const diamond = pinWorkflowGraph(
+  compileWorkflowGraph(
+    {
+      type: 'DIAMOND',
+      description: '',
+      steps: [
+        { id: 'a', agent: 'echo', dependsOn: [] },
+        { id: 'b', agent: 'echo', dependsOn: ['a'] },
+        { id: 'c', agent: 'echo', dependsOn: ['a'] },
+        { id: 'd', agent: 'echo', dependsOn: ['b', 'c'] },
+      ],
+    },
+    () => null,
+  ),
+  () => 1,
 );
 
 describe('WorkflowStore (real Redis)', () => {
@@ -61,6 +64,7 @@ describe('WorkflowStore (real Redis)', () => {
     const completed = await store.completeStep({
       workflowId,
       stepId,
+      graphId: begun.graphId,
       runToken: begun.runToken,
       output,
       durationMs: 5,
@@ -103,14 +107,14 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('runs a diamond: readies b and c together, d after both, with every ancestor output', async () => {
     const { workflowId, readySteps } = await store.create(meta(), diamond);
-    expect(readySteps).toEqual([{ stepId: 'a', attempt: 1 }]);
+    expect(readySteps).toEqual([{ stepId: 'a', attempt: 1, queue: 'steps.echo@1' }]);
     expect((await store.get(workflowId))?.status).toBe(WorkflowStatus.Pending);
     expect((await runStep(workflowId, 'a', { from: 'a', list: [] })).completed).toEqual({
       outcome: 'advanced',
       status: 'RUNNING',
       readySteps: [
-        { stepId: 'b', attempt: 1 },
-        { stepId: 'c', attempt: 1 },
+        { stepId: 'b', attempt: 1, queue: 'steps.echo@1' },
+        { stepId: 'c', attempt: 1, queue: 'steps.echo@1' },
       ],
       claimed: null,
     });
@@ -175,19 +179,12 @@ describe('WorkflowStore (real Redis)', () => {
     const a = await store.beginStep(workflowId, 'a', 1, 'job-1');
     if (a.outcome !== 'run') throw new Error('expected to run');
     // Completing a claims b for the same job and readies c: the resent call gets the same claim.
-    expect(await twice('complete', ['a', a.runToken, '"A"', 5, 0, 0, 3600, 'token-b', 'job-1'])).toEqual([
-      'RUNNING',
-      'b',
-      1,
-      'c',
-      '',
-      'echo',
-      1,
-      'a',
-      '"A"',
-    ]);
+    expect(
+      await twice('complete', ['a', a.runToken, '"A"', 5, 0, 0, 3600, 'token-b', 'job-1', 'b,c']),
+    ).toEqual(['RUNNING', 'b', 1, 'c', '', 'echo', 1, 'a', '"A"']);
     expect(await twice('begin', ['c', 1, 'token-c', 'job-2'])).toEqual([
       'RUN',
+      a.graphId,
       expect.stringContaining(`"workflowId":"${workflowId}"`),
       'echo',
       1,
@@ -212,8 +209,9 @@ describe('WorkflowStore (real Redis)', () => {
   it('answers a resent resume as it answered the first', async () => {
     const { workflowId } = await store.create(meta(), diamond);
     await failForGood(workflowId, 'a');
-    expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', 'a', 2]);
-    expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', 'a', 2]);
+    const graphId = await redis.hget(`${prefix}:wf:${workflowId}`, 'graphId');
+    expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', graphId, 'a', 2]);
+    expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', graphId, 'a', 2]);
     expect(await store.resume(workflowId)).toEqual({ outcome: 'not-failed', status: 'RUNNING' });
     const resumedLogs = (await store.eventsAfter(workflowId, 0)).filter(
       (event) => event.type === WorkflowEventType.Log && event.message === 'workflow resumed',
@@ -254,6 +252,7 @@ describe('WorkflowStore (real Redis)', () => {
     const stale = await store.completeStep({
       workflowId,
       stepId: 'a',
+      graphId: first.graphId,
       runToken: first.runToken,
       output: 1,
       durationMs: 1,
@@ -264,6 +263,7 @@ describe('WorkflowStore (real Redis)', () => {
     await store.completeStep({
       workflowId,
       stepId: 'a',
+      graphId: second.graphId,
       runToken: second.runToken,
       output: 2,
       durationMs: 1,
@@ -273,8 +273,8 @@ describe('WorkflowStore (real Redis)', () => {
     expect(await store.beginStep(workflowId, 'a', 1)).toEqual({
       outcome: 'already-completed',
       readySteps: [
-        { stepId: 'b', attempt: 1 },
-        { stepId: 'c', attempt: 1 },
+        { stepId: 'b', attempt: 1, queue: 'steps.echo@1' },
+        { stepId: 'c', attempt: 1, queue: 'steps.echo@1' },
       ],
     });
   });
@@ -345,6 +345,7 @@ describe('WorkflowStore (real Redis)', () => {
       await store.completeStep({
         workflowId,
         stepId: 'a',
+        graphId: begun.graphId,
         runToken: begun.runToken,
         output: 1,
         durationMs: 1,
@@ -366,7 +367,7 @@ describe('WorkflowStore (real Redis)', () => {
     expect(again).toEqual({
       workflowId: first.workflowId,
       isNew: false,
-      readySteps: [{ stepId: 'a', attempt: 1 }],
+      readySteps: [{ stepId: 'a', attempt: 1, queue: 'steps.echo@1' }],
     });
     expect(otherTenant.isNew).toBe(true);
   });
@@ -431,7 +432,7 @@ describe('WorkflowStore (real Redis)', () => {
     expect(await store.resume(randomUUID())).toEqual({ outcome: 'missing' });
     expect(await store.resume(workflowId)).toEqual({
       outcome: 'resumed',
-      readySteps: [{ stepId: 'c', attempt: 2 }],
+      readySteps: [{ stepId: 'c', attempt: 2, queue: 'steps.echo@1' }],
     });
     expect(await store.resume(workflowId)).toEqual({ outcome: 'not-failed', status: 'RUNNING' });
     expect(await store.beginStep(workflowId, 'a', 1)).toMatchObject({ outcome: 'already-completed' });
@@ -441,6 +442,7 @@ describe('WorkflowStore (real Redis)', () => {
     await store.completeStep({
       workflowId,
       stepId: 'c',
+      graphId: resumed.graphId,
       runToken: resumed.runToken,
       output: 'C',
       durationMs: 1,
@@ -471,6 +473,7 @@ describe('WorkflowStore (real Redis)', () => {
       await small.completeStep({
         workflowId,
         stepId: 'a',
+        graphId: a.graphId,
         runToken: a.runToken,
         output: big,
         durationMs: 1,
@@ -498,12 +501,13 @@ describe('WorkflowStore (real Redis)', () => {
     const completed = await store.completeStep({
       workflowId,
       stepId: 'a',
+      graphId: a.graphId,
       runToken: a.runToken,
       output: 'A',
       durationMs: 1,
       llmCalls: 0,
       llmTokens: 0,
-      claimForJob: { jobId: 'job-1', meta: a.meta },
+      claimForJob: { jobId: 'job-1', meta: a.meta, servedQueues: new Set(['steps.echo@1']) },
     });
     expect(completed).toMatchObject({
       outcome: 'advanced',
@@ -527,13 +531,13 @@ describe('WorkflowStore (real Redis)', () => {
     expect(await store.beginStep(workflowId, 'a', 1, 'job-1')).toEqual({
       outcome: 'already-completed',
       readySteps: [
-        { stepId: 'b', attempt: 1 },
-        { stepId: 'c', attempt: 1 },
+        { stepId: 'b', attempt: 1, queue: 'steps.echo@1' },
+        { stepId: 'c', attempt: 1, queue: 'steps.echo@1' },
       ],
     });
     expect(await store.beginStep(workflowId, 'a', 1, 'job-2')).toEqual({
       outcome: 'already-completed',
-      readySteps: [{ stepId: 'c', attempt: 1 }],
+      readySteps: [{ stepId: 'c', attempt: 1, queue: 'steps.echo@1' }],
     });
     // The queued b takes over; the dead worker's late result is refused.
     const retaken = await store.beginStep(workflowId, 'b', 1, 'job-3');
@@ -543,6 +547,7 @@ describe('WorkflowStore (real Redis)', () => {
       await store.completeStep({
         workflowId,
         stepId: 'b',
+        graphId: a.graphId,
         runToken: claimed?.runToken ?? '',
         output: 'late',
         durationMs: 1,
@@ -550,5 +555,65 @@ describe('WorkflowStore (real Redis)', () => {
         llmTokens: 0,
       }),
     ).toEqual({ outcome: 'stale' });
+  });
+
+  it('claims only a successor whose agent the worker serves, and says why a step waits', async () => {
+    const mixed = pinWorkflowGraph(
+      compileWorkflowGraph(
+        {
+          type: 'MIXED',
+          description: '',
+          steps: [
+            { id: 'a', agent: 'echo', dependsOn: [] },
+            { id: 'b', agent: 'elsewhere', dependsOn: ['a'] },
+          ],
+        },
+        () => null,
+      ),
+      () => 2,
+    );
+    const { workflowId, readySteps } = await store.create(meta(), mixed);
+    expect(readySteps).toEqual([{ stepId: 'a', attempt: 1, queue: 'steps.echo@2' }]);
+    const a = await store.beginStep(workflowId, 'a', 1, 'job-1');
+    if (a.outcome !== 'run') throw new Error('expected to run');
+    expect(a.queue).toBe('steps.echo@2');
+    const completed = await store.completeStep({
+      workflowId,
+      stepId: 'a',
+      graphId: a.graphId,
+      runToken: a.runToken,
+      output: 'A',
+      durationMs: 1,
+      llmCalls: 0,
+      llmTokens: 0,
+      claimForJob: { jobId: 'job-1', meta: a.meta, servedQueues: new Set(['steps.echo@2']) },
+    });
+    expect(completed).toMatchObject({
+      outcome: 'advanced',
+      readySteps: [{ stepId: 'b', attempt: 1, queue: 'steps.elsewhere@2' }],
+      claimed: null,
+    });
+    expect(await store.markWaiting(workflowId, ['b'], 'no live worker serves elsewhere@2')).toBe(1);
+    // The same reason again changes nothing and says nothing.
+    expect(await store.markWaiting(workflowId, ['b'], 'no live worker serves elsewhere@2')).toBe(0);
+    const waiting = await store.get(workflowId);
+    expect(waiting?.steps[1]).toMatchObject({
+      lifecycle: 'READY',
+      waitingFor: 'no live worker serves elsewhere@2',
+    });
+    const events = await store.eventsAfter(workflowId, 0);
+    expect(events.filter((event) => 'waitingFor' in event)).toEqual([
+      expect.objectContaining({
+        stepId: 'b',
+        lifecycle: 'READY',
+        waitingFor: 'no live worker serves elsewhere@2',
+      }),
+    ]);
+    // A worker appears and begins it: nothing holds it back any more.
+    expect(await store.beginStep(workflowId, 'b', 1, 'job-2')).toMatchObject({ outcome: 'run' });
+    expect((await store.get(workflowId))?.steps[1]).toMatchObject({
+      lifecycle: 'EXECUTING',
+      waitingFor: null,
+    });
   });
 });

@@ -1,12 +1,24 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
-import { REDIS_CLIENT } from '@app/redis';
+import { REDIS_CLIENT, createRedisConnection } from '@app/redis';
 import Redis from 'ioredis';
+import { AgentDirectory } from './agent-directory';
+import { StepQueues } from './step-jobs';
 import { WorkflowStore } from './workflow-store';
 
 /** Hours a finished workflow outlives its TTL in Redis, so the archiving job gets several chances. */
 export const FINISHED_STATE_GRACE_HOURS = 6;
 
+@Injectable()
+class StepQueuesCloser implements OnApplicationShutdown {
+  constructor(private readonly queues: StepQueues) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close();
+  }
+}
+
+/** The workflow store, the agent directory and the agents' step queues, for an app's services. */
 @Global()
 @Module({
   providers: [
@@ -21,7 +33,23 @@ export const FINISHED_STATE_GRACE_HOURS = 6;
           finishedTtlSeconds: (config.WORKFLOW_STATE_TTL_HOURS + FINISHED_STATE_GRACE_HOURS) * 3600,
         }),
     },
+    {
+      provide: AgentDirectory,
+      inject: [REDIS_CLIENT, ServiceConfig],
+      useFactory: (redis: Redis, config: ServiceConfig) => new AgentDirectory(redis, config.REDIS_PREFIX),
+    },
+    {
+      provide: StepQueues,
+      inject: [ServiceConfig, AgentDirectory, WorkflowStore],
+      useFactory: (config: ServiceConfig, directory: AgentDirectory, store: WorkflowStore) =>
+        new StepQueues(
+          createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-step-queues`),
+          config.REDIS_PREFIX,
+          { directory, store },
+        ),
+    },
+    StepQueuesCloser,
   ],
-  exports: [WorkflowStore],
+  exports: [WorkflowStore, AgentDirectory, StepQueues],
 })
 export class WorkflowStoreModule {}

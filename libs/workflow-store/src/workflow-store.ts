@@ -12,7 +12,7 @@ import {
   emptyWorkflowMetrics,
 } from '@app/contracts';
 import Redis from 'ioredis';
-import { WorkflowGraph } from './workflow-graph';
+import { WorkflowGraph, stepQueueOf } from './workflow-graph';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { OutputReference, isOutputReference } from './output-reference';
 
@@ -50,25 +50,32 @@ export function parseEventMessage(message: string): WorkflowEvent[] {
   return withTransition(events, workflowId, timestamp);
 }
 
-/** The answer to `beginStep`: run it, or why not. */
-/** A step to hand to the queue, and the attempt the job runs (its job id is unique per attempt). */
+/**
+ * A step to hand to the queue of its agent, and the attempt the job runs (its job id is unique
+ * per attempt).
+ */
 export interface StepDispatch {
   stepId: string;
   attempt: number;
+  queue: string;
 }
 
-const firstAttempts = (stepIds: string[]): StepDispatch[] =>
-  stepIds.map((stepId) => ({ stepId, attempt: 1 }));
+const firstAttempts = (graph: WorkflowGraph, stepIds: string[]): StepDispatch[] =>
+  stepIds.map((stepId) => ({ stepId, attempt: 1, queue: stepQueueOf(graph, stepId) }));
 
-function dispatchPairs(flat: string[]): StepDispatch[] {
+function dispatchPairs(graph: WorkflowGraph, flat: string[]): StepDispatch[] {
   const dispatches: StepDispatch[] = [];
-  for (let i = 0; i < flat.length; i += 2) dispatches.push({ stepId: flat[i], attempt: Number(flat[i + 1]) });
+  for (let i = 0; i < flat.length; i += 2)
+    dispatches.push({ stepId: flat[i], attempt: Number(flat[i + 1]), queue: stepQueueOf(graph, flat[i]) });
   return dispatches;
 }
 
 /** Everything a worker needs to run one step, fenced by `runToken`. */
 export interface StepExecution {
   stepId: string;
+  /** The graph of its workflow, and the queue of the step's agent in it. */
+  graphId: string;
+  queue: string;
   /** The attempt this run of the step began with: 1, or the first attempt after a resume. */
   firstAttempt: number;
   meta: WorkflowMeta;
@@ -279,7 +286,11 @@ export class WorkflowStore {
     this.storedGraphs.add(plan.graphId);
     const [created, workflowId, ...readySteps] = reply;
     const isNew = created === 1;
-    return { workflowId, isNew, readySteps: firstAttempts(isNew ? plan.roots : readySteps) };
+    if (isNew) return { workflowId, isNew, readySteps: firstAttempts(graph, plan.roots) };
+    // The first workflow keeps the graph (and agent versions) it was created with.
+    const firstGraphId = await this.redis.hget(this.key(workflowId), 'graphId');
+    const firstGraph = firstGraphId ? await this.graph(firstGraphId) : graph;
+    return { workflowId, isNew, readySteps: firstAttempts(firstGraph, readySteps) };
   }
 
   /**
@@ -295,10 +306,13 @@ export class WorkflowStore {
         return {
           outcome: 'run',
           isFirstStep: reply[0] === 'RUN_FIRST',
-          ...(await this.execution(stepId, runToken, reply.slice(1))),
+          ...(await this.execution(reply[1], stepId, runToken, reply.slice(2))),
         };
       case 'COMPLETED':
-        return { outcome: 'already-completed', readySteps: dispatchPairs(reply.slice(1)) };
+        return {
+          outcome: 'already-completed',
+          readySteps: dispatchPairs(await this.graph(reply[1]), reply.slice(2)),
+        };
       case 'STALE':
         return { outcome: 'stale' };
       default:
@@ -308,21 +322,32 @@ export class WorkflowStore {
 
   /**
    * Commits a step's output and readies its successors. With `claimForJob`, the first successor
-   * made ready is begun for the caller to run at once in the same job (eager dispatch: no queue
-   * hop); if the caller dies, the job is delivered again and `beginStep` hands the claim back.
+   * made ready whose queue the caller serves is begun for it to run at once in the same job (eager
+   * dispatch: no queue hop); if the caller dies, the job is delivered again and `beginStep` hands
+   * the claim back.
    */
   async completeStep(params: {
     workflowId: string;
+    /** The workflow's graph (from the step's {@link StepExecution}). */
+    graphId: string;
     stepId: string;
     runToken: string;
     output: unknown;
     durationMs: number;
     llmCalls: number;
     llmTokens: number;
-    /** With `meta`, the workflow's meta the caller holds (the claimed step's context reuses it). */
-    claimForJob?: { jobId: string; meta: WorkflowMeta };
+    /**
+     * With `meta`, the workflow's meta the caller holds (the claimed step's context reuses it),
+     * and the queues whose steps the caller's worker runs.
+     */
+    claimForJob?: { jobId: string; meta: WorkflowMeta; servedQueues: ReadonlySet<string> };
   }): Promise<CompleteStepResult> {
-    const claimToken = params.claimForJob ? randomUUID() : '';
+    const graph = await this.graph(params.graphId);
+    const claim = params.claimForJob;
+    const claimable = claim
+      ? graph.successors[params.stepId].filter((id) => claim.servedQueues.has(stepQueueOf(graph, id)))
+      : [];
+    const claimToken = claimable.length > 0 ? randomUUID() : '';
     const claimJobId = params.claimForJob?.jobId ?? '';
     const reply = (await this.run('complete', params.workflowId, [
       params.stepId,
@@ -334,6 +359,7 @@ export class WorkflowStore {
       this.options.finishedTtlSeconds,
       claimToken,
       claimJobId,
+      claimable.join(','),
     ])) as string[];
     if (reply[0] === 'STALE') return { outcome: 'stale' };
     if (reply[0] === 'INACTIVE') return { outcome: 'inactive', status: reply[1] };
@@ -342,16 +368,17 @@ export class WorkflowStore {
     return {
       outcome: 'advanced',
       status: status as WorkflowStatus.Running | WorkflowStatus.Completed,
-      readySteps: firstAttempts(reply.slice(3, readyEnd)),
+      readySteps: firstAttempts(graph, reply.slice(3, readyEnd)),
       claimed:
-        claimedStepId && params.claimForJob
-          ? await this.execution(claimedStepId, claimToken, reply.slice(readyEnd), params.claimForJob.meta)
+        claimedStepId && claim
+          ? await this.execution(params.graphId, claimedStepId, claimToken, reply.slice(readyEnd), claim.meta)
           : null,
     };
   }
 
   /** Reads [meta, agent, ancestorId, outputJson, ...] from a script's reply. */
   private async execution(
+    graphId: string,
     stepId: string,
     runToken: string,
     tail: string[],
@@ -363,6 +390,8 @@ export class WorkflowStore {
     await this.resolveReferences(dependencies);
     return {
       stepId,
+      graphId,
+      queue: stepQueueOf(await this.graph(graphId), stepId),
       firstAttempt: Number(firstAttempt),
       meta: knownMeta ?? (JSON.parse(meta) as WorkflowMeta),
       agent,
@@ -406,7 +435,8 @@ export class WorkflowStore {
   /** FAILED → RUNNING, readying the failed steps again; completed steps keep their outputs. */
   async resume(workflowId: string): Promise<ResumeResult> {
     const [outcome, ...rest] = (await this.run('resume', workflowId, [randomUUID()])) as string[];
-    if (outcome === 'RESUMED') return { outcome: 'resumed', readySteps: dispatchPairs(rest) };
+    if (outcome === 'RESUMED')
+      return { outcome: 'resumed', readySteps: dispatchPairs(await this.graph(rest[0]), rest.slice(1)) };
     if (outcome === 'NOT_FAILED') return { outcome: 'not-failed', status: rest[0] as WorkflowStatus };
     return { outcome: 'missing' };
   }
@@ -418,6 +448,15 @@ export class WorkflowStore {
     const holder = { output: JSON.parse(raw) as unknown };
     await this.resolveReferences(holder);
     return holder.output;
+  }
+
+  /**
+   * Says on each of these READY steps, in its state and an event, why it cannot run yet; a step
+   * already waiting for the same reason is left alone. Returns how many were marked.
+   */
+  async markWaiting(workflowId: string, stepIds: string[], reason: string): Promise<number> {
+    if (stepIds.length === 0) return 0;
+    return (await this.run('markWaiting', workflowId, [reason, ...stepIds])) as number;
   }
 
   /** Adds a `log` event to a workflow; returns its event id, or 0 when the workflow is unknown. */
@@ -463,6 +502,7 @@ export class WorkflowStore {
       const step = JSON.parse(stepStates[index] as string) as Partial<StepState> & {
         lifecycle: AgentLifecycle;
         durationMs?: number;
+        waitingFor?: string;
       };
       if (step.durationMs !== undefined) live.agentDurationsMs[stepId] = step.durationMs;
       return {
@@ -474,6 +514,7 @@ export class WorkflowStore {
         startedAt: step.startedAt ?? null,
         finishedAt: step.finishedAt ?? null,
         error: step.error ?? null,
+        waitingFor: step.waitingFor ?? null,
       };
     });
     return {
@@ -544,10 +585,17 @@ export class WorkflowStore {
       const state = await this.get(workflowId);
       if (!state || Date.parse(state.updatedAt) > idleBefore) continue;
       if (state.status !== WorkflowStatus.Pending && state.status !== WorkflowStatus.Running) continue;
+      const graphId = await this.redis.hget(this.key(workflowId), 'graphId');
+      if (!graphId) continue;
+      const graph = await this.graph(graphId);
       // A READY step's next attempt: 1, or the retry or resumed attempt whose job may be waiting.
       const readySteps = state.steps
         .filter((step) => step.lifecycle === AgentLifecycle.Ready)
-        .map((step) => ({ stepId: step.stepId, attempt: step.attempts + 1 }));
+        .map((step) => ({
+          stepId: step.stepId,
+          attempt: step.attempts + 1,
+          queue: stepQueueOf(graph, step.stepId),
+        }));
       if (readySteps.length > 0) found.push({ workflowId, readySteps });
     }
     return found;

@@ -9,7 +9,7 @@ import { AgentsService } from './agents.service';
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
-  /** The agents the orchestrators registered, with their all-time figures. */
+  /** Every agent version some worker registered, with its live workers and all-time figures. */
   @Get()
   list() {
     return this.agents.list();

@@ -1,38 +1,36 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { GatewayConfig } from '@app/config';
-import { AgentMetricsQuery, AgentMetricsSummary, ExecutionFigures, RegisteredAgent } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import {
+  AgentMetricsQuery,
+  AgentMetricsSummary,
+  AgentWorkerStatus,
+  ExecutionFigures,
+  RegisteredAgent,
+} from '@app/contracts';
 import { AgentExecutionsRepository } from '@app/persistence';
-import { REDIS_CLIENT } from '@app/redis';
-import Redis from 'ioredis';
+import { AgentDirectory } from '@app/workflow-store';
 import { checkRange } from '../metrics/time-range';
 
-/** The agents the orchestrators registered, and figures of their executions from PostgreSQL. */
+/** The agents and workers in the directory, and figures of the agents' executions from PostgreSQL. */
 @Injectable()
 export class AgentsService {
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly directory: AgentDirectory,
     private readonly executions: AgentExecutionsRepository,
-    private readonly config: GatewayConfig,
   ) {}
 
-  /** Every registered agent (descriptors written by orchestrators at boot) with its all-time figures. */
+  /** Every agent version some worker registered, with its live workers and all-time figures. */
   async list(): Promise<RegisteredAgent[]> {
-    const [descriptors, summary] = await Promise.all([
-      this.redis.hgetall(`${this.config.REDIS_PREFIX}:agents`),
+    const [catalogue, summary] = await Promise.all([
+      this.directory.catalogue(),
       this.executions.getAgentMetricsSummary(),
     ]);
     const figures = new Map(summary.agents.map(({ agent, ...rest }) => [agent, rest]));
-    return Object.entries(descriptors)
-      .map(([name, json]) => {
-        const descriptor = JSON.parse(json) as { version?: string; description?: string };
-        return {
-          name,
-          version: descriptor.version ?? '',
-          description: descriptor.description ?? '',
-          metrics: figures.get(name) ?? noExecutions(),
-        };
-      })
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return catalogue.map((agent) => ({ ...agent, metrics: figures.get(agent.name) ?? noExecutions() }));
+  }
+
+  /** Every worker the directory knows: alive ones first, then those gone within the hour. */
+  workers(): Promise<AgentWorkerStatus[]> {
+    return this.directory.workers();
   }
 
   metrics(query: AgentMetricsQuery): Promise<AgentMetricsSummary> {

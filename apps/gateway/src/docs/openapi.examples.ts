@@ -51,6 +51,7 @@ const step = (
   startedAt: minute === null ? null : `2026-11-29T10:0${minute}:00.000Z`,
   finishedAt: lifecycle === AgentLifecycle.Completed ? `2026-11-29T10:0${(minute ?? 0) + 1}:00.000Z` : null,
   error: null,
+  waitingFor: null,
 });
 
 export const WORKFLOW_EXAMPLE = {

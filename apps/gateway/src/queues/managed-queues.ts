@@ -1,19 +1,30 @@
-import { Provider } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
-import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE, WORKFLOW_STEPS_QUEUE } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE } from '@app/contracts';
+import { AgentDirectory, StepQueues } from '@app/workflow-store';
 import { Queue } from 'bullmq';
 
-/** The queues admins can watch, pause and resume; each must be in the gateway's QueuesModule list. */
-export const MANAGED_QUEUE_NAMES = [
-  WORKFLOW_STEPS_QUEUE,
-  METRICS_LOGS_QUEUE,
-  METRICS_EXECUTIONS_QUEUE,
-] as const;
+/**
+ * The queues admins can watch, pause and resume: the metrics service's, and the step queue of
+ * every agent version some worker registered. The metrics queues must be in the gateway's
+ * QueuesModule list.
+ */
+@Injectable()
+export class ManagedQueues {
+  /** The queues that always exist, whichever agents are registered. */
+  readonly fixed: Queue[];
 
-export const MANAGED_QUEUES = Symbol('MANAGED_QUEUES');
+  constructor(
+    @InjectQueue(METRICS_LOGS_QUEUE) logs: Queue,
+    @InjectQueue(METRICS_EXECUTIONS_QUEUE) executions: Queue,
+    private readonly steps: StepQueues,
+    private readonly directory: AgentDirectory,
+  ) {
+    this.fixed = [logs, executions];
+  }
 
-export const managedQueuesProvider: Provider = {
-  provide: MANAGED_QUEUES,
-  inject: MANAGED_QUEUE_NAMES.map((name) => getQueueToken(name)),
-  useFactory: (...queues: Queue[]): Queue[] => queues,
-};
+  async all(): Promise<Queue[]> {
+    const agents = await this.directory.catalogue();
+    return [...agents.map((agent) => this.steps.queue(agent.queue)), ...this.fixed];
+  }
+}

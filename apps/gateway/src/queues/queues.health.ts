@@ -1,20 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { Queue } from 'bullmq';
-import { MANAGED_QUEUES } from './managed-queues';
+import { ManagedQueues } from './managed-queues';
 
-/** Readiness: every queue answers a count within a second (there is no terminus indicator for BullMQ). */
+/**
+ * Readiness: the fixed queues answer a count within a second (there is no terminus indicator for
+ * BullMQ). The agents' step queues live on the same Redis, so they are not asked one by one.
+ */
 @Injectable()
 export class QueuesHealthIndicator {
   constructor(
-    @Inject(MANAGED_QUEUES) private readonly queues: Queue[],
+    private readonly managed: ManagedQueues,
     private readonly health: HealthIndicatorService,
   ) {}
 
   async check(key = 'queues'): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
+    const queues = this.managed.fixed;
     const results = await Promise.allSettled(
-      this.queues.map(async (queue) => {
+      queues.map(async (queue) => {
         await Promise.race([
           queue.getJobCounts('waiting'),
           new Promise((_, reject) =>
@@ -23,7 +26,7 @@ export class QueuesHealthIndicator {
         ]);
       }),
     );
-    const down = this.queues
+    const down = queues
       .map((queue, index) => ({ queue, result: results[index] }))
       .filter(({ result }) => result.status === 'rejected')
       .map(({ queue }) => queue.name);

@@ -1,34 +1,35 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { MANAGED_QUEUES } from './managed-queues';
+import { ManagedQueues } from './managed-queues';
 import { COUNTED_JOB_STATES, QueueStatus } from './queue-status.dto';
 
 /** Job counts of the system's queues, and pausing them (workers finish running jobs, take no new ones). */
 @Injectable()
 export class QueuesService {
-  constructor(@Inject(MANAGED_QUEUES) private readonly queues: Queue[]) {}
+  constructor(private readonly queues: ManagedQueues) {}
 
-  list(): Promise<QueueStatus[]> {
-    return Promise.all(this.queues.map((queue) => this.statusOf(queue)));
+  async list(): Promise<QueueStatus[]> {
+    return Promise.all((await this.queues.all()).map((queue) => this.statusOf(queue)));
   }
 
   async pause(name: string): Promise<QueueStatus> {
-    const queue = this.find(name);
+    const queue = await this.find(name);
     await queue.pause();
     return this.statusOf(queue);
   }
 
   async resume(name: string): Promise<QueueStatus> {
-    const queue = this.find(name);
+    const queue = await this.find(name);
     await queue.resume();
     return this.statusOf(queue);
   }
 
-  private find(name: string): Queue {
-    const queue = this.queues.find((candidate) => candidate.name === name);
+  private async find(name: string): Promise<Queue> {
+    const queues = await this.queues.all();
+    const queue = queues.find((candidate) => candidate.name === name);
     if (!queue) {
       throw new NotFoundException(
-        `queue ${name} does not exist; queues: ${this.queues.map((known) => known.name).join(', ')}`,
+        `queue ${name} does not exist; queues: ${queues.map((known) => known.name).join(', ')}`,
       );
     }
     return queue;

@@ -4,12 +4,21 @@ import {
   Inject,
   Injectable,
   NotFoundException,
+  UnprocessableEntityException,
 } from '@nestjs/common';
 import { BUILT_IN_WORKFLOWS } from '@app/agents/website-workflows';
 import { GatewayConfig } from '@app/config';
-import { RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
+import { AgentVersion, RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
 import { REDIS_CLIENT } from '@app/redis';
-import { InvalidWorkflowDefinitionError, WorkflowGraph, compileWorkflowGraph } from '@app/workflow-store';
+import {
+  AgentDirectory,
+  AgentReference,
+  InvalidWorkflowDefinitionError,
+  UnknownAgentError,
+  WorkflowGraph,
+  compileWorkflowGraph,
+  pinWorkflowGraph,
+} from '@app/workflow-store';
 import Redis from 'ioredis';
 import { InputValidator, InvalidInputSchemaError, compileInputSchema } from './input-schema.compiler';
 
@@ -20,7 +29,12 @@ export interface CompiledWorkflowDefinition {
   /** Absent when the definition has no input schema: any object is accepted. */
   validateInput?: InputValidator;
   inputAliases?: Readonly<Record<string, string>>;
+  /** The graph pinned to each combination of agent versions workflows started with, by pins. */
+  pinnedGraphs: Map<string, WorkflowGraph>;
 }
+
+/** The major a step runs on when neither its definition nor any worker names one. */
+const FIRST_MAJOR = 1;
 
 /**
  * The workflow types clients may start: the built-ins, and definitions registered through the
@@ -41,14 +55,35 @@ export class WorkflowDefinitions {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly config: GatewayConfig,
+    private readonly directory: AgentDirectory,
   ) {
-    // Built-ins name the website agents, which every orchestrator registers.
+    // Built-ins name the website agents, which every orchestrator serves.
     for (const definition of BUILT_IN_WORKFLOWS) {
       this.builtIns.set(
         definition.type,
-        compileDefinition(definition, () => true),
+        compileDefinition(definition, () => null),
       );
     }
+  }
+
+  /**
+   * The graph a workflow of this definition starts with: each step's agent pinned to the major
+   * version the definition names, or else the one the agent directory says is current, so a
+   * rolling deploy of a new major never runs one of its steps on an incompatible agent.
+   */
+  async graphToStart(compiled: CompiledWorkflowDefinition): Promise<WorkflowGraph> {
+    const majors = await this.directory.currentMajors();
+    const { graph } = compiled;
+    const majorOf = (agent: string) => majors.get(agent) ?? FIRST_MAJOR;
+    const pins = graph.order
+      .map((stepId) => graph.versions[stepId] ?? majorOf(graph.agents[stepId]))
+      .join(',');
+    let pinned = compiled.pinnedGraphs.get(pins);
+    if (!pinned) {
+      pinned = pinWorkflowGraph(graph, majorOf);
+      compiled.pinnedGraphs.set(pins, pinned);
+    }
+    return pinned;
   }
 
   async compiledOf(type: string): Promise<CompiledWorkflowDefinition | undefined> {
@@ -60,7 +95,7 @@ export class WorkflowDefinitions {
     if (cached?.stored === stored) return cached.compiled;
     const compiled = compileDefinition(
       (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
-      () => true,
+      () => null,
     );
     this.registered.set(type, { stored, compiled });
     return compiled;
@@ -80,13 +115,13 @@ export class WorkflowDefinitions {
   }
 
   /**
-   * Validates (agents known to the orchestrators, dependencies, no cycle, an input schema that
+   * Validates (agents some worker has registered, dependencies, no cycle, an input schema that
    * compiles) and stores a definition.
    */
   async register(request: RegisterWorkflowDefinitionRequest): Promise<WorkflowDefinition> {
     if (this.builtIns.has(request.type))
       throw new ConflictException(`workflow type ${request.type} is built in and cannot be replaced`);
-    const agents = new Set(await this.redis.hkeys(`${this.config.REDIS_PREFIX}:agents`));
+    const catalogue = await this.directory.catalogue();
     const definition: WorkflowDefinition = {
       type: request.type,
       description: request.description,
@@ -94,8 +129,9 @@ export class WorkflowDefinitions {
       ...(request.inputSchema === undefined ? {} : { inputSchema: request.inputSchema }),
     };
     try {
-      compileDefinition(definition, (agent) => agents.has(agent));
+      compileDefinition(definition, (agent) => unregistered(agent, catalogue));
     } catch (error) {
+      if (error instanceof UnknownAgentError) throw new UnprocessableEntityException(error.message);
       if (error instanceof InvalidWorkflowDefinitionError || error instanceof InvalidInputSchemaError)
         throw new BadRequestException(error.message);
       throw error;
@@ -122,12 +158,23 @@ export class WorkflowDefinitions {
 
 function compileDefinition(
   definition: WorkflowDefinition,
-  isKnownAgent: (agent: string) => boolean,
+  unknownAgent: (agent: AgentReference) => string | null,
 ): CompiledWorkflowDefinition {
   return {
     definition,
-    graph: compileWorkflowGraph(definition, isKnownAgent),
+    graph: compileWorkflowGraph(definition, unknownAgent),
     validateInput: definition.inputSchema && compileInputSchema(definition.inputSchema),
     inputAliases: definition.inputAliases,
+    pinnedGraphs: new Map(),
   };
+}
+
+/** Why a step may not name this agent, or null when some worker has registered it. */
+function unregistered({ name, major }: AgentReference, catalogue: AgentVersion[]): string | null {
+  const versions = catalogue.filter((entry) => entry.name === name);
+  const known = catalogue.map((entry) => `${entry.name}@${entry.major}`).join(', ') || 'none';
+  if (versions.length === 0) return `which no worker has registered (registered: ${known})`;
+  if (major !== undefined && !versions.some((entry) => entry.major === major))
+    return `but no worker has registered major ${major} of it (registered: ${versions.map((entry) => `${entry.name}@${entry.major}`).join(', ')})`;
+  return null;
 }

@@ -6,14 +6,11 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   ListLogsQuery,
   ListWorkflowsQuery,
   LogPage,
-  ExecuteStepJob,
   StartWorkflowRequest,
-  WORKFLOW_STEPS_QUEUE,
   WorkflowEvent,
   WorkflowPage,
   WorkflowState,
@@ -21,8 +18,7 @@ import {
   WorkflowSummary,
 } from '@app/contracts';
 import { InvalidCursorError, LogEntriesRepository, WorkflowRecordsRepository } from '@app/persistence';
-import { WorkflowStore, queueSteps } from '@app/workflow-store';
-import { Queue } from 'bullmq';
+import { StepQueues, WorkflowStore } from '@app/workflow-store';
 import { Caller, canAccessTenant } from '../auth/caller';
 import { WorkflowDefinitions } from './workflow-definitions.service';
 import { checkWorkflowInput } from './workflow-input.check';
@@ -37,7 +33,7 @@ export class WorkflowsService {
     private readonly definitions: WorkflowDefinitions,
     private readonly logEntries: LogEntriesRepository,
     private readonly workflowRecords: WorkflowRecordsRepository,
-    @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
+    private readonly steps: StepQueues,
   ) {}
 
   /**
@@ -67,11 +63,11 @@ export class WorkflowsService {
         input,
         preferences: request.preferences ?? {},
       },
-      compiled.graph,
+      await this.definitions.graphToStart(compiled),
       idempotencyKey,
     );
     // Queued even for a repeated key: the job ids dedupe, and a crash between the two calls is healed.
-    await queueSteps(this.steps, created.workflowId, created.readySteps);
+    await this.steps.add(created.workflowId, created.readySteps);
     return created;
   }
 
@@ -196,7 +192,7 @@ export class WorkflowsService {
         `workflow ${workflowId} is ${result.status}; only a FAILED workflow can be retried`,
       );
     }
-    await queueSteps(this.steps, workflowId, result.readySteps);
+    await this.steps.add(workflowId, result.readySteps);
     return this.get(workflowId, caller);
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MetricsConfig } from '@app/config';
 import { LogLevel, WorkflowState, WorkflowStatus } from '@app/contracts';
 import { LogEntriesRepository, WorkflowRecordsRepository, dataSourceOptions } from '@app/persistence';
-import { WorkflowStore, compileWorkflowGraph } from '@app/workflow-store';
+import { WorkflowStore, compileWorkflowGraph, pinWorkflowGraph } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, TestNamespace } from '../../../../test/support/test-environment';
@@ -12,9 +12,12 @@ import { WorkflowStateRetentionService } from './workflow-state-retention.servic
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
-const graph = compileWorkflowGraph(
-  { type: 'ONE_STEP', description: '', steps: [{ id: 'only', agent: 'echo', dependsOn: [] }] },
-  () => true,
+const graph = pinWorkflowGraph(
+  compileWorkflowGraph(
+    { type: 'ONE_STEP', description: '', steps: [{ id: 'only', agent: 'echo', dependsOn: [] }] },
+    () => null,
+  ),
+  () => 1,
 );
 
 describe('retention jobs (real PostgreSQL and Redis)', () => {
@@ -105,6 +108,7 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
           await store.completeStep({
             workflowId,
             stepId: 'only',
+            graphId: begun.graphId,
             runToken: begun.runToken,
             output: { ok: true },
             durationMs: 5,

@@ -5,7 +5,9 @@ import { OrchestratorConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
 import { loadAgentModules } from './agent-modules.loader';
-import { AGENTS, AgentRegistry } from './agent-registry.service';
+
+/** Injection token of the agents this orchestrator serves: the website agents and `AGENT_MODULES`. */
+export const AGENTS = Symbol('AGENTS');
 
 @Module({
   providers: [
@@ -24,8 +26,7 @@ import { AGENTS, AgentRegistry } from './agent-registry.service';
         ...loadAgentModules(config.AGENT_MODULES),
       ],
     },
-    AgentRegistry,
   ],
-  exports: [AgentRegistry],
+  exports: [AGENTS],
 })
 export class AgentsModule {}

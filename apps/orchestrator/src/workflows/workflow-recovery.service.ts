@@ -2,13 +2,11 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { OrchestratorConfig } from '@app/config';
 import {
-  ExecuteStepJob,
   ORCHESTRATOR_MAINTENANCE_QUEUE,
   OrchestratorMaintenanceJobName,
   RecoverWorkflowsJob,
-  WORKFLOW_STEPS_QUEUE,
 } from '@app/contracts';
-import { WorkflowStore, queueSteps } from '@app/workflow-store';
+import { StepQueues, WorkflowStore } from '@app/workflow-store';
 import { Queue } from 'bullmq';
 
 const WORKFLOWS_PER_RUN = 1000;
@@ -28,7 +26,7 @@ export class WorkflowRecovery implements OnApplicationBootstrap {
     private readonly store: WorkflowStore,
     private readonly config: OrchestratorConfig,
     @InjectQueue(ORCHESTRATOR_MAINTENANCE_QUEUE) private readonly maintenance: Queue<RecoverWorkflowsJob>,
-    @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
+    private readonly steps: StepQueues,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -49,7 +47,7 @@ export class WorkflowRecovery implements OnApplicationBootstrap {
       idleMs: this.config.RECOVERY_INTERVAL_SECONDS * 1000,
       limit: WORKFLOWS_PER_RUN,
     });
-    for (const { workflowId, readySteps } of idle) await queueSteps(this.steps, workflowId, readySteps);
+    for (const { workflowId, readySteps } of idle) await this.steps.add(workflowId, readySteps);
     if (idle.length > 0) {
       this.logger.warn(
         `queued again the ready steps of ${idle.length} workflow(s) idle for ${this.config.RECOVERY_INTERVAL_SECONDS} s: ` +

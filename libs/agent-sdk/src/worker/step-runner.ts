@@ -1,67 +1,84 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
+import { ExecuteStepJob, LogLevel } from '@app/contracts';
+import { StepDispatch, StepExecution, StepQueues, WorkflowStore } from '@app/workflow-store';
+import { Agent, AgentContext } from '../agent';
 import {
-  Agent,
-  AgentContext,
   CancelledError,
   ErrorKind,
   TimeoutError,
   ValidationError,
-  defaultRetryConfig,
   describeError,
   errorKindOf,
-  isRetryableError,
-  mergeRetryConfig,
-  retryDelayMs,
-} from '@app/agent-sdk';
-import { OrchestratorConfig } from '@app/config';
-import { ExecuteStepJob, LogLevel, WORKFLOW_STEPS_QUEUE, WorkflowStepJobName } from '@app/contracts';
-import { StepDispatch, StepExecution, WorkflowStore, queueSteps, stepJobOptions } from '@app/workflow-store';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { Queue } from 'bullmq';
-import { Counter, Histogram } from 'prom-client';
-import { AgentRegistry } from '../agents/agent-registry.service';
-import { AgentCpuPool } from '../cpu-pool/agent-cpu-pool.service';
-import { TelemetryShipper } from '../telemetry/telemetry-shipper.service';
-import { CancellationListener } from './cancellation-listener.service';
-import { WorkflowHooks } from './workflow-hooks.service';
+} from '../agent-errors';
+import { CpuPool } from '../cpu';
+import { defaultRetryConfig, isRetryableError, mergeRetryConfig, retryDelayMs } from '../retry-policy';
+import { Cancellations } from './cancellations';
+import { TelemetryShipper } from './telemetry-shipper';
+import { WorkerLogger } from './worker-logger';
+import { WorkerMetrics } from './worker-metrics';
+import { WorkflowHooks } from './workflow-hooks';
 
-export const STEP_DURATION_METRIC = 'workflow_step_duration_seconds';
-export const STEP_RETRIES_METRIC = 'workflow_step_retries_total';
-export const WORKFLOWS_FINISHED_METRIC = 'workflows_finished_total';
+/** What a step runner is made of; the agent worker assembles it. */
+export interface StepRunnerParts {
+  store: WorkflowStore;
+  /** The agents this worker serves, by the queue of their steps. */
+  agents: ReadonlyMap<string, Agent>;
+  queues: StepQueues;
+  cancellations: Cancellations;
+  telemetry: TelemetryShipper;
+  hooks: WorkflowHooks;
+  cpuPool: CpuPool;
+  metrics: WorkerMetrics;
+  logger: WorkerLogger;
+  /** Attempts after the first for a retryable failure, unless the agent's policy says otherwise. */
+  maxRetries: number;
+  /** A step's time limit, unless its agent's descriptor sets one. */
+  defaultTimeoutSeconds: number;
+}
 
 /** A step's agent outcome, before the store decides what it means for the workflow. */
 type AgentOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
 
 /**
- * Drives workflows: starts them, runs one step per queue job, and enqueues the steps a finished
- * step makes ready. All state lives in the {@link WorkflowStore}; this class holds none, so any
- * worker may run any step and a killed worker's step is simply run again.
+ * Runs steps: one per queue job, then the successors its completion claims for this worker
+ * (eager dispatch), and hands the other steps made ready to their agents' queues. All state
+ * lives in the {@link WorkflowStore}; this class holds none, so any worker serving an agent may
+ * run its steps and a killed worker's step is simply run again.
  */
-@Injectable()
-export class WorkflowEngine {
-  private readonly logger = new Logger(WorkflowEngine.name);
+export class StepRunner {
+  private readonly store: WorkflowStore;
+  private readonly agents: ReadonlyMap<string, Agent>;
+  private readonly servedQueues: ReadonlySet<string>;
+  private readonly queues: StepQueues;
+  private readonly cancellations: Cancellations;
+  private readonly telemetry: TelemetryShipper;
+  private readonly hooks: WorkflowHooks;
+  private readonly cpuPool: CpuPool;
+  private readonly metrics: WorkerMetrics;
+  private readonly logger: WorkerLogger;
 
-  constructor(
-    private readonly store: WorkflowStore,
-    private readonly agents: AgentRegistry,
-    private readonly cancellations: CancellationListener,
-    private readonly telemetry: TelemetryShipper,
-    private readonly config: OrchestratorConfig,
-    private readonly hooks: WorkflowHooks,
-    private readonly cpuPool: AgentCpuPool,
-    @InjectQueue(WORKFLOW_STEPS_QUEUE) private readonly steps: Queue<ExecuteStepJob>,
-    @InjectMetric(STEP_DURATION_METRIC) private readonly stepDuration: Histogram<string>,
-    @InjectMetric(STEP_RETRIES_METRIC) private readonly stepRetries: Counter<string>,
-    @InjectMetric(WORKFLOWS_FINISHED_METRIC) workflowsFinished: Counter<string>,
-  ) {
-    hooks.on('workflow.completed', () => void workflowsFinished.inc({ status: 'COMPLETED' }));
-    hooks.on('workflow.failed', () => void workflowsFinished.inc({ status: 'FAILED' }));
+  constructor(private readonly parts: StepRunnerParts) {
+    ({
+      store: this.store,
+      agents: this.agents,
+      queues: this.queues,
+      cancellations: this.cancellations,
+      telemetry: this.telemetry,
+      hooks: this.hooks,
+      cpuPool: this.cpuPool,
+      metrics: this.metrics,
+      logger: this.logger,
+    } = parts);
+    this.servedQueues = new Set(parts.agents.keys());
+    this.hooks.on(
+      'workflow.completed',
+      () => void this.metrics.workflowsFinished.inc({ status: 'COMPLETED' }),
+    );
+    this.hooks.on('workflow.failed', () => void this.metrics.workflowsFinished.inc({ status: 'FAILED' }));
     // A failed workflow's last lines go to PostgreSQL at once, for whoever investigates it. (Not
     // on success: a flush per completed workflow would serialise the batches behind each other.)
-    hooks.on('workflow.failed', () => void this.telemetry.flush());
+    this.hooks.on('workflow.failed', () => void this.telemetry.flush());
   }
 
   /**
@@ -115,10 +132,10 @@ export class WorkflowEngine {
   ): Promise<StepExecution | null> {
     const { meta, agent: agentName, dependencies, runToken } = execution;
     const { workflowId, stepId, attempt } = job;
-    const agent = this.agents.get(agentName);
+    const agent = this.agents.get(execution.queue);
     const usage = { calls: 0, tokens: 0 };
     const timeoutMs =
-      job.timeoutMs ?? (agent?.descriptor.timeoutSeconds ?? this.config.AGENT_TIMEOUT_SECONDS) * 1000;
+      job.timeoutMs ?? (agent?.descriptor.timeoutSeconds ?? this.parts.defaultTimeoutSeconds) * 1000;
     const log = (level: LogLevel, message: string, metadata: Record<string, unknown> = {}) =>
       this.log(workflowId, level, message, { stepId, agent: agentName, metadata });
     const context: AgentContext = {
@@ -137,7 +154,7 @@ export class WorkflowEngine {
         usage.calls += 1;
         usage.tokens += promptTokens + completionTokens;
       },
-      runCpuTask: (task, input) => this.cpuPool.run(task, input, controller.signal),
+      runCpuTask: (task, input) => this.cpuPool.run(task, input, { signal: controller.signal }),
     };
 
     const startedAt = new Date();
@@ -146,11 +163,14 @@ export class WorkflowEngine {
       ? await this.invoke(agent, context, controller, timeoutMs)
       : {
           ok: false,
-          error: new ValidationError(`agent "${agentName}" is not registered with this orchestrator`),
+          error: new ValidationError(`this worker does not serve ${execution.queue}`),
         };
     const durationMs = performance.now() - startedAtMs;
     const errorKind = outcome.ok ? null : errorKindOf(outcome.error);
-    this.stepDuration.observe({ agent: agentName, outcome: errorKind ?? 'success' }, durationMs / 1000);
+    this.metrics.stepDuration.observe(
+      { agent: agentName, outcome: errorKind ?? 'success' },
+      durationMs / 1000,
+    );
     void this.hooks.emit('step.finished', {
       workflowId,
       stepId,
@@ -174,8 +194,11 @@ export class WorkflowEngine {
 
     if (outcome.ok) {
       const result = await this.store.completeStep({
-        claimForJob: claim.canContinue() ? { jobId: claim.jobId, meta } : undefined,
+        claimForJob: claim.canContinue()
+          ? { jobId: claim.jobId, meta, servedQueues: this.servedQueues }
+          : undefined,
         workflowId,
+        graphId: execution.graphId,
         stepId,
         runToken,
         output: outcome.output,
@@ -195,7 +218,7 @@ export class WorkflowEngine {
 
     const { error } = outcome;
     const kind = errorKindOf(error);
-    const policy = mergeRetryConfig(defaultRetryConfig(this.config.MAX_RETRIES), agent?.descriptor.retry);
+    const policy = mergeRetryConfig(defaultRetryConfig(this.parts.maxRetries), agent?.descriptor.retry);
     const willRetry =
       kind !== ErrorKind.Cancelled && isRetryableError(error, attempt - execution.firstAttempt, policy);
     const delay = willRetry ? retryDelayMs(error, attempt - execution.firstAttempt + 1, policy) : null;
@@ -208,7 +231,7 @@ export class WorkflowEngine {
       retryDelayMs: delay,
     });
     if (failed.outcome === 'retry' && delay !== null) {
-      this.stepRetries.inc({ agent: agentName, kind });
+      this.metrics.stepRetries.inc({ agent: agentName, kind });
       // The store already pushed the live retry event, atomically with the state change.
       this.log(
         workflowId,
@@ -221,16 +244,10 @@ export class WorkflowEngine {
           isLive: false,
         },
       );
-      await this.steps.add(
-        WorkflowStepJobName.ExecuteStep,
-        {
-          workflowId,
-          stepId,
-          attempt: attempt + 1,
-          timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
-        },
-        { ...stepJobOptions(workflowId, stepId, attempt + 1), delay },
-      );
+      await this.queues.add(workflowId, [{ stepId, attempt: attempt + 1, queue: execution.queue }], {
+        delayMs: delay,
+        timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
+      });
     } else if (failed.outcome === 'failed') {
       log(
         LogLevel.Error,
@@ -282,7 +299,7 @@ export class WorkflowEngine {
   }
 
   private enqueue(workflowId: string, steps: StepDispatch[]): Promise<void> {
-    return queueSteps(this.steps, workflowId, steps);
+    return this.queues.add(workflowId, steps);
   }
 
   /** A log line to PostgreSQL and, unless `isLive` is false, a live `log` event. */
@@ -315,10 +332,5 @@ export class WorkflowEngine {
       .catch((error: unknown) =>
         this.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`),
       );
-  }
-
-  /** A queue job that threw: an infrastructure fault (agent failures never throw out of a step). */
-  reportJobFailure(queue: string, jobId: string | undefined, error: Error): void {
-    this.logger.error(`job ${jobId ?? '?'} on ${queue} failed: ${describeError(error)}`);
   }
 }

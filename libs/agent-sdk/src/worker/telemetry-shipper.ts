@@ -1,5 +1,3 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   AgentExecution,
   LogEntry,
@@ -11,7 +9,9 @@ import {
   RecordAgentExecutionsJob,
 } from '@app/contracts';
 import { JobsOptions, Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { BatchSender } from './batch-sender';
+import { WorkerLogger } from './worker-logger';
 
 /** Once queued, a batch waits out a PostgreSQL outage: the metrics service retries it for hours. */
 const BATCH_JOB_OPTIONS: JobsOptions = {
@@ -22,26 +22,29 @@ const BATCH_JOB_OPTIONS: JobsOptions = {
 };
 
 /** Sends log entries and agent executions to the metrics service in batches over its queues. */
-@Injectable()
-export class TelemetryShipper implements OnApplicationShutdown {
-  private readonly logger = new Logger(TelemetryShipper.name);
+export class TelemetryShipper {
+  private readonly logsQueue: Queue<PersistLogsJob>;
+  private readonly executionsQueue: Queue<RecordAgentExecutionsJob>;
   private readonly logs: BatchSender<LogEntry>;
   private readonly executions: BatchSender<AgentExecution>;
 
-  constructor(
-    @InjectQueue(METRICS_LOGS_QUEUE) logsQueue: Queue<PersistLogsJob>,
-    @InjectQueue(METRICS_EXECUTIONS_QUEUE) executionsQueue: Queue<RecordAgentExecutionsJob>,
-  ) {
+  constructor(connection: Redis, prefix: string, logger: WorkerLogger) {
+    this.logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix });
+    this.executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, { connection, prefix });
     this.logs = new BatchSender(
       'log entries',
-      (entries) => logsQueue.add(MetricsLogJobName.PersistLogs, { entries }, BATCH_JOB_OPTIONS),
-      this.logger,
+      (entries) => this.logsQueue.add(MetricsLogJobName.PersistLogs, { entries }, BATCH_JOB_OPTIONS),
+      logger,
     );
     this.executions = new BatchSender(
       'agent executions',
       (executions) =>
-        executionsQueue.add(MetricsExecutionJobName.RecordAgentExecutions, { executions }, BATCH_JOB_OPTIONS),
-      this.logger,
+        this.executionsQueue.add(
+          MetricsExecutionJobName.RecordAgentExecutions,
+          { executions },
+          BATCH_JOB_OPTIONS,
+        ),
+      logger,
     );
   }
 
@@ -57,7 +60,9 @@ export class TelemetryShipper implements OnApplicationShutdown {
     await Promise.all([this.logs.flush(), this.executions.flush()]);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Sends what is buffered, then lets the queues go. */
+  async close(): Promise<void> {
     await this.flush();
+    await Promise.all([this.logsQueue.close(), this.executionsQueue.close()]);
   }
 }

@@ -1,34 +1,26 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { CancelledError } from '@app/agent-sdk';
-import { OrchestratorConfig } from '@app/config';
-import { createRedisConnection } from '@app/redis';
-import { WorkflowStore } from '@app/workflow-store';
 import Redis from 'ioredis';
-import { WorkflowHooks } from './workflow-hooks.service';
+import { CancelledError } from '../agent-errors';
+import { WorkerLogger } from './worker-logger';
+import { WorkflowHooks } from './workflow-hooks';
 
 /**
  * Fires the AbortSignal of this process's running steps when their workflow is cancelled,
  * whichever process received the cancel: the store publishes each cancelled workflow's id.
  */
-@Injectable()
-export class CancellationListener implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(CancellationListener.name);
+export class Cancellations {
   private readonly running = new Map<string, Set<AbortController>>();
-  private subscriber!: Redis;
 
   constructor(
-    private readonly store: WorkflowStore,
-    private readonly config: OrchestratorConfig,
+    /** A connection of its own: it is put in subscriber mode. */
+    private readonly subscriber: Redis,
+    private readonly channel: string,
     private readonly hooks: WorkflowHooks,
+    private readonly logger: WorkerLogger,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    this.subscriber = createRedisConnection(
-      this.config.REDIS_URL,
-      `${this.config.REDIS_PREFIX}-cancellations`,
-    );
+  async start(): Promise<void> {
     this.subscriber.on('message', (_channel: string, workflowId: string) => this.abort(workflowId));
-    await this.subscriber.subscribe(this.store.cancellationsChannel);
+    await this.subscriber.subscribe(this.channel);
   }
 
   /** A controller whose signal fires if the workflow is cancelled; call `release` when done. */
@@ -46,7 +38,7 @@ export class CancellationListener implements OnModuleInit, OnApplicationShutdown
     };
   }
 
-  /** Every orchestrator process hears each cancellation, so `workflow.cancelled` fires in each. */
+  /** Every worker process hears each cancellation, so `workflow.cancelled` fires in each. */
   private abort(workflowId: string): void {
     void this.hooks.emit('workflow.cancelled', { workflowId });
     const controllers = this.running.get(workflowId);
@@ -55,7 +47,7 @@ export class CancellationListener implements OnModuleInit, OnApplicationShutdown
     for (const controller of controllers) controller.abort(new CancelledError());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber.disconnect());
+  async close(): Promise<void> {
+    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 }

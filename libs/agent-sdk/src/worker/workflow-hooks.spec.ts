@@ -1,4 +1,4 @@
-import { WorkflowHooks } from './workflow-hooks.service';
+import { WorkflowHooks } from './workflow-hooks';
 
 describe('WorkflowHooks', () => {
   it('calls every handler of an event with its payload, and not those of other events', async () => {

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { WorkerLogger } from './worker-logger';
 
 const MAX_BATCH = 500;
 const LINGER_MS = 50;
@@ -15,7 +15,7 @@ export class BatchSender<T> {
   constructor(
     private readonly what: string,
     private readonly send: (items: T[]) => Promise<unknown>,
-    private readonly logger: Logger,
+    private readonly logger: WorkerLogger,
   ) {}
 
   push(item: T): void {

@@ -1,8 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { BatchSender } from './batch-sender';
 
 describe('BatchSender', () => {
-  const logger = { error: jest.fn() } as unknown as Logger;
+  const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
   it('sends a full batch of 500 at once and the rest on flush, in order', async () => {
     const sent: number[][] = [];

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { WorkerLogger } from './worker-logger';
 
 /** What happened, with what in-process code may want to know. */
 export interface WorkflowHookEvents {
@@ -18,14 +18,14 @@ export interface WorkflowHookEvents {
 type Handler<K extends keyof WorkflowHookEvents> = (event: WorkflowHookEvents[K]) => void | Promise<void>;
 
 /**
- * In-process callbacks on workflow events, for code that lives in the orchestrator (telemetry,
+ * In-process callbacks on workflow events, for code that lives in the worker's process (metrics,
  * integrations). A failing handler is logged and never disturbs the workflow or other handlers.
  * Cross-process consumers use the event stream instead.
  */
-@Injectable()
 export class WorkflowHooks {
-  private readonly logger = new Logger(WorkflowHooks.name);
   private readonly handlers = new Map<keyof WorkflowHookEvents, Handler<never>[]>();
+
+  constructor(private readonly logger?: WorkerLogger) {}
 
   /** Registers a handler; returns a function that removes it. */
   on<K extends keyof WorkflowHookEvents>(event: K, handler: Handler<K>): () => void {
@@ -48,7 +48,7 @@ export class WorkflowHooks {
         try {
           await handler(payload);
         } catch (error) {
-          this.logger.error(
+          this.logger?.error(
             `a ${event} handler failed: ${error instanceof Error ? error.message : String(error)}`,
           );
         }

@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Agent } from '@app/agent-sdk';
+import { AgentWorker, createAgentWorker } from '@app/agent-sdk/worker';
+import { OrchestratorConfig } from '@app/config';
+import { AGENTS } from '../agents/agents.module';
+
+/**
+ * The orchestrator's agent worker: the website agents (and `AGENT_MODULES`) served through the
+ * worker SDK, as any agent service serves its own. It starts taking steps once the app is up.
+ */
+@Injectable()
+export class AgentWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly worker: AgentWorker;
+
+  constructor(@Inject(AGENTS) agents: Agent[], config: OrchestratorConfig) {
+    this.worker = createAgentWorker({
+      redisUrl: config.REDIS_URL,
+      prefix: config.REDIS_PREFIX,
+      agents,
+      name: 'orchestrator',
+      concurrency: config.STEP_CONCURRENCY,
+      lockMs: config.STEP_LOCK_MS,
+      maxRetries: config.MAX_RETRIES,
+      defaultTimeoutSeconds: config.AGENT_TIMEOUT_SECONDS,
+      workflowStateTtlHours: config.WORKFLOW_STATE_TTL_HOURS,
+      cpuPool: {
+        threads: config.CPU_POOL_THREADS,
+        maxHeapMb: config.CPU_POOL_MAX_HEAP_MB,
+        recycleHeapMb: config.CPU_POOL_RECYCLE_HEAP_MB,
+      },
+      logger: new Logger('AgentWorker'),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.worker.start();
+  }
+
+  /**
+   * Shutdown begins: stop taking steps and finish the ones in hand now, while every connection is
+   * still open (Nest closes workers only after the HTTP server, and Redis clients at the same time).
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
+  }
+}

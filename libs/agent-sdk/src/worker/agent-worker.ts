@@ -1,0 +1,235 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
+import { WorkerAnnouncement, agentStepsQueue } from '@app/contracts';
+import { createRedisConnection } from '@app/redis';
+import {
+  AgentDirectory,
+  FINISHED_STATE_GRACE_HOURS,
+  StepQueues,
+  WorkflowStore,
+  majorOf,
+} from '@app/workflow-store';
+import Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import { Agent } from '../agent';
+import { CpuPool, CpuPoolOptions, CpuPoolState, createCpuPool } from '../cpu';
+import { Cancellations } from './cancellations';
+import { StepConsumers } from './step-consumers';
+import { StepRunner } from './step-runner';
+import { TelemetryShipper } from './telemetry-shipper';
+import { WorkerLogger, consoleLogger } from './worker-logger';
+import { WorkerMetrics } from './worker-metrics';
+import { WorkflowHooks } from './workflow-hooks';
+
+export interface AgentWorkerOptions {
+  /** The Redis the gateway and the other workers use (`REDIS_URL`). */
+  redisUrl: string;
+  /** Their key prefix (`REDIS_PREFIX`). */
+  prefix: string;
+  /** The agents this worker serves; it receives only their steps. */
+  agents: Agent[];
+  /** A name for people, as `GET /workers` shows it: the service this worker belongs to. */
+  name?: string;
+  /** Steps run at once, per agent served. Default 10. */
+  concurrency?: number;
+  /** Milliseconds before a step of a worker that died is handed to another. Default 30 000. */
+  lockMs?: number;
+  /** How often the worker says it is alive; it is taken for gone after three missed. Default 5 000. */
+  heartbeatMs?: number;
+  /** Attempts after the first for a retryable failure, unless an agent's policy says otherwise. Default 3. */
+  maxRetries?: number;
+  /** A step's time limit when its agent sets none. Default 300. */
+  defaultTimeoutSeconds?: number;
+  /** Hours a finished workflow stays in Redis (`WORKFLOW_STATE_TTL_HOURS` of the services). Default 24. */
+  workflowStateTtlHours?: number;
+  /**
+   * The worker-thread pool for the agents' CPU tasks. Default: a thread per CPU, 256 MB heaps,
+   * recycled past 160 MB; `threads: 0` runs CPU tasks on the event loop.
+   */
+  cpuPool?: Partial<Omit<CpuPoolOptions, 'warmTasks' | 'onTaskFinished' | 'onRecycled'>>;
+  /** Where its Prometheus metrics go; prom-client's default registry unless given. */
+  metricsRegistry?: Registry;
+  logger?: WorkerLogger;
+}
+
+/** A running agent worker: see {@link createAgentWorker}. */
+export interface AgentWorker {
+  readonly id: string;
+  /** The queues it consumes, one per agent and major version. */
+  readonly queues: readonly string[];
+  /** In-process callbacks on what its steps do to workflows. */
+  readonly hooks: WorkflowHooks;
+  /** Announces the worker and starts taking steps; rejects when an agent is malformed. */
+  start(): Promise<void>;
+  /** Takes no new steps, finishes those in hand, withdraws, and closes its connections. */
+  close(): Promise<void>;
+  cpuPoolState(): CpuPoolState;
+}
+
+/**
+ * Runs the steps of the given agents wherever it is started: in the orchestrator, or in a
+ * service of its own. It announces itself and its agents, sends heartbeats while it runs, and
+ * consumes only its agents' queues, with the orchestrator's retries, time limits, cancellation,
+ * log lines, LLM accounting, CPU pool and eager dispatch.
+ */
+export function createAgentWorker(options: AgentWorkerOptions): AgentWorker {
+  return new RunningAgentWorker(options);
+}
+
+class RunningAgentWorker implements AgentWorker {
+  readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly queues: readonly string[];
+  readonly hooks: WorkflowHooks;
+  private readonly logger: WorkerLogger;
+  private readonly commands: Redis;
+  private readonly telemetryConnection: Redis;
+  private readonly directory: AgentDirectory;
+  private readonly stepQueues: StepQueues;
+  private readonly telemetry: TelemetryShipper;
+  private readonly cancellations: Cancellations;
+  private readonly cpuPool: CpuPool;
+  private readonly consumers: StepConsumers;
+  private readonly announcement: WorkerAnnouncement;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private stopWatchingPool = () => {};
+
+  constructor(options: AgentWorkerOptions) {
+    const name = options.name ?? 'agent-worker';
+    this.logger = options.logger ?? consoleLogger(name);
+    const byQueue = new Map<string, Agent>();
+    for (const agent of options.agents) {
+      const { name: agentName, version } = agent.descriptor;
+      const queue = agentStepsQueue(agentName, majorOf(version ?? ''));
+      if (byQueue.has(queue)) throw new Error(`agent ${agentName}@${majorOf(version)} is given twice`);
+      byQueue.set(queue, agent);
+    }
+    this.queues = [...byQueue.keys()];
+    const concurrency = options.concurrency ?? 10;
+    const heartbeatMs = options.heartbeatMs ?? 5000;
+    this.announcement = {
+      workerId: this.id,
+      name,
+      host: hostname(),
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      concurrency,
+      heartbeatMs,
+      // Where an agent's CPU tasks live on this machine is this process's business.
+      agents: options.agents.map(({ descriptor: { cpuTasks: _local, ...published } }) => published),
+    };
+
+    this.commands = createRedisConnection(options.redisUrl, `${options.prefix}-worker-commands`, {
+      autoPipelining: true,
+    });
+    this.telemetryConnection = createRedisConnection(options.redisUrl, `${options.prefix}-worker-telemetry`);
+    const store = new WorkflowStore(this.commands, {
+      prefix: options.prefix,
+      finishedTtlSeconds: ((options.workflowStateTtlHours ?? 24) + FINISHED_STATE_GRACE_HOURS) * 3600,
+    });
+    this.directory = new AgentDirectory(this.commands, options.prefix);
+    this.stepQueues = new StepQueues(
+      createRedisConnection(options.redisUrl, `${options.prefix}-worker-step-queues`),
+      options.prefix,
+      { directory: this.directory, store },
+    );
+    this.hooks = new WorkflowHooks(this.logger);
+    this.telemetry = new TelemetryShipper(this.telemetryConnection, options.prefix, this.logger);
+    this.cancellations = new Cancellations(
+      createRedisConnection(options.redisUrl, `${options.prefix}-worker-cancellations`),
+      store.cancellationsChannel,
+      this.hooks,
+      this.logger,
+    );
+    const metrics = new WorkerMetrics(options.metricsRegistry);
+    const pool = {
+      threads: options.cpuPool?.threads ?? availableParallelism(),
+      maxHeapMb: options.cpuPool?.maxHeapMb ?? 256,
+      recycleHeapMb: options.cpuPool?.recycleHeapMb ?? 160,
+      threadNiceness: options.cpuPool?.threadNiceness,
+    };
+    const warmTasks = options.agents.flatMap((agent) => agent.descriptor.cpuTasks ?? []);
+    this.cpuPool = createCpuPool({
+      ...pool,
+      warmTasks,
+      onTaskFinished: (report) => metrics.cpuTaskFinished(report),
+      onRecycled: (reason) => {
+        metrics.cpuPoolRecycles.inc();
+        this.logger.log(`recycled the CPU pool's threads: ${reason}`);
+      },
+    });
+    this.stopWatchingPool = metrics.watchPool(() => this.cpuPool.state());
+    this.logger.log(
+      pool.threads === 0
+        ? 'CPU pool off (threads 0): agents run their CPU work on the event loop'
+        : `CPU pool: ${pool.threads} thread(s), heap ≤ ${pool.maxHeapMb} MB each, warming ${warmTasks.map((task) => task.name).join(', ') || 'nothing'}`,
+    );
+    const runner = new StepRunner({
+      store,
+      agents: byQueue,
+      queues: this.stepQueues,
+      cancellations: this.cancellations,
+      telemetry: this.telemetry,
+      hooks: this.hooks,
+      cpuPool: this.cpuPool,
+      metrics,
+      logger: this.logger,
+      maxRetries: options.maxRetries ?? 3,
+      defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 300,
+    });
+    this.consumers = new StepConsumers(
+      runner,
+      {
+        connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+        prefix: options.prefix,
+        queues: this.queues as string[],
+        concurrency,
+        lockMs: options.lockMs ?? 30_000,
+      },
+      this.logger,
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.directory.announce(this.announcement);
+    await this.cancellations.start();
+    this.consumers.start();
+    this.heartbeat = setInterval(() => void this.beat(), this.announcement.heartbeatMs);
+    this.heartbeat.unref();
+    this.logger.log(
+      `worker ${this.id} serves ${this.announcement.agents.map((agent) => `${agent.name}@${agent.version}`).join(', ')}`,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.logger.log(`worker ${this.id} shutting down: finishing the steps in hand, taking no new ones`);
+    await this.consumers.close();
+    await this.directory
+      .withdraw(this.id)
+      .catch((error: unknown) => this.logger.warn(`could not withdraw worker ${this.id}: ${String(error)}`));
+    await this.telemetry.close();
+    await this.cpuPool.close();
+    this.stopWatchingPool();
+    await Promise.all([this.stepQueues.close(), this.cancellations.close()]);
+    await Promise.all(
+      [this.commands, this.telemetryConnection].map((connection) =>
+        connection.quit().catch(() => connection.disconnect()),
+      ),
+    );
+  }
+
+  cpuPoolState(): CpuPoolState {
+    return this.cpuPool.state();
+  }
+
+  /** A heartbeat; a directory that forgot this worker (Redis flushed, say) hears it announce again. */
+  private async beat(): Promise<void> {
+    try {
+      if (!(await this.directory.heartbeat(this.id))) await this.directory.announce(this.announcement);
+    } catch (error) {
+      this.logger.warn(`heartbeat of worker ${this.id} failed: ${String(error)}`);
+    }
+  }
+}

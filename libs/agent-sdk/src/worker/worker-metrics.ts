@@ -1,0 +1,149 @@
+import { Counter, Gauge, Histogram, Registry, register } from 'prom-client';
+import { CpuPoolState, CpuTaskReport } from '../cpu';
+
+const STEP_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300];
+const CPU_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60];
+
+/** The CPU pools whose state each registry's gauges sum, whichever worker registered the gauges. */
+const poolsByRegistry = new WeakMap<Registry, Set<() => CpuPoolState>>();
+
+/**
+ * A worker's Prometheus metrics, in the registry it is given (prom-client's default one unless
+ * told otherwise). A second worker in the same process shares them: a name is registered once.
+ */
+export class WorkerMetrics {
+  readonly stepDuration: Histogram<string>;
+  readonly stepRetries: Counter<string>;
+  readonly workflowsFinished: Counter<string>;
+  readonly cpuTasks: Counter<string>;
+  readonly cpuTaskRun: Histogram<string>;
+  readonly cpuTaskWait: Histogram<string>;
+  readonly cpuPoolRecycles: Counter<string>;
+  private readonly pools: Set<() => CpuPoolState>;
+
+  constructor(private readonly registry: Registry = register) {
+    this.pools = poolsByRegistry.get(registry) ?? new Set();
+    poolsByRegistry.set(registry, this.pools);
+    this.stepDuration = this.metric(
+      'workflow_step_duration_seconds',
+      (registers) =>
+        new Histogram({
+          name: 'workflow_step_duration_seconds',
+          help: 'Time an agent step took, by agent and outcome',
+          labelNames: ['agent', 'outcome'],
+          buckets: STEP_SECONDS_BUCKETS,
+          registers,
+        }),
+    );
+    this.stepRetries = this.metric(
+      'workflow_step_retries_total',
+      (registers) =>
+        new Counter({
+          name: 'workflow_step_retries_total',
+          help: 'Step attempts retried, by agent and error kind',
+          labelNames: ['agent', 'kind'],
+          registers,
+        }),
+    );
+    this.workflowsFinished = this.metric(
+      'workflows_finished_total',
+      (registers) =>
+        new Counter({
+          name: 'workflows_finished_total',
+          help: 'Workflows that ended, by status',
+          labelNames: ['status'],
+          registers,
+        }),
+    );
+    this.cpuTasks = this.metric(
+      'cpu_pool_tasks_total',
+      (registers) =>
+        new Counter({
+          name: 'cpu_pool_tasks_total',
+          help: 'CPU tasks the pool ran, by task and outcome (success, error, aborted, crashed)',
+          labelNames: ['task', 'outcome'],
+          registers,
+        }),
+    );
+    this.cpuTaskRun = this.metric(
+      'cpu_pool_task_run_seconds',
+      (registers) =>
+        new Histogram({
+          name: 'cpu_pool_task_run_seconds',
+          help: 'Time a CPU task ran in its thread',
+          labelNames: ['task'],
+          buckets: CPU_SECONDS_BUCKETS,
+          registers,
+        }),
+    );
+    this.cpuTaskWait = this.metric(
+      'cpu_pool_task_wait_seconds',
+      (registers) =>
+        new Histogram({
+          name: 'cpu_pool_task_wait_seconds',
+          help: 'Time a CPU task waited for a free thread',
+          labelNames: ['task'],
+          buckets: CPU_SECONDS_BUCKETS,
+          registers,
+        }),
+    );
+    this.cpuPoolRecycles = this.metric(
+      'cpu_pool_recycles_total',
+      (registers) =>
+        new Counter({
+          name: 'cpu_pool_recycles_total',
+          help: "Times the pool's threads were replaced because a heap kept growing",
+          registers,
+        }),
+    );
+    // Read from the pools when Prometheus scrapes, so they are never stale.
+    const gauges: { name: string; help: string; read: (state: CpuPoolState) => number }[] = [
+      { name: 'cpu_pool_threads', help: 'Worker threads of the CPU pool', read: (state) => state.threads },
+      {
+        name: 'cpu_pool_queued_tasks',
+        help: 'CPU tasks waiting for a free thread',
+        read: (state) => state.queued,
+      },
+      {
+        name: 'cpu_pool_utilization',
+        help: "Share of the threads' time spent running tasks (0-1)",
+        read: (state) => state.utilization,
+      },
+    ];
+    const pools = this.pools;
+    for (const { name, help, read } of gauges) {
+      this.metric(
+        name,
+        (registers) =>
+          new Gauge({
+            name,
+            help,
+            registers,
+            collect(this: Gauge) {
+              this.set([...pools].reduce((sum, state) => sum + read(state()), 0));
+            },
+          }),
+      );
+    }
+  }
+
+  /** Counts a CPU task the pool finished. */
+  cpuTaskFinished({ task, outcome, runMs, waitMs }: CpuTaskReport): void {
+    this.cpuTasks.inc({ task, outcome });
+    this.cpuTaskRun.observe({ task }, runMs / 1000);
+    this.cpuTaskWait.observe({ task }, waitMs / 1000);
+  }
+
+  /** Reports this pool's state in the gauges; returns a function that stops it. */
+  watchPool(state: () => CpuPoolState): () => void {
+    this.pools.add(state);
+    return () => this.pools.delete(state);
+  }
+
+  private metric<M extends Counter<string> | Histogram<string> | Gauge<string>>(
+    name: string,
+    create: (registers: Registry[]) => M,
+  ): M {
+    return (this.registry.getSingleMetric(name) as M | undefined) ?? create([this.registry]);
+  }
+}
