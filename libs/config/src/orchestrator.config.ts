@@ -25,7 +25,7 @@ export class OrchestratorConfig extends ServiceConfig {
   @IsIntegerBetween(1, 8760)
   SESSION_TTL_HOURS = 24;
 
-  /** Steps one orchestrator process runs at once. */
+  /** Steps of each agent one orchestrator process runs at once (the agents have a queue each). */
   @IsIntegerBetween(1, 1000)
   STEP_CONCURRENCY = 20;
 
