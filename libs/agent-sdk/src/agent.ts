@@ -45,6 +45,13 @@ export interface AgentContext {
   dependencies: Readonly<Record<string, unknown>>;
   /** Fires when the step times out or the workflow is cancelled; stop work and throw. */
   signal: AbortSignal;
+  /**
+   * When this attempt's time limit runs out, and `signal` fires with a TimeoutError: the agent's
+   * `timeoutSeconds` (else the worker's default) after the attempt began, multiplied by the retry
+   * policy's `timeoutMultiplier` on the retry of an attempt that timed out. Work that leaves the
+   * process (a remote call) should be given this deadline rather than a fixed time limit of its own.
+   */
+  deadline: Date;
   /** Adds a line to the workflow's log (a live `log` event and a row in PostgreSQL). */
   log(level: LogLevel, message: string, metadata?: Record<string, unknown>): void;
   /** Counts one language-model call and the tokens it really spent. */

@@ -18,7 +18,10 @@ export interface HttpAgentDefinition {
    * receiver verifies `webhook-signature` with it.
    */
   secret: string;
-  /** Time limit of one step (one request): the request is aborted after it. */
+  /**
+   * Time limit of a step's first attempt (one request), which is aborted after it; the retry of an
+   * attempt that timed out gets a longer one (the retry policy's `timeoutMultiplier`, 2 by default).
+   */
   timeoutSeconds: number;
   /** Overrides of the default retry policy, as an in-process agent's descriptor gives them. */
   retry?: Partial<RetryConfig>;

@@ -36,7 +36,10 @@ export interface HttpAgentRequest {
   preferences: Readonly<Record<string, unknown>>;
   /** Outputs of the steps this step depends on, by step id. */
   dependencies: Readonly<Record<string, unknown>>;
-  /** ISO-8601 time the request is aborted at (the agent's `timeoutSeconds` from now). */
+  /**
+   * ISO-8601 time the request is aborted at: the step's deadline ({@link AgentContext.deadline}),
+   * `timeoutSeconds` after the attempt began, longer on the retry of an attempt that timed out.
+   */
   deadline: string;
 }
 
@@ -46,7 +49,8 @@ const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
  * A normal {@link Agent} whose steps are HTTP requests: each POSTs the step's context as JSON
  * ({@link HttpAgentRequest}) to the definition's URL, signed with Standard Webhooks headers, and
  * returns the JSON answer as the step's output. The request is aborted when the step is cancelled
- * or times out, or after the definition's `timeoutSeconds`; answers map to the error taxonomy as
+ * or reaches its deadline (the worker derives it from the descriptor's `timeoutSeconds`, and
+ * lengthens it on the retry after a timeout); answers map to the error taxonomy as
  * {@link outputOfResponse} says, and redirects are not followed. The descriptor holds neither the
  * URL nor the secret, so it is published like any agent's.
  */
@@ -68,13 +72,19 @@ class HttpAgent implements Agent {
   }
 
   async execute(context: AgentContext): Promise<unknown> {
-    const { name, timeoutSeconds } = this.definition;
-    const timeoutMs = timeoutSeconds * 1000;
+    const { name } = this.definition;
+    const { deadline } = context;
     const startedAt = new Date();
     const request = new AbortController();
+    // The step's deadline, not the definition's timeoutSeconds: the worker already made that the
+    // first attempt's limit, and a retry after a timeout must get the longer limit it was given.
+    // A timer of its own as well, for a caller that sets a deadline but never fires the signal.
     const timer = setTimeout(
-      () => request.abort(new TimeoutError(`agent ${name} did not answer within ${timeoutSeconds} s`)),
-      timeoutMs,
+      () =>
+        request.abort(
+          new TimeoutError(`agent ${name} did not answer by its step's deadline, ${deadline.toISOString()}`),
+        ),
+      Math.max(0, deadline.getTime() - startedAt.getTime()),
     );
     const stop = () => request.abort(stepAbortReason(context.signal));
     if (context.signal.aborted) stop();
@@ -90,7 +100,7 @@ class HttpAgent implements Agent {
         input: context.input,
         preferences: context.preferences,
         dependencies: context.dependencies,
-        deadline: new Date(startedAt.getTime() + timeoutMs).toISOString(),
+        deadline: deadline.toISOString(),
       } satisfies HttpAgentRequest);
       const response = await fetch(url, {
         method: 'POST',

@@ -149,6 +149,7 @@ export class StepRunner {
       preferences: meta.preferences,
       dependencies,
       signal: controller.signal,
+      deadline: new Date(Date.now() + timeoutMs),
       log,
       recordLlmUsage: ({ promptTokens, completionTokens }) => {
         usage.calls += 1;

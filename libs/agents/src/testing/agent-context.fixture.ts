@@ -31,6 +31,7 @@ export function createTestContext(overrides: Partial<AgentContext> = {}): TestCo
     preferences: {},
     dependencies: {},
     signal: new AbortController().signal,
+    deadline: new Date(Date.now() + 300_000),
     ...overrides,
     logs,
     usage,
