@@ -1,3 +1,4 @@
 export * from './queues.module';
+export * from './redis-connection';
 export * from './redis.health';
 export * from './redis.module';

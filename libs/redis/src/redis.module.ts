@@ -1,24 +1,10 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
 import Redis from 'ioredis';
+import { createRedisConnection } from './redis-connection';
 
 /** Injection token of the app's shared command connection. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
-
-/**
- * One ioredis connection. `maxRetriesPerRequest: null` makes commands wait for a Redis that
- * restarts instead of failing, which BullMQ requires and the state machine wants.
- * `autoPipelining` sends the commands issued in one tick as one write: the shared command
- * connection carries every step transition, and one write per command cost the engine a
- * quarter of its CPU under load. Not for subscriber connections.
- */
-export function createRedisConnection(url: string, name: string, { autoPipelining = false } = {}): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    connectionName: name,
-    enableAutoPipelining: autoPipelining,
-  });
-}
 
 @Injectable()
 class RedisConnectionCloser implements OnApplicationShutdown {

@@ -4,10 +4,7 @@ import { REDIS_CLIENT, createRedisConnection } from '@app/redis';
 import Redis from 'ioredis';
 import { AgentDirectory } from './agent-directory';
 import { StepQueues } from './step-jobs';
-import { WorkflowStore } from './workflow-store';
-
-/** Hours a finished workflow outlives its TTL in Redis, so the archiving job gets several chances. */
-export const FINISHED_STATE_GRACE_HOURS = 6;
+import { FINISHED_STATE_GRACE_HOURS, WorkflowStore } from './workflow-store';
 
 @Injectable()
 class StepQueuesCloser implements OnApplicationShutdown {

@@ -115,6 +115,9 @@ export type ResumeResult =
 export type CancelResult =
   { outcome: 'cancelled' } | { outcome: 'terminal'; status: WorkflowStatus } | { outcome: 'missing' };
 
+/** Hours a finished workflow outlives its TTL in Redis, so the archiving job gets several chances. */
+export const FINISHED_STATE_GRACE_HOURS = 6;
+
 export interface WorkflowStoreOptions {
   /** Namespaces every key and channel (`REDIS_PREFIX`). */
   prefix: string;
