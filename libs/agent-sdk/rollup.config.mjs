@@ -7,16 +7,17 @@
 //                             agent is the one the worker tests with instanceof
 //   package.json              its dependencies: the npm packages the bundle requires, pinned to
 //                             the versions this repository runs with
+// `npm run build:sdk -- --configOutDir <dir>` writes it elsewhere (the example's test does).
 // The monorepo libraries it imports (@app/contracts, @app/workflow-store, @app/redis...) are
 // bundled, their unused modules (Nest modules, DTOs) left out; npm packages stay external.
 import { readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, resolve } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const OUT = join(ROOT, 'dist/packages/agent-sdk');
+const DEFAULT_OUT = join(ROOT, 'dist/packages/agent-sdk');
 const TSCONFIG = join(import.meta.dirname, 'tsconfig.package.json');
 const PACKAGE_NAME = '@agent-orchestrator/agent-sdk';
 const ENTRIES = {
@@ -34,7 +35,11 @@ const BUILTINS = new Set([...builtinModules, ...builtinModules.map((name) => `no
 const isExternal = (id) => !/^(\.|\/|@app\/|\0)/.test(id);
 /** The TypeScript plugin imports its helpers (decorators) from tslib: bundled, like the libraries. */
 const isExternalToCode = (id) => isExternal(id) && id !== 'tslib';
-const packageNameOf = (id) => id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/');
+const packageNameOf = (id) =>
+  id
+    .split('/')
+    .slice(0, id.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** The packages the output requires, each at the exact version of the root package.json. */
 function pinnedDependencies(chunks) {
@@ -77,7 +82,11 @@ const packageManifest = () => ({
       },
       dependencies,
     };
-    this.emitFile({ type: 'asset', fileName: 'package.json', source: `${JSON.stringify(manifest, null, 2)}\n` });
+    this.emitFile({
+      type: 'asset',
+      fileName: 'package.json',
+      source: `${JSON.stringify(manifest, null, 2)}\n`,
+    });
   },
 });
 
@@ -90,34 +99,50 @@ const typesNeedOnlyDependencies = () => ({
       .filter((id) => !(id in bundle) && !BUILTINS.has(id))
       .map(packageNameOf);
     const missing = [...new Set(referenced)].filter((name) => !dependencies[name]);
-    if (missing.length > 0) throw new Error(`the SDK's types refer to ${missing.join(', ')}, not among its dependencies`);
+    if (missing.length > 0)
+      throw new Error(`the SDK's types refer to ${missing.join(', ')}, not among its dependencies`);
   },
 });
 
-rmSync(OUT, { recursive: true, force: true });
-
-export default [
-  {
-    input: { ...ENTRIES, 'cpu-task.worker': THREAD_ENTRY },
-    external: isExternalToCode,
-    // The libraries' modules do nothing when loaded, so one whose exports go unused (a Nest
-    // module, a DTO) is left out with its imports; the packages the bundle requires keep theirs
-    // (`import 'reflect-metadata'`), and the thread entry runs its top level when a thread starts.
-    treeshake: { moduleSideEffects: (id, external) => external || id === THREAD_ENTRY },
-    plugins: [typescript({ tsconfig: TSCONFIG, noEmitOnError: true, outputToFilesystem: false }), packageManifest()],
-    output: {
-      dir: OUT,
-      format: 'cjs',
-      entryFileNames: '[name].js',
-      chunkFileNames: 'shared-[hash].js',
-      exports: 'named',
-      interop: 'auto',
+export default ({ configOutDir }) => {
+  const out = configOutDir ? resolve(configOutDir) : DEFAULT_OUT;
+  rmSync(out, { recursive: true, force: true });
+  return [
+    {
+      input: { ...ENTRIES, 'cpu-task.worker': THREAD_ENTRY },
+      external: isExternalToCode,
+      // The libraries' modules do nothing when loaded, so one whose exports go unused (a Nest
+      // module, a DTO) is left out with its imports; the packages the bundle requires keep theirs
+      // (`import 'reflect-metadata'`), and the thread entry runs its top level when a thread starts.
+      treeshake: { moduleSideEffects: (id, external) => external || id === THREAD_ENTRY },
+      plugins: [
+        typescript({
+          tsconfig: TSCONFIG,
+          compilerOptions: { outDir: out },
+          noEmitOnError: true,
+          outputToFilesystem: false,
+        }),
+        packageManifest(),
+      ],
+      output: {
+        dir: out,
+        format: 'cjs',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'shared-[hash].js',
+        exports: 'named',
+        interop: 'auto',
+      },
     },
-  },
-  {
-    input: ENTRIES,
-    external: isExternal,
-    plugins: [dts({ tsconfig: TSCONFIG }), typesNeedOnlyDependencies()],
-    output: { dir: OUT, format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'types/shared-[hash].d.ts' },
-  },
-];
+    {
+      input: ENTRIES,
+      external: isExternal,
+      plugins: [dts({ tsconfig: TSCONFIG }), typesNeedOnlyDependencies()],
+      output: {
+        dir: out,
+        format: 'es',
+        entryFileNames: '[name].d.ts',
+        chunkFileNames: 'types/shared-[hash].d.ts',
+      },
+    },
+  ];
+};
