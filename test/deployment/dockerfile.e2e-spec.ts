@@ -4,49 +4,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { APP_NAMES, APPS, DOCKER_DIR, readRepoFile } from './deployment-files';
-
-interface Instruction {
-  keyword: string;
-  arguments: string;
-}
-interface Stage {
-  base: string;
-  name?: string;
-  instructions: Instruction[];
-}
-
-/** Instructions of a Dockerfile: comments dropped, `\` continuations joined. */
-function parseDockerfile(text: string): { globalArgs: Record<string, string>; stages: Stage[] } {
-  const logicalLines = text
-    .split('\n')
-    .filter((line) => !/^\s*#/.test(line))
-    .join('\n')
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  const globalArgs: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const line of logicalLines) {
-    const [, keyword, rest] = /^(\S+)\s*(.*)$/.exec(line) as RegExpExecArray;
-    const instruction = { keyword: keyword.toUpperCase(), arguments: rest.replace(/\s+/g, ' ') };
-    if (instruction.keyword === 'FROM') {
-      const [, base, name] =
-        /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(instruction.arguments) ?? [];
-      stages.push({
-        base: base.replace(/\$\{?(\w+)\}?/g, (_, arg: string) => globalArgs[arg] ?? ''),
-        name,
-        instructions: [],
-      });
-    } else if (stages.length === 0 && instruction.keyword === 'ARG') {
-      const [name, value = ''] = instruction.arguments.split('=');
-      globalArgs[name] = value;
-    } else {
-      stages[stages.length - 1].instructions.push(instruction);
-    }
-  }
-  return { globalArgs, stages };
-}
+import { Stage, copiedSources, ignoreFileRules, parseDockerfile } from './dockerfile-instructions';
 
 const dockerfile = parseDockerfile(readRepoFile('docker/Dockerfile'));
 const stageNamed = (name: string) => dockerfile.stages.find((stage) => stage.name === name);
@@ -123,23 +81,12 @@ describe('docker/Dockerfile', () => {
   });
 
   it('lets into the build context every file it copies, and nothing by default', () => {
-    const ignored = readRepoFile('.dockerignore')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'));
+    const ignored = ignoreFileRules(readRepoFile('.dockerignore'));
     expect(ignored[0]).toBe('*');
     const allowed = new Set(
       ignored.filter((line) => line.startsWith('!')).map((line) => line.slice(1).replace(/\/$/, '')),
     );
-    const sources = dockerfile.stages
-      .flatMap((stage) => stage.instructions)
-      .filter((instruction) => instruction.keyword === 'COPY' && !/--from=/.test(instruction.arguments))
-      .flatMap((copy) =>
-        copy.arguments
-          .split(' ')
-          .filter((part) => !part.startsWith('--'))
-          .slice(0, -1),
-      );
+    const sources = copiedSources(dockerfile);
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) expect([...allowed]).toContain(source.replace(/\/$/, ''));
   });
