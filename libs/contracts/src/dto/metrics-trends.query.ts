@@ -1,5 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { TrendInterval } from '../agent-metrics';
+import type { TrendInterval } from '../agent-metrics';
 import { TimeRangeQuery } from './time-range.query';
 
 /**
