@@ -100,6 +100,13 @@ export class OrchestratorConfig extends ServiceConfig {
   @IsIn([true, false], { message: 'must be true or false' })
   HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS = false;
 
+  /**
+   * Steps of each registered HTTP agent one orchestrator process runs at once. They wait on the
+   * network, not the CPU, so this may be higher than STEP_CONCURRENCY.
+   */
+  @IsIntegerBetween(1, 1000)
+  HTTP_AGENT_CONCURRENCY = 20;
+
   /** Lowest audit score a site may be published with. */
   @IsIntegerBetween(0, 100)
   AUDIT_THRESHOLD = 70;
