@@ -4,9 +4,13 @@ import { ORCHESTRATOR_MAINTENANCE_QUEUE } from '@app/contracts';
 import { EventLoopHealthIndicator, ObservabilityModule } from '@app/observability';
 import { QueuesModule, RedisHealthIndicator, RedisModule } from '@app/redis';
 import { WorkflowStoreModule } from '@app/workflow-store';
+import { HttpAgentsModule } from './http-agents/http-agents.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
-/** A worker host for the built-in agents, and the maintenance that heals stuck workflows. */
+/**
+ * A worker host for the built-in agents, another for the registered HTTP agents, and the
+ * maintenance that heals stuck workflows.
+ */
 @Module({
   imports: [
     ConfigModule.forRoot({ schema: OrchestratorConfig }),
@@ -18,6 +22,7 @@ import { WorkflowsModule } from './workflows/workflows.module';
       indicators: [RedisHealthIndicator, EventLoopHealthIndicator],
     }),
     WorkflowsModule,
+    HttpAgentsModule,
   ],
 })
 export class OrchestratorModule {}

@@ -1,2 +1,3 @@
 export * from './http-agent.repository';
 export * from './http-agent-store.module';
+export * from './http-agent-workers';
