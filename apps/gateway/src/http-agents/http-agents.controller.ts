@@ -16,6 +16,7 @@ export class HttpAgentsController {
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @ApiErrors({
+    409: 'An agent of that name is served otherwise (built in, AGENT_MODULES, an agent service): the message names its workers.',
     422: 'The url is not http(s), holds credentials, does not resolve, or reaches a private address while HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS is off.',
   })
   register(@Body() request: RegisterHttpAgentRequest) {

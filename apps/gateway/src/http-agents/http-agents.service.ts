@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { RetryConfig } from '@app/agent-sdk';
 import {
   HttpAgentDefinition,
@@ -14,7 +14,8 @@ import {
   RegisterHttpAgentRequest,
   RegisteredHttpAgent,
 } from '@app/contracts';
-import { HttpAgentRepository } from '@app/http-agent-store';
+import { HTTP_AGENTS_WORKER_NAME, HttpAgentRepository } from '@app/http-agent-store';
+import { AgentDirectory } from '@app/workflow-store';
 import { InvalidHttpAgentUrlException } from './invalid-http-agent-url.exception';
 
 /** HTTP agents registered by admins: checked, kept in Redis for the orchestrators, never showing secrets. */
@@ -24,16 +25,19 @@ export class HttpAgentsService {
 
   constructor(
     private readonly agents: HttpAgentRepository,
+    private readonly directory: AgentDirectory,
     config: GatewayConfig,
   ) {
     this.urlPolicy = { allowPrivateNetworks: config.HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS };
   }
 
   /**
-   * Registers an HTTP agent, or replaces the one of that name, once its URL passes the policy.
-   * Without a secret in the request one is generated, and shown in this answer only.
+   * Registers an HTTP agent, or replaces the one of that name, once its URL passes the policy and
+   * no other kind of worker serves that name. Without a secret in the request one is generated,
+   * and shown in this answer only.
    */
   async register(request: RegisterHttpAgentRequest): Promise<RegisteredHttpAgent> {
+    await this.checkNameIsFree(request.name);
     const url = await this.checkedUrl(request.url);
     const isSecretGenerated = request.secret === undefined;
     const definition: HttpAgentDefinition = {
@@ -61,6 +65,23 @@ export class HttpAgentsService {
 
   async remove(name: string): Promise<void> {
     if (!(await this.agents.remove(name))) throw notRegistered(name);
+  }
+
+  /**
+   * 409 when a worker other than the orchestrators' HTTP-agent workers serves an agent of that
+   * name, or did within the hour (an agent service being redeployed): its steps and the HTTP
+   * agent's would share a queue, each worker running the others' steps.
+   */
+  private async checkNameIsFree(name: string): Promise<void> {
+    const servers = (await this.directory.workers()).filter(
+      (worker) =>
+        worker.name !== HTTP_AGENTS_WORKER_NAME && worker.agents.some((agent) => agent.name === name),
+    );
+    if (servers.length === 0) return;
+    const names = [...new Set(servers.map((worker) => worker.name))].join(', ');
+    throw new ConflictException(
+      `agent ${name} is already served by worker(s) ${names}, not as an HTTP agent; choose another name`,
+    );
   }
 
   private async checkedUrl(url: string): Promise<URL> {
