@@ -4,4 +4,6 @@ export * from './cpu';
 export * from './retry-policy';
 export * from './run-time-require';
 // AgentContext.log takes a LogLevel: an agent written outside this repository gets it from here.
-export { LogLevel } from '@app/contracts';
+// From the enums alone: the contracts' index loads the DTO classes, whose decorators need
+// reflect-metadata, which a CPU-pool thread loading a task module does not have.
+export { LogLevel } from '@app/contracts/enums';

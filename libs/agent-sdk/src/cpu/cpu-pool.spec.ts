@@ -2,6 +2,7 @@ import { threadId } from 'node:worker_threads';
 import { CpuThreadError, ErrorKind } from '../agent-errors';
 import { CpuPool, CpuTaskReport, createCpuPool } from '.';
 import { getPriority } from 'node:os';
+import { defineCpuTask } from './cpu-task';
 import { crashTask, exhaustHeapTask, leakTask, nicenessTask, rejectTask, spinTask } from './cpu-pool.fixture';
 
 // A replacement thread (after a crash, an abort or a heap overrun) loads ts-node before it serves:
@@ -97,6 +98,27 @@ describe('the CPU pool on worker threads', () => {
     expect(Math.max(...heaps)).toBeLessThan(64 * 1024 * 1024);
     expect(threadsSeen.size).toBeGreaterThan(2);
   }, 60_000);
+});
+
+describe('the CPU pool with a task module that cannot load', () => {
+  it("fails that module's tasks with its own error, and keeps its threads serving the others", async () => {
+    const broken = defineCpuTask<void, never>(__dirname, 'cpu-pool.broken.fixture', 'never');
+    const threadErrors: string[] = [];
+    const pool = createCpuPool({
+      threads: 1,
+      maxHeapMb: 64,
+      recycleHeapMb: 48,
+      warmTasks: [broken, spinTask],
+      onThreadError: (message) => threadErrors.push(message),
+    });
+    try {
+      await expect(pool.run(broken, undefined)).rejects.toThrow('this task module cannot load');
+      await expect(pool.run(spinTask, { ms: 1 })).resolves.toHaveProperty('threadId');
+      expect(threadErrors).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe('the CPU pool switched off', () => {

@@ -55,4 +55,6 @@ export interface CpuPoolOptions {
   warmTasks?: CpuTask<unknown, unknown>[];
   onTaskFinished?: (report: CpuTaskReport) => void;
   onRecycled?: (reason: string) => void;
+  /** A thread died outside any task (its modules failed to load at start, say). */
+  onThreadError?: (message: string) => void;
 }

@@ -39,11 +39,17 @@ if (process.platform === 'linux' && threadData?.niceness) setPriority(threadData
 
 // Warm start: load the declared task modules now and let each prepare itself (`warm()`), so the
 // first step a fresh thread serves does not pay for loading jsdom, axe and the like.
+// A module that fails to load does not take the thread down with it: its tasks fail, each with
+// the module's own error, and the other modules' tasks run.
 for (const modulePath of threadData?.warmModules ?? []) {
-  const loaded = requireAtRunTime(resolveModuleFile(modulePath)) as { warm?: () => unknown };
-  if (typeof loaded.warm === 'function') {
-    Promise.resolve(loaded.warm()).catch((error: unknown) =>
-      process.emitWarning(`warming ${modulePath} failed: ${String(error)}`),
-    );
+  try {
+    const loaded = requireAtRunTime(resolveModuleFile(modulePath)) as { warm?: () => unknown };
+    if (typeof loaded.warm === 'function') {
+      Promise.resolve(loaded.warm()).catch((error: unknown) =>
+        process.emitWarning(`warming ${modulePath} failed: ${String(error)}`),
+      );
+    }
+  } catch (error) {
+    process.emitWarning(`loading ${modulePath} failed: ${String(error)}`);
   }
 }

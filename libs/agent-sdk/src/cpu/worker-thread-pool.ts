@@ -88,7 +88,7 @@ export class WorkerThreadPool implements CpuPool {
       warmModules: [...new Set((this.options.warmTasks ?? []).map((task) => task.modulePath))],
       niceness: this.options.threadNiceness ?? 0,
     };
-    return new Piscina({
+    const pool = new Piscina({
       filename: this.entryFile,
       name: 'runCpuTask',
       minThreads: this.options.threads,
@@ -98,6 +98,10 @@ export class WorkerThreadPool implements CpuPool {
       workerData,
       execArgv: this.entryFile.endsWith('.ts') ? TYPESCRIPT_EXEC_ARGV : undefined,
     });
+    // A thread that dies outside a task (its modules failed to load, say) is reported here; unheard,
+    // the event would end the whole process. The tasks sent to it fail as CpuThreadError meanwhile.
+    pool.on('error', (error: unknown) => this.options.onThreadError?.(describeError(error)));
+    return pool;
   }
 
   /** Swaps in a fresh pool once the current one has no queued task (those would be rejected). */

@@ -157,6 +157,7 @@ class RunningAgentWorker implements AgentWorker {
         metrics.cpuPoolRecycles.inc();
         this.logger.log(`recycled the CPU pool's threads: ${reason}`);
       },
+      onThreadError: (message) => this.logger.error(`a CPU pool thread died outside any task: ${message}`),
     });
     this.stopWatchingPool = metrics.watchPool(() => this.cpuPool.state());
     this.logger.log(
