@@ -1,0 +1,110 @@
+import {
+  ClientSocketEvent,
+  SocketAck,
+  WorkflowEvent,
+  WorkflowEventType,
+  WorkflowStatus,
+  isTerminalStatus,
+} from '@app/contracts';
+import { Socket, io } from 'socket.io-client';
+import { CliError, ExitCode } from './cli-error';
+import { Connection } from './cli.config';
+
+export interface StreamHandlers {
+  onEvent(event: WorkflowEvent): void;
+  /** The connection dropped (true) or came back and caught up (false). */
+  onConnectionChange?(isReconnecting: boolean): void;
+}
+
+/**
+ * A workflow's events over Socket.IO, each once and in order. It subscribes with the last event
+ * it has seen, so after a dropped connection (a gateway restart) the gateway sends what was
+ * missed before the live events. Resolves with the workflow's terminal event.
+ */
+export class WorkflowEventStream {
+  private socket: Socket | null = null;
+  private lastEventId = 0;
+  private hasConnected = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workflowId: string,
+  ) {}
+
+  follow(handlers: StreamHandlers): Promise<WorkflowEvent> {
+    return new Promise((resolve, reject) => {
+      const socket = io(this.connection.url, {
+        transports: ['websocket'],
+        auth: { token: this.connection.key },
+        reconnectionDelayMax: 2_000,
+      });
+      this.socket = socket;
+      const fail = (error: CliError) => {
+        this.close();
+        reject(error);
+      };
+      const receive = (event: WorkflowEvent) => {
+        if (event.workflowId !== this.workflowId || event.eventId <= this.lastEventId) return;
+        this.lastEventId = event.eventId;
+        handlers.onEvent(event);
+        if (isEnd(event)) {
+          this.close();
+          resolve(event);
+        }
+      };
+      for (const type of Object.values(WorkflowEventType)) socket.on(type, receive);
+      socket.on('connect', () => {
+        const isReconnect = this.hasConnected;
+        this.hasConnected = true;
+        socket
+          .timeout(15_000)
+          .emitWithAck(ClientSocketEvent.Subscribe, {
+            workflowId: this.workflowId,
+            lastEventId: this.lastEventId,
+          })
+          .then((ack: SocketAck<{ status: string }>) => {
+            if (!this.socket) return;
+            if (!ack.ok) {
+              const code = ack.error.code === 'NOT_FOUND' ? ExitCode.NotFound : ExitCode.GatewayError;
+              fail(new CliError(`${ack.error.message}`, code));
+            } else if (isReconnect) {
+              handlers.onConnectionChange?.(false);
+            }
+          })
+          // No answer: the connection is going away again; the next connect subscribes anew.
+          .catch(() => undefined);
+      });
+      socket.on('disconnect', (reason) => {
+        if (!this.socket) return;
+        handlers.onConnectionChange?.(true);
+        // The server closed this socket on purpose (a shutdown): Socket.IO does not retry by itself.
+        if (reason === 'io server disconnect') setTimeout(() => this.socket?.connect(), 1_000);
+      });
+      socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+        if (error.data?.code === 'UNAUTHORIZED') {
+          fail(new CliError('the gateway refused the API key', ExitCode.Unauthorized));
+        } else if (!this.hasConnected) {
+          fail(
+            new CliError(
+              `cannot reach the gateway at ${this.connection.url} (${error.message})`,
+              ExitCode.Unreachable,
+            ),
+          );
+        }
+        // Once connected, a failed reconnect is retried: the gateway may be restarting.
+      });
+    });
+  }
+
+  close(): void {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+  }
+}
+
+/** The last event of a workflow: complete, or an error that ends it (FAILED). */
+export function isEnd(event: WorkflowEvent): boolean {
+  if (event.type === WorkflowEventType.Complete) return true;
+  return event.type === WorkflowEventType.Error && isTerminalStatus(event.status ?? WorkflowStatus.Failed);
+}
