@@ -55,7 +55,9 @@ describe('docker/Dockerfile', () => {
         /--from=/.test(candidate.arguments),
       )) {
         expect(copy.arguments).not.toMatch(/node_modules/);
-        expect(copy.arguments).toMatch(new RegExp(`/dist/apps/${name} `));
+        // The gateway image also ships the ao CLI (dist/apps/cli), for `docker exec`.
+        const bundles = name === 'gateway' ? '(gateway|cli)' : name;
+        expect(copy.arguments).toMatch(new RegExp(`/dist/apps/${bundles} `));
       }
     });
 

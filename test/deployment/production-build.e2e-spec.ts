@@ -13,6 +13,7 @@ import {
   installProductionDependencies,
   reachableNodeModules,
   run,
+  runBuiltAoCli,
   runBuiltKeysCli,
   stageBuildContext,
   unexpectedPackages,
@@ -77,7 +78,8 @@ describe('the production build (docker/Dockerfile, without a container engine)',
     if (build.status === 'rejected') throw build.reason;
     if (install.status === 'rejected') throw install.reason;
     lockFallback = install.value;
-    for (const name of APP_NAMES)
+    // The three apps, and the ao CLI that the gateway image ships beside its bundle.
+    for (const name of [...APP_NAMES, 'cli'])
       cpSync(join(buildDir, 'dist', 'apps', name), join(runtimeDir, 'dist', 'apps', name), {
         recursive: true,
       });
@@ -192,6 +194,39 @@ describe('the production build (docker/Dockerfile, without a container engine)',
       expect(listed.code).toBe(1);
       expect(listed.stderr).toBe('Invalid environment: DATABASE_URL (not set) must be a postgres:// URL\n');
     });
+  });
+
+  it('runs the ao CLI bundle, `node dist/apps/cli/main.js`, on the production dependencies against the built gateway', async () => {
+    const gateway = await startBuiltApp(
+      runtimeDir,
+      'gateway',
+      namespace.env({ SITES_DIR: join(root, 'sites') }),
+    );
+    started.push(gateway);
+    await gateway.waitUntilHealthy(60_000);
+    const env = { AO_URL: gateway.url, AO_KEY: TEST_ADMIN_KEY, AO_CONFIG_DIR: join(root, 'ao') };
+    const ao = (args: string[]) => runBuiltAoCli(runtimeDir, args, env);
+
+    const startedWorkflow = await ao(['start', 'CREATE_SITE', '--request', 'A bakery in Lyon', '-o', 'json']);
+    expect(startedWorkflow).toMatchObject({ code: 0, stderr: '' });
+    const { workflowId } = JSON.parse(startedWorkflow.stdout) as { workflowId: string };
+    const listed = JSON.parse((await ao(['list', '-o', 'json'])).stdout) as {
+      items: { workflowId: string }[];
+    };
+    expect(listed.items.map((item) => item.workflowId)).toContain(workflowId);
+    expect(await ao(['cancel', workflowId])).toMatchObject({
+      code: 0,
+      stdout: `workflow ${workflowId} CANCELLED\n`,
+    });
+    // Over Socket.IO: the events so far, ending with the cancellation; not COMPLETED, so exit 1.
+    const watched = await ao(['watch', workflowId, '-o', 'jsonl']);
+    expect(watched.code).toBe(1);
+    const events = watched.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; status?: string });
+    expect(events.at(-1)).toMatchObject({ type: 'complete', status: 'CANCELLED' });
+    await gateway.stop();
   });
 
   it('serves from the gateway bundle the same OpenAPI and AsyncAPI documents as the gateway run from its sources', async () => {

@@ -200,12 +200,30 @@ export interface CommandResult {
  * The keys CLI as the gateway image runs it, `node dist/apps/gateway/cli.js <args>` in the
  * runtime folder, with exactly `env` (no variable of the test process, so no REDIS_URL unless given).
  */
-export async function runBuiltKeysCli(
+export function runBuiltKeysCli(
   dir: string,
   args: string[],
   env: Record<string, string>,
 ): Promise<CommandResult> {
-  const child = spawn(process.execPath, ['dist/apps/gateway/cli.js', ...args], {
+  return runBuiltScript(dir, 'dist/apps/gateway/cli.js', args, env);
+}
+
+/** The ao CLI as the gateway image ships it, `node dist/apps/cli/main.js <args>`, with exactly `env`. */
+export function runBuiltAoCli(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<CommandResult> {
+  return runBuiltScript(dir, 'dist/apps/cli/main.js', args, env);
+}
+
+async function runBuiltScript(
+  dir: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<CommandResult> {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
