@@ -66,6 +66,7 @@ describe('the ao command-line client', () => {
       { id: 'd', agent: 'test-echo', dependsOn: ['b', 'c'] },
     ]);
     await api.defineWorkflow('REJECTED', [{ id: 'check', agent: 'test-invalid' }]);
+    await api.defineWorkflow('GATED', [{ id: 'gate', agent: 'test-gate' }]);
   });
 
   afterAll(async () => {
@@ -140,6 +141,40 @@ describe('the ao command-line client', () => {
     expect((await state(workflowId)).status).toBe(WorkflowStatus.Completed);
     const warnings = await ao(['logs', workflowId, '-f', '--level', 'warning']);
     expect(warnings.stdout).not.toMatch(/echo a/);
+    // Without -f: the rows the metrics service has written to PostgreSQL (a moment after the events).
+    const stored = await waitFor(async () => {
+      const listed = await ao(['logs', workflowId]);
+      return ['a', 'b', 'c', 'd'].every((step) => listed.stdout.includes(`echo ${step}`))
+        ? listed
+        : undefined;
+    }, 'the log rows in PostgreSQL');
+    expect(stored.code).toBe(0);
+  });
+
+  it('retry resumes a FAILED workflow and --wait exits 0 once it completes; retrying a COMPLETED one is a conflict', async () => {
+    const failed = await ao(['start', 'GATED', '-o', 'json', '--wait']);
+    expect(failed.code).toBe(1);
+    const { workflowId, status } = JSON.parse(failed.stdout) as WorkflowState;
+    expect(status).toBe(WorkflowStatus.Failed);
+    await redis.set(`${namespace.redisPrefix}:test:gate:${workflowId}`, '1');
+    const retried = await ao(['retry', workflowId, '--wait']);
+    expect(retried).toMatchObject({ code: 0, stdout: `workflow ${workflowId} COMPLETED\n` });
+    expect(failure(await ao(['retry', workflowId]))).toEqual({ code: 7, lines: 1, stdout: '' });
+    // Its history holds the first run's failure: watch and logs -f end at the last run's end.
+    expect((await ao(['watch', workflowId])).code).toBe(0);
+    expect((await ao(['logs', workflowId, '-f'])).code).toBe(0);
+  });
+
+  it('watch without a terminal prints a plain line per step change, then how the workflow ended', async () => {
+    const workflowId = await start('CHAIN', { sleepMs: { a: 300 } });
+    const result = await ao(['watch', workflowId]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    for (const step of ['a', 'b', 'c', 'd']) {
+      expect(lines.filter((line) => line.includes(`step ${step} COMPLETED`))).toHaveLength(1);
+    }
+    expect(lines.at(-1)).toBe(`workflow ${workflowId} COMPLETED`);
+    expect(result.stdout).not.toContain('\u001b['); // no colours, no cursor movement
   });
 
   it('cancels a running workflow; a second cancel is a conflict (exit 7)', async () => {

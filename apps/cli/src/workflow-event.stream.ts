@@ -23,12 +23,17 @@ export interface StreamHandlers {
  */
 export class WorkflowEventStream {
   private socket: Socket | null = null;
-  private lastEventId = 0;
   private hasConnected = false;
+  private lastEventId = 0;
 
+  /**
+   * `endsFrom`: the first event id whose end event ends the stream; a retried workflow's history
+   * holds the end of its earlier run (see {@link endsFrom}).
+   */
   constructor(
     private readonly connection: Connection,
     private readonly workflowId: string,
+    private readonly endsFrom = 0,
   ) {}
 
   follow(handlers: StreamHandlers): Promise<WorkflowEvent> {
@@ -47,7 +52,7 @@ export class WorkflowEventStream {
         if (event.workflowId !== this.workflowId || event.eventId <= this.lastEventId) return;
         this.lastEventId = event.eventId;
         handlers.onEvent(event);
-        if (isEnd(event)) {
+        if (isEnd(event) && event.eventId >= this.endsFrom) {
           this.close();
           resolve(event);
         }
@@ -107,4 +112,20 @@ export class WorkflowEventStream {
 export function isEnd(event: WorkflowEvent): boolean {
   if (event.type === WorkflowEventType.Complete) return true;
   return event.type === WorkflowEventType.Error && isTerminalStatus(event.status ?? WorkflowStatus.Failed);
+}
+
+/**
+ * From which event id an end counts, given the history so far: the last end event, unless a
+ * later progress event shows the workflow running again (it was retried); then only a later one.
+ */
+export function endsFrom(history: WorkflowEvent[]): number {
+  const lastEnd = history.findLast(isEnd);
+  if (!lastEnd) return 0;
+  const isRunningAgain = history.some(
+    (event) =>
+      event.eventId > lastEnd.eventId &&
+      event.type === WorkflowEventType.Progress &&
+      !isTerminalStatus(event.status),
+  );
+  return isRunningAgain ? lastEnd.eventId + 1 : lastEnd.eventId;
 }

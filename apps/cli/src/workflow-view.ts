@@ -66,6 +66,8 @@ export class WorkflowView {
       case WorkflowEventType.Progress:
         this.status = event.status;
         this.percent = event.percent;
+        // Running again after a retry: the earlier run's error is history.
+        if (event.status !== WorkflowStatus.Failed) this.error = null;
         return;
       case WorkflowEventType.Log:
         this.lastLog = `${event.stepId ? `[${event.stepId}] ` : ''}${event.message}`;

@@ -2,7 +2,7 @@ import { AgentLifecycle, WorkflowEvent, WorkflowEventType, WorkflowStatus } from
 import { Connection } from './cli.config';
 import { GatewayClient } from './gateway.client';
 import { LiveScreen, Output, table } from './output';
-import { WorkflowEventStream } from './workflow-event.stream';
+import { WorkflowEventStream, endsFrom } from './workflow-event.stream';
 import { WorkflowView, formatDuration, siteAddress } from './workflow-view';
 
 /** How a watch ended: the workflow's final status, or interrupted while it still runs. */
@@ -22,14 +22,17 @@ export async function watchWorkflow(options: {
   output: Output;
   workflowId: string;
   isQuiet?: boolean;
+  /** The first event id whose end counts (default: from the history, see {@link endsFrom}). */
+  endsFrom?: number;
   /** Set by Ctrl-C: stops following and leaves the workflow as it is. */
   interrupted?: Promise<void>;
 }): Promise<WatchOutcome | null> {
   const { connection, client, output, workflowId } = options;
   const view = new WorkflowView(await client.get(workflowId));
+  const firstEnd = options.endsFrom ?? endsFrom(await client.events(workflowId));
   const show = options.isQuiet ? new SilentDisplay() : displayFor(output, view);
   show.start();
-  const stream = new WorkflowEventStream(connection, workflowId);
+  const stream = new WorkflowEventStream(connection, workflowId, firstEnd);
   try {
     const ended = stream.follow({
       onEvent: (event) => {

@@ -3,7 +3,7 @@ import { LogLevel, WorkflowEventType, WorkflowState, WorkflowStatus } from '@app
 import { CliContext } from './cli-context';
 import { CliError, ExitCode } from './cli-error';
 import { checkedWorkflowId } from './gateway.client';
-import { WorkflowEventStream } from './workflow-event.stream';
+import { WorkflowEventStream, endsFrom } from './workflow-event.stream';
 import { WorkflowView, formatDuration, siteAddress } from './workflow-view';
 import { outcomeLine, watchWorkflow } from './workflow-watch';
 
@@ -53,7 +53,7 @@ export function watchCommand(context: CliContext, workflowId: string): Promise<E
 async function follow(
   context: CliContext,
   workflowId: string,
-  options: { isQuiet: boolean },
+  options: { isQuiet: boolean; endsFrom?: number },
 ): Promise<ExitCode> {
   const { connection, client } = await context.connect();
   const { output } = context;
@@ -63,6 +63,7 @@ async function follow(
     output,
     workflowId,
     isQuiet: options.isQuiet,
+    endsFrom: options.endsFrom,
     interrupted: context.interrupted,
   });
   if (!outcome) {
@@ -117,8 +118,8 @@ export async function logsCommand(
   if (!options.follow) {
     for (const entry of await client.logs(id)) print({ ...entry, source: entry.agent }, entry);
   } else {
-    await client.get(id); // an unknown id fails here, with the REST answer's exit code
-    const stream = new WorkflowEventStream(connection, id);
+    // An unknown id fails here, with the REST answer's exit code.
+    const stream = new WorkflowEventStream(connection, id, endsFrom(await client.events(id)));
     const ended = stream.follow({
       onEvent: (event) => {
         if (event.type === WorkflowEventType.Log)
@@ -211,8 +212,11 @@ export async function retryCommand(
 ): Promise<ExitCode> {
   const id = checkedWorkflowId(workflowId);
   const { client } = await context.connect();
+  const isFollowing = Boolean(options.wait || options.watch);
+  // The failed run's events end with its failure: only an end after them counts.
+  const firstEnd = isFollowing ? ((await client.events(id)).at(-1)?.eventId ?? 0) + 1 : 0;
   const answer = await client.retry(id);
-  if (options.wait || options.watch) return follow(context, id, { isQuiet: !options.watch });
+  if (isFollowing) return follow(context, id, { isQuiet: !options.watch, endsFrom: firstEnd });
   if (context.output.isMachine) context.output.value(answer ?? { workflowId: id });
   else context.output.line(`workflow ${id} retried`);
   return ExitCode.Ok;
