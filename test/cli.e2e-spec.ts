@@ -243,6 +243,31 @@ describe('the ao command-line client', () => {
     });
   });
 
+  it('lists agents, workers, queues and keys for an admin', async () => {
+    const agents = await ao(['agents']);
+    expect(agents.code).toBe(0);
+    expect(agents.stdout).toMatch(/^NAME\s+VERSION\s+WORKERS/);
+    expect(agents.stdout).toMatch(/^test-echo\s+1\.0\.0\s+1\s/m);
+    const workers = JSON.parse((await ao(['workers', '-o', 'json'])).stdout) as { status: string }[];
+    expect(workers.map((worker) => worker.status)).toContain('alive');
+    const queues = await ao(['queues']);
+    expect(queues.code).toBe(0);
+    expect(queues.stdout.split('\n')[0]).toMatch(/^QUEUE\s+PAUSED\s+WAITING\s+ACTIVE/);
+    const created = JSON.parse(
+      (await ao(['keys', 'create', '--tenant', 'ops', '--role', 'admin', '-o', 'json'])).stdout,
+    ) as { id: string; key: string };
+    const keys = await ao(['keys']);
+    expect(keys.stdout.split('\n')[0]).toMatch(/^ID\s+TENANT\s+ROLE\s+STATE\s+NAME$/);
+    expect(keys.stdout).toMatch(new RegExp(`^${created.id}\\s+ops\\s+admin\\s+active\\s`, 'm'));
+    expect(await ao(['keys', 'revoke', created.id])).toMatchObject({
+      code: 0,
+      stdout: `revoked ${created.id}\n`,
+    });
+    expect((await ao(['keys', '--tenant', 'ops'])).stdout).toMatch(
+      new RegExp(`^${created.id}\\s+ops\\s+admin\\s+revoked`, 'm'),
+    );
+  });
+
   it('login checks the key and saves it in a 0600 profile that later commands use', async () => {
     const loginDir = await mkdtemp(join(tmpdir(), 'cli-e2e-login-'));
     try {

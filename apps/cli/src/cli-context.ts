@@ -19,7 +19,9 @@ export class CliContext {
     /** Resolves on Ctrl-C. */
     readonly interrupted: Promise<void>,
   ) {
-    this.output = new Output(outputFormat(options.output, Boolean(process.stdout.isTTY)));
+    this.output = new Output(outputFormat(options.output, Boolean(process.stdout.isTTY)), {
+      isColorAllowed: environment.isColorAllowed,
+    });
   }
 
   async connect(): Promise<{ connection: Connection; client: GatewayClient }> {

@@ -9,6 +9,8 @@ export interface CliEnvironment {
   key?: string;
   profile?: string;
   configDir: string;
+  /** False under NO_COLOR (no-color.org). */
+  isColorAllowed: boolean;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnvironment {
@@ -18,6 +20,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnviro
     key: env.AO_KEY || undefined,
     profile: env.AO_PROFILE || undefined,
     configDir: env.AO_CONFIG_DIR || join(configHome, 'ao'),
+    isColorAllowed: !env.NO_COLOR,
   };
 }
 

@@ -22,10 +22,10 @@ export class Output {
 
   constructor(
     readonly format: OutputFormat,
+    options: { isColorAllowed: boolean },
     private readonly stream: NodeJS.WriteStream = process.stdout,
-    noColor = Boolean(process.env.NO_COLOR),
   ) {
-    this.hasColor = Boolean(stream.isTTY) && format === 'table' && !noColor;
+    this.hasColor = Boolean(stream.isTTY) && format === 'table' && options.isColorAllowed;
   }
 
   get isLive(): boolean {
