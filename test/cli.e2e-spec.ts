@@ -248,6 +248,7 @@ describe('the ao command-line client', () => {
     expect(agents.code).toBe(0);
     expect(agents.stdout).toMatch(/^NAME\s+VERSION\s+WORKERS/);
     expect(agents.stdout).toMatch(/^test-echo\s+1\.0\.0\s+1\s/m);
+    expect((await ao(['workers'])).stdout).toMatch(/^NAME\s+WORKER\s+STATUS\s+HOST/);
     const workers = JSON.parse((await ao(['workers', '-o', 'json'])).stdout) as { status: string }[];
     expect(workers.map((worker) => worker.status)).toContain('alive');
     const queues = await ao(['queues']);

@@ -20,10 +20,13 @@ export async function workersCommand(context: CliContext): Promise<ExitCode> {
   const { client } = await context.connect();
   const workers = (await client.workers()) as AgentWorkerStatus[];
   context.output.list(workers, {
+    name: (worker) => worker.name,
     worker: (worker) => worker.workerId,
     status: (worker) => worker.status,
     host: (worker) => `${worker.host}:${worker.pid}`,
     concurrency: (worker) => worker.concurrency,
+    gone: (worker) => worker.goneAt ?? '',
+    // Last: the longest, free to run past the terminal's width.
     agents: (worker) => worker.agents.map((agent) => `${agent.name}@${agent.version}`).join(', '),
   });
   return ExitCode.Ok;
