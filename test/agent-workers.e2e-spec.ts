@@ -1,5 +1,4 @@
 import {
-  AgentStatusEvent,
   AgentWorkerStatus,
   RegisteredAgent,
   WorkflowEventType,
@@ -135,13 +134,7 @@ describe('agent workers in their own processes', () => {
     // test-remote is registered (its workers came and went), but no worker serves it now.
     expect((await workerStatus(workers[1].id))?.status).toBe('gone');
     const { workflowId, finished } = await run('REMOTE');
-    const waiting = (await client.next(
-      (event) =>
-        event.workflowId === workflowId &&
-        event.type === WorkflowEventType.AgentStatus &&
-        event.stepId === 'remote' &&
-        'waitingFor' in event,
-    )) as AgentStatusEvent;
+    const waiting = await client.waiting(workflowId, 'remote');
     expect(waiting).toMatchObject({ lifecycle: 'READY', waitingFor: 'no live worker serves test-remote@1' });
     expect((await state(workflowId)).steps.find((step) => step.stepId === 'remote')).toMatchObject({
       lifecycle: 'READY',

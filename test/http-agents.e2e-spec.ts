@@ -3,7 +3,6 @@ import { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, createSer
 import { AddressInfo } from 'node:net';
 import { HttpAgentRequest } from '@app/agent-sdk/http';
 import {
-  AgentStatusEvent,
   AgentWorkerStatus,
   ErrorEvent,
   LogEvent,
@@ -362,13 +361,7 @@ describe('HTTP agents', () => {
     );
     // The first step outlasts the one second a process may route by its last view of the workers.
     const { workflowId } = await run('EPHEMERAL', { mode: 'summarise', text: 'y', sleepMs: { first: 1200 } });
-    const waiting = (await client.next(
-      (event) =>
-        event.workflowId === workflowId &&
-        event.type === WorkflowEventType.AgentStatus &&
-        event.stepId === 'remote' &&
-        'waitingFor' in event,
-    )) as AgentStatusEvent;
+    const waiting = await client.waiting(workflowId, 'remote');
     expect(waiting).toMatchObject({ lifecycle: 'READY', waitingFor: 'no live worker serves ephemeral@1' });
     expect(agents.of(workflowId)).toEqual([]);
     // The other HTTP agents are still served.

@@ -1,4 +1,4 @@
-import { WorkflowEvent, WorkflowEventType } from '@app/contracts';
+import { AgentStatusEvent, WorkflowEvent, WorkflowEventType } from '@app/contracts';
 import { Socket, io } from 'socket.io-client';
 import { TEST_ADMIN_KEY } from './test-environment';
 
@@ -49,6 +49,17 @@ export class WorkflowClient {
       );
       this.waiters.push({ test, resolve: (event) => (clearTimeout(timer), resolve(event)) });
     });
+  }
+
+  /** The event saying a step waits (`waitingFor`), as when no live worker serves its agent. */
+  async waiting(workflowId: string, stepId: string): Promise<AgentStatusEvent> {
+    return (await this.next(
+      (event) =>
+        event.workflowId === workflowId &&
+        event.type === WorkflowEventType.AgentStatus &&
+        event.stepId === stepId &&
+        'waitingFor' in event,
+    )) as AgentStatusEvent;
   }
 
   /** The workflow's terminal event: `complete` or `error`. */
