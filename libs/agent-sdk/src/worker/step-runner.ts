@@ -47,38 +47,22 @@ type AgentOutcome = { ok: true; output: unknown } | { ok: false; error: unknown 
  * run its steps and a killed worker's step is simply run again.
  */
 export class StepRunner {
-  private readonly store: WorkflowStore;
-  private readonly agents: ReadonlyMap<string, Agent>;
+  /** The queues of the agents it serves: a completion claims only a successor on one of them. */
   private readonly servedQueues: ReadonlySet<string>;
-  private readonly queues: StepQueues;
-  private readonly cancellations: Cancellations;
-  private readonly telemetry: TelemetryShipper;
-  private readonly hooks: WorkflowHooks;
-  private readonly cpuPool: CpuPool;
-  private readonly metrics: WorkerMetrics;
-  private readonly logger: WorkerLogger;
 
   constructor(private readonly parts: StepRunnerParts) {
-    ({
-      store: this.store,
-      agents: this.agents,
-      queues: this.queues,
-      cancellations: this.cancellations,
-      telemetry: this.telemetry,
-      hooks: this.hooks,
-      cpuPool: this.cpuPool,
-      metrics: this.metrics,
-      logger: this.logger,
-    } = parts);
     this.servedQueues = new Set(parts.agents.keys());
-    this.hooks.on(
+    this.parts.hooks.on(
       'workflow.completed',
-      () => void this.metrics.workflowsFinished.inc({ status: 'COMPLETED' }),
+      () => void this.parts.metrics.workflowsFinished.inc({ status: 'COMPLETED' }),
     );
-    this.hooks.on('workflow.failed', () => void this.metrics.workflowsFinished.inc({ status: 'FAILED' }));
+    this.parts.hooks.on(
+      'workflow.failed',
+      () => void this.parts.metrics.workflowsFinished.inc({ status: 'FAILED' }),
+    );
     // A failed workflow's last lines go to PostgreSQL at once, for whoever investigates it. (Not
     // on success: a flush per completed workflow would serialise the batches behind each other.)
-    this.hooks.on('workflow.failed', () => void this.telemetry.flush());
+    this.parts.hooks.on('workflow.failed', () => void this.parts.telemetry.flush());
   }
 
   /**
@@ -88,9 +72,9 @@ export class StepRunner {
   async executeStep(job: ExecuteStepJob, jobId: string, canContinue: () => boolean): Promise<void> {
     const { workflowId } = job;
     // Tracked before the step begins, so a cancel that lands meanwhile still reaches it.
-    let tracked = this.cancellations.track(workflowId);
+    let tracked = this.parts.cancellations.track(workflowId);
     try {
-      const begun = await this.store.beginStep(workflowId, job.stepId, job.attempt, jobId);
+      const begun = await this.parts.store.beginStep(workflowId, job.stepId, job.attempt, jobId);
       switch (begun.outcome) {
         case 'already-completed':
           // Delivered again after a crash between commit and hand-over: finish the hand-over.
@@ -99,7 +83,7 @@ export class StepRunner {
         case 'stale':
           return;
         case 'run':
-          if (begun.isFirstStep) await this.hooks.emit('workflow.started', { workflowId });
+          if (begun.isFirstStep) await this.parts.hooks.emit('workflow.started', { workflowId });
           break;
       }
       let next: { job: ExecuteStepJob; execution: StepExecution } | null = { job, execution: begun };
@@ -111,7 +95,7 @@ export class StepRunner {
         // The chain's steps share one controller while nothing aborted it (a timeout does).
         if (tracked.controller.signal.aborted) {
           tracked.release();
-          tracked = this.cancellations.track(workflowId);
+          tracked = this.parts.cancellations.track(workflowId);
         }
         next = claimed
           ? { job: { workflowId, stepId: claimed.stepId, attempt: 1 }, execution: claimed }
@@ -132,7 +116,7 @@ export class StepRunner {
   ): Promise<StepExecution | null> {
     const { meta, agent: agentName, dependencies, runToken } = execution;
     const { workflowId, stepId, attempt } = job;
-    const agent = this.agents.get(execution.queue);
+    const agent = this.parts.agents.get(execution.queue);
     const usage = { calls: 0, tokens: 0 };
     const timeoutMs =
       job.timeoutMs ?? (agent?.descriptor.timeoutSeconds ?? this.parts.defaultTimeoutSeconds) * 1000;
@@ -155,7 +139,7 @@ export class StepRunner {
         usage.calls += 1;
         usage.tokens += promptTokens + completionTokens;
       },
-      runCpuTask: (task, input) => this.cpuPool.run(task, input, { signal: controller.signal }),
+      runCpuTask: (task, input) => this.parts.cpuPool.run(task, input, { signal: controller.signal }),
     };
 
     const startedAt = new Date();
@@ -168,18 +152,18 @@ export class StepRunner {
         };
     const durationMs = performance.now() - startedAtMs;
     const errorKind = outcome.ok ? null : errorKindOf(outcome.error);
-    this.metrics.stepDuration.observe(
+    this.parts.metrics.stepDuration.observe(
       { agent: agentName, outcome: errorKind ?? 'success' },
       durationMs / 1000,
     );
-    void this.hooks.emit('step.finished', {
+    void this.parts.hooks.emit('step.finished', {
       workflowId,
       stepId,
       agent: agentName,
       isSuccess: outcome.ok,
       durationMs,
     });
-    this.telemetry.execution({
+    this.parts.telemetry.execution({
       id: randomUUID(),
       workflowId,
       workflowType: meta.type,
@@ -194,7 +178,7 @@ export class StepRunner {
     });
 
     if (outcome.ok) {
-      const result = await this.store.completeStep({
+      const result = await this.parts.store.completeStep({
         claimForJob: claim.canContinue()
           ? { jobId: claim.jobId, meta, servedQueues: this.servedQueues }
           : undefined,
@@ -210,8 +194,8 @@ export class StepRunner {
       if (result.outcome !== 'advanced') return null;
       // Its log line is written by the metrics service from the execution record shipped above.
       if (result.status === 'COMPLETED') {
-        this.logger.log(`workflow ${workflowId} COMPLETED`);
-        await this.hooks.emit('workflow.completed', { workflowId });
+        this.parts.logger.log(`workflow ${workflowId} COMPLETED`);
+        await this.parts.hooks.emit('workflow.completed', { workflowId });
       }
       await this.enqueue(workflowId, result.readySteps);
       return result.claimed;
@@ -223,7 +207,7 @@ export class StepRunner {
     const willRetry =
       kind !== ErrorKind.Cancelled && isRetryableError(error, attempt - execution.firstAttempt, policy);
     const delay = willRetry ? retryDelayMs(error, attempt - execution.firstAttempt + 1, policy) : null;
-    const failed = await this.store.failStep({
+    const failed = await this.parts.store.failStep({
       workflowId,
       stepId,
       runToken,
@@ -232,7 +216,7 @@ export class StepRunner {
       retryDelayMs: delay,
     });
     if (failed.outcome === 'retry' && delay !== null) {
-      this.metrics.stepRetries.inc({ agent: agentName, kind });
+      this.parts.metrics.stepRetries.inc({ agent: agentName, kind });
       // The store already pushed the live retry event, atomically with the state change.
       this.log(
         workflowId,
@@ -245,7 +229,7 @@ export class StepRunner {
           isLive: false,
         },
       );
-      await this.queues.add(workflowId, [{ stepId, attempt: attempt + 1, queue: execution.queue }], {
+      await this.parts.queues.add(workflowId, [{ stepId, attempt: attempt + 1, queue: execution.queue }], {
         delayMs: delay,
         timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
       });
@@ -255,8 +239,8 @@ export class StepRunner {
         `step ${stepId} failed for good after ${attempt} attempt(s): ${describeError(error)}`,
         { attempt, kind },
       );
-      this.logger.warn(`workflow ${workflowId} FAILED at step ${stepId}: ${describeError(error)}`);
-      await this.hooks.emit('workflow.failed', { workflowId, stepId, error: describeError(error) });
+      this.parts.logger.warn(`workflow ${workflowId} FAILED at step ${stepId}: ${describeError(error)}`);
+      await this.parts.hooks.emit('workflow.failed', { workflowId, stepId, error: describeError(error) });
     }
     return null;
   }
@@ -300,7 +284,7 @@ export class StepRunner {
   }
 
   private enqueue(workflowId: string, steps: StepDispatch[]): Promise<void> {
-    return this.queues.add(workflowId, steps);
+    return this.parts.queues.add(workflowId, steps);
   }
 
   /** A log line to PostgreSQL and, unless `isLive` is false, a live `log` event. */
@@ -319,9 +303,9 @@ export class StepRunner {
       message,
       metadata: { ...detail.metadata, ...(detail.stepId ? { stepId: detail.stepId } : {}) },
     };
-    this.telemetry.log(entry);
+    this.parts.telemetry.log(entry);
     if (detail.isLive === false) return;
-    this.store
+    this.parts.store
       .appendLog({
         workflowId,
         level,
@@ -331,7 +315,7 @@ export class StepRunner {
         metadata: detail.metadata,
       })
       .catch((error: unknown) =>
-        this.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`),
+        this.parts.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`),
       );
   }
 }

@@ -1,4 +1,12 @@
-import { Counter, Gauge, Histogram, Registry, register } from 'prom-client';
+import {
+  Counter,
+  CounterConfiguration,
+  Gauge,
+  Histogram,
+  HistogramConfiguration,
+  Registry,
+  register,
+} from 'prom-client';
 import { CpuPoolState, CpuTaskReport } from '../cpu';
 
 const STEP_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300];
@@ -7,123 +15,79 @@ const CPU_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 /** The CPU pools whose state each registry's gauges sum, whichever worker registered the gauges. */
 const poolsByRegistry = new WeakMap<Registry, Set<() => CpuPoolState>>();
 
+/** The CPU pool's gauges, read from the pools when Prometheus scrapes, so they are never stale. */
+const POOL_GAUGES: { name: string; help: string; read: (state: CpuPoolState) => number }[] = [
+  { name: 'cpu_pool_threads', help: 'Worker threads of the CPU pool', read: (state) => state.threads },
+  {
+    name: 'cpu_pool_queued_tasks',
+    help: 'CPU tasks waiting for a free thread',
+    read: (state) => state.queued,
+  },
+  {
+    name: 'cpu_pool_utilization',
+    help: "Share of the threads' time spent running tasks (0-1)",
+    read: (state) => state.utilization,
+  },
+];
+
 /**
  * A worker's Prometheus metrics, in the registry it is given (prom-client's default one unless
  * told otherwise). A second worker in the same process shares them: a name is registered once.
  */
 export class WorkerMetrics {
-  readonly stepDuration: Histogram<string>;
-  readonly stepRetries: Counter<string>;
-  readonly workflowsFinished: Counter<string>;
-  readonly cpuTasks: Counter<string>;
-  readonly cpuTaskRun: Histogram<string>;
-  readonly cpuTaskWait: Histogram<string>;
-  readonly cpuPoolRecycles: Counter<string>;
+  readonly stepDuration = this.histogram({
+    name: 'workflow_step_duration_seconds',
+    help: 'Time an agent step took, by agent and outcome',
+    labelNames: ['agent', 'outcome'],
+    buckets: STEP_SECONDS_BUCKETS,
+  });
+  readonly stepRetries = this.counter({
+    name: 'workflow_step_retries_total',
+    help: 'Step attempts retried, by agent and error kind',
+    labelNames: ['agent', 'kind'],
+  });
+  readonly workflowsFinished = this.counter({
+    name: 'workflows_finished_total',
+    help: 'Workflows that ended, by status',
+    labelNames: ['status'],
+  });
+  readonly cpuTasks = this.counter({
+    name: 'cpu_pool_tasks_total',
+    help: 'CPU tasks the pool ran, by task and outcome (success, error, aborted, crashed)',
+    labelNames: ['task', 'outcome'],
+  });
+  readonly cpuTaskRun = this.histogram({
+    name: 'cpu_pool_task_run_seconds',
+    help: 'Time a CPU task ran in its thread',
+    labelNames: ['task'],
+    buckets: CPU_SECONDS_BUCKETS,
+  });
+  readonly cpuTaskWait = this.histogram({
+    name: 'cpu_pool_task_wait_seconds',
+    help: 'Time a CPU task waited for a free thread',
+    labelNames: ['task'],
+    buckets: CPU_SECONDS_BUCKETS,
+  });
+  readonly cpuPoolRecycles = this.counter({
+    name: 'cpu_pool_recycles_total',
+    help: "Times the pool's threads were replaced because a heap kept growing",
+  });
   private readonly pools: Set<() => CpuPoolState>;
 
   constructor(private readonly registry: Registry = register) {
-    this.pools = poolsByRegistry.get(registry) ?? new Set();
-    poolsByRegistry.set(registry, this.pools);
-    this.stepDuration = this.metric(
-      'workflow_step_duration_seconds',
-      (registers) =>
-        new Histogram({
-          name: 'workflow_step_duration_seconds',
-          help: 'Time an agent step took, by agent and outcome',
-          labelNames: ['agent', 'outcome'],
-          buckets: STEP_SECONDS_BUCKETS,
-          registers,
-        }),
-    );
-    this.stepRetries = this.metric(
-      'workflow_step_retries_total',
-      (registers) =>
-        new Counter({
-          name: 'workflow_step_retries_total',
-          help: 'Step attempts retried, by agent and error kind',
-          labelNames: ['agent', 'kind'],
-          registers,
-        }),
-    );
-    this.workflowsFinished = this.metric(
-      'workflows_finished_total',
-      (registers) =>
-        new Counter({
-          name: 'workflows_finished_total',
-          help: 'Workflows that ended, by status',
-          labelNames: ['status'],
-          registers,
-        }),
-    );
-    this.cpuTasks = this.metric(
-      'cpu_pool_tasks_total',
-      (registers) =>
-        new Counter({
-          name: 'cpu_pool_tasks_total',
-          help: 'CPU tasks the pool ran, by task and outcome (success, error, aborted, crashed)',
-          labelNames: ['task', 'outcome'],
-          registers,
-        }),
-    );
-    this.cpuTaskRun = this.metric(
-      'cpu_pool_task_run_seconds',
-      (registers) =>
-        new Histogram({
-          name: 'cpu_pool_task_run_seconds',
-          help: 'Time a CPU task ran in its thread',
-          labelNames: ['task'],
-          buckets: CPU_SECONDS_BUCKETS,
-          registers,
-        }),
-    );
-    this.cpuTaskWait = this.metric(
-      'cpu_pool_task_wait_seconds',
-      (registers) =>
-        new Histogram({
-          name: 'cpu_pool_task_wait_seconds',
-          help: 'Time a CPU task waited for a free thread',
-          labelNames: ['task'],
-          buckets: CPU_SECONDS_BUCKETS,
-          registers,
-        }),
-    );
-    this.cpuPoolRecycles = this.metric(
-      'cpu_pool_recycles_total',
-      (registers) =>
-        new Counter({
-          name: 'cpu_pool_recycles_total',
-          help: "Times the pool's threads were replaced because a heap kept growing",
-          registers,
-        }),
-    );
-    // Read from the pools when Prometheus scrapes, so they are never stale.
-    const gauges: { name: string; help: string; read: (state: CpuPoolState) => number }[] = [
-      { name: 'cpu_pool_threads', help: 'Worker threads of the CPU pool', read: (state) => state.threads },
-      {
-        name: 'cpu_pool_queued_tasks',
-        help: 'CPU tasks waiting for a free thread',
-        read: (state) => state.queued,
-      },
-      {
-        name: 'cpu_pool_utilization',
-        help: "Share of the threads' time spent running tasks (0-1)",
-        read: (state) => state.utilization,
-      },
-    ];
-    const pools = this.pools;
-    for (const { name, help, read } of gauges) {
-      this.metric(
+    const pools = poolsByRegistry.get(registry) ?? new Set<() => CpuPoolState>();
+    poolsByRegistry.set(registry, pools);
+    this.pools = pools;
+    for (const { name, help, read } of POOL_GAUGES) {
+      if (registry.getSingleMetric(name)) continue;
+      new Gauge({
         name,
-        (registers) =>
-          new Gauge({
-            name,
-            help,
-            registers,
-            collect(this: Gauge) {
-              this.set([...pools].reduce((sum, state) => sum + read(state()), 0));
-            },
-          }),
-      );
+        help,
+        registers: [registry],
+        collect(this: Gauge) {
+          this.set([...pools].reduce((sum, state) => sum + read(state()), 0));
+        },
+      });
     }
   }
 
@@ -140,10 +104,17 @@ export class WorkerMetrics {
     return () => this.pools.delete(state);
   }
 
-  private metric<M extends Counter<string> | Histogram<string> | Gauge<string>>(
-    name: string,
-    create: (registers: Registry[]) => M,
-  ): M {
-    return (this.registry.getSingleMetric(name) as M | undefined) ?? create([this.registry]);
+  private counter(configuration: Omit<CounterConfiguration<string>, 'registers'>): Counter<string> {
+    return (
+      (this.registry.getSingleMetric(configuration.name) as Counter<string> | undefined) ??
+      new Counter({ ...configuration, registers: [this.registry] })
+    );
+  }
+
+  private histogram(configuration: Omit<HistogramConfiguration<string>, 'registers'>): Histogram<string> {
+    return (
+      (this.registry.getSingleMetric(configuration.name) as Histogram<string> | undefined) ??
+      new Histogram({ ...configuration, registers: [this.registry] })
+    );
   }
 }
