@@ -2,5 +2,5 @@ export * from './output-reference';
 export * from './workflow-graph';
 export * from './workflow-store';
 export * from './workflow-store.module';
-export * from './step-jobs';
+export * from './step-queues';
 export * from './agent-directory';

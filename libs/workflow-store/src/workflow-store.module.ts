@@ -3,7 +3,7 @@ import { ServiceConfig } from '@app/config';
 import { REDIS_CLIENT, createRedisConnection } from '@app/redis';
 import Redis from 'ioredis';
 import { AgentDirectory } from './agent-directory';
-import { StepQueues } from './step-jobs';
+import { StepQueues } from './step-queues';
 import { FINISHED_STATE_GRACE_HOURS, WorkflowStore } from './workflow-store';
 
 @Injectable()
