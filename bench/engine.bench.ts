@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inSpan } from '@app/agent-sdk';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Job, Queue, Worker } from 'bullmq';
@@ -18,7 +19,7 @@ const CONCURRENCY = 50;
 const ROUNDS = 5;
 
 /** One side of the comparison: set up once, then measured in alternating rounds. */
-interface Contender {
+export interface Contender {
   runOne: () => Promise<void>;
   /** Gaps (ms) between a step's end and the next step's start since the last call, sorted. */
   takeHops: () => number[];
@@ -35,7 +36,11 @@ interface Measurement {
 }
 
 /** Runs `total` workflows keeping `inFlight` of them going; returns workflows per second. */
-async function closedLoop(total: number, inFlight: number, startOne: () => Promise<void>): Promise<number> {
+export async function closedLoop(
+  total: number,
+  inFlight: number,
+  startOne: () => Promise<void>,
+): Promise<number> {
   let started = 0;
   const begin = performance.now();
   const lane = async () => {
@@ -97,7 +102,8 @@ async function ourEngine(prefix: string): Promise<Contender> {
     runOne: async () => {
       const workflowId = randomUUID();
       const done = new Promise<void>((resolve) => waiting.set(workflowId, resolve));
-      await producer.start(graph, {}, workflowId);
+      // As the gateway does: the workflow's root span, which its steps continue (no-op with tracing off).
+      await inSpan('start_workflow BENCH', {}, () => producer.start(graph, {}, workflowId));
       await done;
       waiting.delete(workflowId);
     },
@@ -118,8 +124,8 @@ async function ourEngine(prefix: string): Promise<Contender> {
 }
 
 /** Raw BullMQ: a chain of six no-op jobs, each enqueuing the next from inside its processor. */
-async function rawBullmq(prefix: string): Promise<Contender> {
-  const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
+export async function rawBullmq(prefix: string, redisUrl = TEST_REDIS_URL): Promise<Contender> {
+  const connection = { url: redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue('raw-chain', { connection, prefix });
   const done = new Map<string, () => void>();
   const times: { key: string; order: number; startedAt: number; endedAt: number }[] = [];
@@ -158,7 +164,7 @@ async function rawBullmq(prefix: string): Promise<Contender> {
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * Per-step orchestration overhead and no-op workflow throughput of our engine beside raw BullMQ

@@ -1,3 +1,5 @@
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, the benchmarks run traced, as the apps would.
+import './support/bench-tracing';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchRow, meetsTarget } from './bench-row';

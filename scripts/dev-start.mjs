@@ -90,6 +90,17 @@ function startApp(name, env) {
   return child;
 }
 
+/** The dashboard's static build, which the gateway serves at /dashboard (a few seconds). */
+function buildDashboard() {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/dashboard/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('exit', (code) => (code === 0 ? done() : reject(new Error(`building the dashboard failed (exit ${code})`))));
+  });
+}
+
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
@@ -158,6 +169,11 @@ async function main() {
     SITES_DIR: ENV.SITES_DIR || join(DATA, 'sites'),
     LOG_LEVEL: ENV.LOG_LEVEL || 'info',
   };
+  // The demo talks to the API only; a person at `npm start` gets the dashboard too.
+  if (!isDemo) {
+    say('• dashboard      building (vite)...');
+    await buildDashboard();
+  }
   // The metrics service applies the migrations before it listens; the others wait for it.
   startApp('metrics', { ...env, PORT: String(ports.metrics), RUN_MIGRATIONS: 'true' });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${ports.metrics}/health`)).ok, 'the metrics service');
@@ -170,6 +186,7 @@ async function main() {
   say(`• metrics        http://127.0.0.1:${ports.metrics}  (/metrics, /health)`);
   say(`• orchestrator   http://127.0.0.1:${ports.orchestrator}  (/metrics, /health)`);
   say(`• gateway        ${gatewayUrl}  (REST, Socket.IO, /docs)`);
+  if (!isDemo) say(`• dashboard      ${gatewayUrl}/dashboard/  (sign in with the admin key)`);
   say(`• admin key      ${isOwnAdminKey ? 'BOOTSTRAP_ADMIN_KEY (yours, not shown)' : adminKey}`);
 
   if (isDemo) {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { WorkflowState, WorkflowStatus } from '@app/contracts';
+import { WorkflowPage, WorkflowState, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
@@ -67,6 +67,15 @@ describe('the ao command-line client', () => {
     ]);
     await api.defineWorkflow('REJECTED', [{ id: 'check', agent: 'test-invalid' }]);
     await api.defineWorkflow('GATED', [{ id: 'gate', agent: 'test-gate' }]);
+    const approval = await api.post('/workflow-definitions', {
+      type: 'APPROVAL',
+      description: 'a person approves a step',
+      steps: [
+        { id: 'first', agent: 'test-echo', dependsOn: [] },
+        { id: 'approve', approval: { onTimeout: 'fail' }, dependsOn: ['first'] },
+      ],
+    });
+    expect(approval.status).toBe(201);
   });
 
   afterAll(async () => {
@@ -113,10 +122,13 @@ describe('the ao command-line client', () => {
       ['d', 'COMPLETED'],
     ]);
 
-    const page = JSON.parse((await ao(['list', '--type', 'CHAIN', '-o', 'json'])).stdout) as {
-      items: { workflowId: string }[];
-    };
-    expect(page.items.map((item) => item.workflowId)).toContain(finished.workflowId);
+    // Listed once the metrics service has projected it (a batch behind the store).
+    await waitFor(async () => {
+      const page = JSON.parse((await ao(['list', '--type', 'CHAIN', '-o', 'json'])).stdout) as WorkflowPage;
+      return page.items.find(
+        (item) => item.workflowId === finished.workflowId && item.status === 'COMPLETED',
+      );
+    }, 'the workflow listed by ao list');
 
     const lines = (await ao(['list', '--type', 'CHAIN', '-o', 'jsonl'])).stdout.trimEnd().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(
@@ -184,6 +196,42 @@ describe('the ao command-line client', () => {
     expect((await state(workflowId)).status).toBe(WorkflowStatus.Cancelled);
     expect(failure(await ao(['cancel', workflowId]))).toEqual({ code: 7, lines: 1, stdout: '' });
     expect((await ao(['watch', workflowId])).code).toBe(1);
+  });
+
+  it('pauses, resumes, approves and rejects: each prints the new status; a second approval is a conflict (exit 7)', async () => {
+    const approved = await start('APPROVAL');
+    const rejected = await start('APPROVAL');
+    const waiting = (workflowId: string) =>
+      waitFor(async () => {
+        const found = await state(workflowId);
+        return found.status === WorkflowStatus.Waiting ? found : undefined;
+      }, `workflow ${workflowId} to wait for approval`);
+    await Promise.all([waiting(approved), waiting(rejected)]);
+    expect(await ao(['pause', approved])).toMatchObject({ code: 0, stdout: `workflow ${approved} PAUSED\n` });
+    expect(await ao(['resume', approved])).toMatchObject({
+      code: 0,
+      stdout: `workflow ${approved} WAITING\n`,
+    });
+    expect(failure(await ao(['approve', approved, 'approve', '--payload', '[1]']))).toEqual({
+      code: 2,
+      lines: 1,
+      stdout: '',
+    });
+    const done = await ao([
+      'approve',
+      approved,
+      'approve',
+      '--payload',
+      '{"plan":"ok"}',
+      '--comment',
+      'fine',
+    ]);
+    expect(done).toMatchObject({ code: 0, stdout: `workflow ${approved} COMPLETED\n` });
+    expect((await state(approved)).result).toEqual({ approve: { plan: 'ok' } });
+    expect(failure(await ao(['approve', approved, 'approve']))).toEqual({ code: 7, lines: 1, stdout: '' });
+    const no = await ao(['reject', rejected, 'approve', '--comment', 'not now']);
+    expect(no).toMatchObject({ code: 0, stdout: `workflow ${rejected} FAILED\n` });
+    expect((await state(rejected)).error).toBe('approve: rejected by key bootstrap: not now');
   });
 
   describe('every mistake is one line on stderr and an exit code of its own', () => {
@@ -320,15 +368,22 @@ describe('the ao command-line client', () => {
       );
       await tmux('new-session', '-d', '-s', 'watch', '-x', '120', '-y', '40', `bash ${quote(script)}`);
     };
-    const screenShowing = (test: (text: string) => boolean, what: string, timeoutMs = 90_000) =>
-      waitFor(
-        async () => {
-          const text = await screen();
-          return test(text) ? text : undefined;
-        },
-        what,
-        timeoutMs,
-      );
+    /** Waits for the pane to pass `test`; a timeout shows the pane as it was, to tell why. */
+    const screenShowing = async (test: (text: string) => boolean, what: string, timeoutMs = 90_000) => {
+      let text = '';
+      try {
+        return await waitFor(
+          async () => {
+            text = await screen();
+            return test(text) ? text : undefined;
+          },
+          what,
+          timeoutMs,
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; the pane showed:\n${text}`);
+      }
+    };
     /** The row of a step in the live graph: its id (indented by depth), agent and lifecycle. */
     const stepRow = (text: string, stepId: string) =>
       text.split('\n').find((line) => new RegExp(`^\\s*${stepId}\\s+test-echo\\s`).test(line)) ?? '';

@@ -4,6 +4,7 @@ import {
   LogEvent,
   WorkflowEvent,
   WorkflowEventType,
+  WorkflowPage,
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
@@ -257,8 +258,11 @@ describe('the workflow engine', () => {
     ]);
     const { workflowId, finished } = await run('GATED');
     expect(await finished).toMatchObject({ status: WorkflowStatus.Failed, stepId: 'gate' });
-    const failed = await api.json<{ items: { workflowId: string }[] }>('/workflows?status=FAILED&limit=100');
-    expect(failed.items.map((item) => item.workflowId)).toContain(workflowId);
+    // Listed from the projection, a batch behind the store.
+    await waitFor(async () => {
+      const failed = await api.json<WorkflowPage>('/workflows?status=FAILED&limit=100');
+      return failed.items.find((item) => item.workflowId === workflowId);
+    }, 'the workflow listed as FAILED');
 
     await redis.set(`${namespace.redisPrefix}:test:gate:${workflowId}`, '1');
     const resumed = client.next(

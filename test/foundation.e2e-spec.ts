@@ -6,6 +6,7 @@ import {
   AgentStatusEvent,
   ProgressEvent,
   WorkflowEventType,
+  WorkflowPage,
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
@@ -122,10 +123,12 @@ describe('the foundation: one workflow end to end across three processes', () =>
     const logs = (await (await get(`/workflows/${workflowId}/logs?limit=1000`)).json()) as { total: number };
     expect(logs.total).toBe(rows.length);
 
-    const listed = (await (await get('/workflows?status=COMPLETED')).json()) as {
-      items: { workflowId: string }[];
-    };
-    expect(listed.items.map((item) => item.workflowId)).toContain(workflowId);
+    // Listed from the projection, which follows the store a batch behind.
+    const listed = await waitFor(async () => {
+      const page = (await (await get('/workflows?status=COMPLETED')).json()) as WorkflowPage;
+      return page.items.find((item) => item.workflowId === workflowId);
+    }, 'the workflow listed as COMPLETED');
+    expect(listed).toMatchObject({ status: WorkflowStatus.Completed, completedSteps: steps.length });
   });
 
   describe('bad input gets a clear error and the server keeps serving', () => {
@@ -145,8 +148,13 @@ describe('the foundation: one workflow end to end across three processes', () =>
       ['a missing session', { type: 'CREATE_SITE', input: {} }, /sessionId must be a string/],
       [
         'an unknown field',
+        { type: 'CREATE_SITE', input: {}, sessionId: 's', colour: 'blue' },
+        /property colour should not exist/,
+      ],
+      [
+        'a priority out of range',
         { type: 'CREATE_SITE', input: {}, sessionId: 's', priority: 9 },
-        /property priority should not exist/,
+        /priority must be an integer from 1 to 5/,
       ],
     ])('%s: 400 naming the field', async (_, body, message) => {
       const response = await post('/workflows', body);
@@ -171,9 +179,17 @@ describe('the foundation: one workflow end to end across three processes', () =>
       expect((await get('/workflows/7f1b5a0e-2b1c-4c3d-9e8f-0a1b2c3d4e5f/logs')).status).toBe(404);
     });
 
-    it('bad paging: 400', async () => {
+    it('bad paging or filters: 400', async () => {
       expect((await get('/workflows?limit=0')).status).toBe(400);
       expect((await get('/workflows?status=DONE')).status).toBe(400);
+      expect((await get('/workflows?offset=20')).status).toBe(400);
+      expect((await get('/workflows?from=yesterday')).status).toBe(400);
+      expect((await get('/workflows?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z')).status).toBe(400);
+      const badCursor = await get(`/workflows?cursor=${Buffer.from('not a position').toString('base64url')}`);
+      expect(badCursor.status).toBe(400);
+      expect(((await badCursor.json()) as { message: string }).message).toBe(
+        'cursor must be the nextCursor of a previous page',
+      );
     });
 
     it('an unknown Socket.IO event: an error event and ack, then ping still answers pong', async () => {

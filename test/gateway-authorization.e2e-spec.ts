@@ -56,6 +56,12 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
     expect(response.status).toBe(201);
     return (await response.json()) as CreatedApiKey;
   };
+  let bulkActionJobId: Promise<string> | undefined;
+  /** A bulk action started once by the tenant's client key. */
+  const tenantBulkAction = () =>
+    (bulkActionJobId ??= api('client of the tenant')
+      .post('/workflows/bulk', { action: 'cancel', ids: [randomUUID()] })
+      .then(async (response) => ((await response.json()) as { jobId: string }).jobId));
   /** A workflow of tenant `acme` that runs until cancelled. */
   const waitingWorkflow = () =>
     api('client of the tenant').startWorkflow({ type: 'TEST_WAIT', input: {}, sessionId: 's' });
@@ -125,6 +131,8 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
     { method: 'GET', route: '/health', access: 'public', ok: 200 },
     { method: 'GET', route: '/health/ready', access: 'public', ok: 200 },
     { method: 'GET', route: '/health/live', access: 'public', ok: 200 },
+    // Public for the scraper, which holds no key; deployments move it to METRICS_PORT, which no
+    // Service or Ingress exposes (test/prometheus.e2e-spec.ts checks it then 404s here).
     { method: 'GET', route: '/metrics', access: 'public', ok: 200 },
     { method: 'GET', route: '/workflows', access: 'any key', ok: 200 },
     {
@@ -148,6 +156,35 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
       ok: 200,
       call: async () => ({ path: `/workflows/${await waitingWorkflow()}/cancel` }),
     },
+    {
+      method: 'POST',
+      route: '/workflows/{id}/replay',
+      access: 'tenant',
+      ok: 202,
+      call: async () => ({ path: `/workflows/${completedWorkflowId}/replay`, body: { fromStep: 'only' } }),
+    },
+    {
+      method: 'GET',
+      route: '/workflows/{id}/diff/{otherId}',
+      access: 'tenant',
+      ok: 200,
+      call: async () => ({ path: `/workflows/${completedWorkflowId}/diff/${completedWorkflowId}` }),
+    },
+    {
+      method: 'POST',
+      route: '/workflows/bulk',
+      access: 'any key',
+      ok: 202,
+      call: async () => ({ path: '/workflows/bulk', body: { action: 'cancel', ids: [randomUUID()] } }),
+    },
+    // A bulk action the tenant's client started: its admin and its tenant may read it.
+    {
+      method: 'GET',
+      route: '/workflows/bulk/{jobId}',
+      access: 'tenant',
+      ok: 200,
+      call: async () => ({ path: `/workflows/bulk/${await tenantBulkAction()}` }),
+    },
     // A completed workflow cannot be retried: 409 once the caller may see it.
     {
       method: 'POST',
@@ -156,6 +193,21 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
       ok: 409,
       call: async () => ({ path: `/workflows/${completedWorkflowId}/retry` }),
     },
+    // The completed workflow has no approval step and is not running: 409 once the caller may see it.
+    ...['approve', 'reject'].map((decision): RouteRow => ({
+      method: 'POST',
+      route: `/workflows/{id}/steps/{stepId}/${decision}`,
+      access: 'tenant',
+      ok: 409,
+      call: async () => ({ path: `/workflows/${completedWorkflowId}/steps/only/${decision}`, body: {} }),
+    })),
+    ...['pause', 'resume'].map((action): RouteRow => ({
+      method: 'POST',
+      route: `/workflows/{id}/${action}`,
+      access: 'tenant',
+      ok: 409,
+      call: async () => ({ path: `/workflows/${completedWorkflowId}/${action}` }),
+    })),
     { method: 'GET', route: '/workflow-definitions', access: 'any key', ok: 200 },
     {
       method: 'GET',
@@ -205,7 +257,16 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
       ok: 200,
       call: async () => ({ path: `/admin/queues/metrics.agent-executions/${action}` }),
     })),
+    { method: 'GET', route: '/auth/me', access: 'any key', ok: 200 },
     { method: 'GET', route: '/sites', access: 'any key', ok: 200 },
+    // No site is published here: an admin gets as far as 404.
+    {
+      method: 'POST',
+      route: '/sites/{siteId}/rollback',
+      access: 'admin',
+      ok: 404,
+      call: async () => ({ path: '/sites/nope-000000/rollback', body: { version: 1 } }),
+    },
     { method: 'GET', route: '/sites/{siteId}/{path}', access: 'public', ok: 'allowed' },
   ];
 
@@ -267,7 +328,7 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
         if (want === 404 && caller === 'client of another tenant') {
           // The same answer as for a workflow that never existed.
           expect(JSON.parse(text)).toMatchObject({
-            message: expect.stringMatching(/^workflow .* does not exist$/),
+            message: expect.stringMatching(/^(workflow|bulk action) .* does not exist$/),
           });
         }
       }
@@ -306,7 +367,7 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
   });
 
   describe('Socket.IO', () => {
-    type SocketCell = 'ok' | 'refused' | 'NOT_FOUND';
+    type SocketCell = 'ok' | 'refused' | 'NOT_FOUND' | 'FORBIDDEN';
     const EVENTS: { event: string; payload: () => Promise<unknown>; otherTenant: SocketCell }[] = [
       {
         event: 'workflow.start',
@@ -328,6 +389,23 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
         payload: async () => ({ workflowId: await waitingWorkflow() }),
         otherTenant: 'NOT_FOUND',
       },
+      {
+        event: 'workflow.pause',
+        payload: async () => ({ workflowId: await waitingWorkflow() }),
+        otherTenant: 'NOT_FOUND',
+      },
+      {
+        event: 'workflow.resume',
+        payload: async () => {
+          const workflowId = await waitingWorkflow();
+          expect((await admin.post(`/workflows/${workflowId}/pause`)).status).toBe(200);
+          return { workflowId };
+        },
+        otherTenant: 'NOT_FOUND',
+      },
+      { event: 'runs.watch', payload: async () => ({}), otherTenant: 'ok' },
+      { event: 'runs.watch', payload: async () => ({ tenantId: 'acme' }), otherTenant: 'FORBIDDEN' },
+      { event: 'runs.unwatch', payload: async () => ({}), otherTenant: 'ok' },
       { event: 'ping', payload: async () => ({}), otherTenant: 'ok' },
     ];
     const expectedCell = (row: (typeof EVENTS)[number], caller: CallerKind): SocketCell =>
@@ -361,6 +439,61 @@ describe('gateway authorization: every route and Socket.IO event × every kind o
         }
       }
       expect(mismatches).toEqual([]);
+    });
+
+    it('runs.watch: each watcher hears the changes of the runs it may see, and only those', async () => {
+      const watchers = {
+        admin: new WorkflowClient(apps[0].url, { token: keys.admin }),
+        acme: new WorkflowClient(apps[0].url, { token: keys['client of the tenant'] }),
+        globex: new WorkflowClient(apps[0].url, { token: keys['client of another tenant'] }),
+      };
+      const heard: Record<keyof typeof watchers, { workflowId: string; status: string; tenantId: string }[]> =
+        {
+          admin: [],
+          acme: [],
+          globex: [],
+        };
+      try {
+        for (const [name, client] of Object.entries(watchers) as [keyof typeof watchers, WorkflowClient][]) {
+          await client.connected();
+          client.socket.on('run', (summary: (typeof heard)['admin'][number]) => heard[name].push(summary));
+          expect(await client.socket.emitWithAck('runs.watch', {})).toEqual({
+            ok: true,
+            tenantId: name === 'admin' ? null : name,
+          });
+        }
+        const workflowId = await api('client of the tenant').startWorkflow({
+          type: 'TEST_ONE',
+          input: {},
+          sessionId: 's',
+        });
+        const statusesHeard = (name: keyof typeof watchers, id = workflowId) =>
+          heard[name].filter((summary) => summary.workflowId === id).map((summary) => summary.status);
+        await waitFor(
+          async () => (statusesHeard('acme').includes(WorkflowStatus.Completed) ? true : undefined),
+          'the tenant’s watcher to hear the run complete',
+        );
+        await waitFor(
+          async () => (statusesHeard('admin').includes(WorkflowStatus.Completed) ? true : undefined),
+          'the admin’s watcher to hear the run complete',
+        );
+        expect(heard.acme.every((summary) => summary.tenantId === 'acme')).toBe(true);
+        expect(statusesHeard('globex')).toEqual([]);
+        // Unwatching stops the feed.
+        await watchers.acme.socket.emitWithAck('runs.unwatch', {});
+        const later = await api('client of the tenant').startWorkflow({
+          type: 'TEST_ONE',
+          input: {},
+          sessionId: 's',
+        });
+        await waitFor(
+          async () => (statusesHeard('admin', later).includes(WorkflowStatus.Completed) ? true : undefined),
+          'the admin’s watcher to hear the later run complete',
+        );
+        expect(statusesHeard('acme', later)).toEqual([]);
+      } finally {
+        for (const client of Object.values(watchers)) client.close();
+      }
     });
 
     it('revoking a key disconnects the sockets that hold it', async () => {

@@ -106,7 +106,7 @@ describe('gateway fuzz: malformed input gets a clear 4xx or error ack, never a 5
       '/workflows/:id/logs?limit=:id',
       '/workflows/:id/events?after=:id',
       '/workflows/:id/cancel',
-      '/workflows?status=:id&type=:id&tenantId=:id&offset=:id',
+      '/workflows?status=:id&type=:id&tenantId=:id&q=:id&from=:id&cursor=:id',
       '/workflow-definitions/:id',
       '/admin/keys/:id',
       '/admin/queues/:id/pause',

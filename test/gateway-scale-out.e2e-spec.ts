@@ -138,4 +138,19 @@ describe('gateway replicas: shared rooms, and replay after a reconnect', () => {
     expect(all.map((event) => event.eventId)).toEqual(all.map((_, index) => index + 1));
     expect(all).toEqual(await eventLog(workflowId));
   });
+
+  // Last: it stops replica A.
+  it('a replica told to stop closes its sockets itself at once, so clients move on; the other replica keeps its own', async () => {
+    const onA = await connect(gatewayA);
+    const onB = await connect(gatewayB);
+    const reasonOnB: string[] = [];
+    onB.socket.on('disconnect', (reason) => reasonOnB.push(reason));
+    const disconnected = new Promise((resolve) => onA.socket.once('disconnect', resolve));
+    const stopped = gatewayA.stop();
+    // Closed by the server (a DISCONNECT packet), not found dead when the process ended.
+    expect(await disconnected).toBe('io server disconnect');
+    expect((await stopped).isKilled).toBe(false);
+    expect(await onB.socket.timeout(5_000).emitWithAck('ping', {})).toMatchObject({ ok: true });
+    expect(reasonOnB).toEqual([]);
+  });
 });

@@ -233,7 +233,15 @@ describe('HTTP agents', () => {
   });
 
   it('serves a registered HTTP agent: a worker of the orchestrator announces it, and its output reaches the next step', async () => {
-    const workers = await api.json<AgentWorkerStatus[]>('/workers');
+    // Each registration starts a worker with the new set and retires the one before it, which
+    // says so when it has closed: until then two of the host's workers are alive.
+    const workers = await waitFor(async () => {
+      const listed = await api.json<AgentWorkerStatus[]>('/workers');
+      const hosts = listed.filter(
+        (worker) => worker.name === 'orchestrator-http-agents' && worker.status === 'alive',
+      );
+      return hosts.length === 1 ? listed : undefined;
+    }, 'the HTTP agents host to retire the worker it replaced');
     expect(workers.filter((worker) => worker.status === 'alive').map((worker) => worker.name)).toEqual(
       expect.arrayContaining(['orchestrator', 'orchestrator-http-agents']),
     );

@@ -49,10 +49,14 @@ describe('npm run migration:run', () => {
     expect(tables.rows.map((row) => row.table_name)).toEqual([
       'agent_executions',
       'api_keys',
+      'llm_calls',
       'log_entries',
       'log_level_counts',
       'migrations',
+      // TypeORM's record of generated columns (workflow_runs.search), kept by the migration runner.
+      'typeorm_metadata',
       'workflow_records',
+      'workflow_runs',
     ]);
 
     expect(await migrationRun(env)).toEqual({

@@ -63,4 +63,32 @@ describe('the website builder with a language model', () => {
       llmTokens: llm.calls.reduce((total, call) => total + call.promptTokens + call.completionTokens, 0),
     });
   });
+
+  it('rejects a plan that drops the RSVP and travel pages asked for, asks the model again and publishes the repaired plan', async () => {
+    llm.calls.splice(0);
+    llm.dropPagesOnce(['rsvp', 'travel']);
+    const workflowId = await api.startWorkflow({
+      type: 'CREATE_SITE',
+      input: {
+        request:
+          'A wedding site for Ana and Luis on 12 September 2026 in Sintra with RSVP info and travel tips',
+      },
+      sessionId: 'llm-repair',
+    });
+    await client.socket.emitWithAck('workflow.subscribe', { workflowId });
+    expect(await client.finished(workflowId)).toMatchObject({ status: WorkflowStatus.Completed });
+
+    const plans = llm.calls.filter((call) => call.task === 'plan-site');
+    expect(plans.map((call) => call.repairOf)).toEqual([
+      null,
+      expect.stringContaining('it drops what the request asked for: no section of kind rsvp, travel'),
+    ]);
+    const state = await api.json<WorkflowState>(`/workflows/${workflowId}`);
+    expect(state.metrics).toMatchObject({ llmCalls: 3 });
+    const { siteId } = (state.result as { deploy: { siteId: string } }).deploy;
+    for (const page of ['rsvp.html', 'travel.html']) {
+      const served = await api.as(null).get(`/sites/${siteId}/${page}`);
+      expect([page, served.status]).toEqual([page, 200]);
+    }
+  });
 });

@@ -55,8 +55,9 @@ describe('docker/Dockerfile', () => {
         /--from=/.test(candidate.arguments),
       )) {
         expect(copy.arguments).not.toMatch(/node_modules/);
-        // The gateway image also ships the ao CLI (dist/apps/cli), for `docker exec`.
-        const bundles = name === 'gateway' ? '(gateway|cli)' : name;
+        // The gateway image also ships the ao CLI (dist/apps/cli), for `docker exec`, and the
+        // dashboard's static build (dist/apps/dashboard), which it serves.
+        const bundles = name === 'gateway' ? '(gateway|cli|dashboard)' : name;
         expect(copy.arguments).toMatch(new RegExp(`/dist/apps/${bundles} `));
       }
     });

@@ -21,7 +21,9 @@ import {
 
 /** The agents of the built-in workflows, which the orchestrator serves, in their order. */
 const WEBSITE_AGENT_NAMES = [
-  ...new Set(BUILT_IN_WORKFLOWS.flatMap((definition) => definition.steps.map((step) => step.agent))),
+  ...new Set(
+    BUILT_IN_WORKFLOWS.flatMap((definition) => definition.steps.flatMap((step) => step.agent ?? [])),
+  ),
 ];
 
 /** The schema of every kind the manifests may hold; a kind missing here fails the render test. */
@@ -233,7 +235,10 @@ describe.each(['dev', 'prod', 'prod-keda'])('overlay %s', (overlay) => {
       const app = container(name);
       const port = APPS[name].port;
       const served = healthRoutes();
-      expect(app.ports?.map((candidate) => candidate.containerPort)).toEqual([port]);
+      expect(app.ports?.map((candidate) => candidate.containerPort)).toEqual([
+        port,
+        Number(configData().METRICS_PORT),
+      ]);
       expect(app.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(app.readinessProbe?.httpGet?.path).toBe('/health/ready');
       expect(served).toContain(app.livenessProbe?.httpGet?.path);
@@ -266,14 +271,29 @@ describe.each(['dev', 'prod', 'prod-keda'])('overlay %s', (overlay) => {
     },
   );
 
-  it.each(APP_NAMES)('lets Prometheus scrape %s on its port at /metrics', (name) => {
-    const annotations = deployment(name).spec.template.metadata.annotations ?? {};
-    expect(annotations).toMatchObject({
-      'prometheus.io/scrape': 'true',
-      'prometheus.io/port': String(APPS[name].port),
-      'prometheus.io/path': '/metrics',
-    });
-  });
+  it.each(APP_NAMES)(
+    'lets Prometheus scrape %s at /metrics on METRICS_PORT, a port of its own no Service exposes',
+    (name) => {
+      const metricsPort = configData().METRICS_PORT;
+      expect(Number(metricsPort)).not.toBe(APPS[name].port);
+      const annotations = deployment(name).spec.template.metadata.annotations ?? {};
+      expect(annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': metricsPort,
+        'prometheus.io/path': '/metrics',
+      });
+      expect(resolvePort(container(name), 'metrics')).toBe(Number(metricsPort));
+      const services = ofKind<
+        KubernetesObject & { spec: { ports: { port: number; targetPort: number | string }[] } }
+      >(objects, 'Service');
+      for (const service of services) {
+        for (const port of service.spec.ports) {
+          expect([port.port, port.targetPort]).not.toContain('metrics');
+          expect([port.port, port.targetPort]).not.toContain(Number(metricsPort));
+        }
+      }
+    },
+  );
 
   it.each(APP_NAMES)(
     'configures %s with an environment its validation accepts, secrets from a Secret',

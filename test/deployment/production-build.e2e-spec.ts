@@ -1,10 +1,11 @@
-import { WorkflowEventType, WorkflowState, WorkflowStatus } from '@app/contracts';
+import { WorkflowEventType, WorkflowPage, WorkflowState, WorkflowStatus } from '@app/contracts';
 import { ApiClient } from '../support/api-client';
 import { AppProcess } from '../support/app-process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { TEST_ADMIN_KEY, TEST_DATABASE_URL, TestNamespace } from '../support/test-environment';
+import { waitFor } from '../support/wait-for';
 import { WorkflowClient } from '../support/workflow-client';
 import { APP_NAMES, AppName, REPO_ROOT } from './deployment-files';
 import {
@@ -210,10 +211,13 @@ describe('the production build (docker/Dockerfile, without a container engine)',
     const startedWorkflow = await ao(['start', 'CREATE_SITE', '--request', 'A bakery in Lyon', '-o', 'json']);
     expect(startedWorkflow).toMatchObject({ code: 0, stderr: '' });
     const { workflowId } = JSON.parse(startedWorkflow.stdout) as { workflowId: string };
-    const listed = JSON.parse((await ao(['list', '-o', 'json'])).stdout) as {
-      items: { workflowId: string }[];
-    };
-    expect(listed.items.map((item) => item.workflowId)).toContain(workflowId);
+    // Listed once the built metrics service has projected it into PostgreSQL.
+    const metrics = await startBuiltApp(runtimeDir, 'metrics', namespace.env());
+    started.push(metrics);
+    await waitFor(async () => {
+      const listed = JSON.parse((await ao(['list', '-o', 'json'])).stdout) as WorkflowPage;
+      return listed.items.find((item) => item.workflowId === workflowId);
+    }, 'the workflow listed by ao list');
     expect(await ao(['cancel', workflowId])).toMatchObject({
       code: 0,
       stdout: `workflow ${workflowId} CANCELLED\n`,

@@ -12,6 +12,8 @@ export interface FakeLlmCall {
   answeredAt: number;
   promptTokens: number;
   completionTokens: number;
+  /** What the caller said was wrong with the previous answer, when this call asks for a repair. */
+  repairOf: string | null;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface FakeLlmCall {
  */
 export class FakeLlmServer {
   readonly calls: FakeLlmCall[] = [];
+  /** Pages the next plan leaves out, as a model that drops what was asked would. */
+  private pagesToDrop: string[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -39,6 +43,11 @@ export class FakeLlmServer {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return fake;
+  }
+
+  /** Makes the next plan-site answer leave out these pages (a repair request is answered in full). */
+  dropPagesOnce(slugs: string[]): void {
+    this.pagesToDrop = slugs;
   }
 
   /** The base URL to give an orchestrator as `LLM_BASE_URL`. */
@@ -63,10 +72,17 @@ export class FakeLlmServer {
     const task: FakeLlmCall['task'] = system.startsWith('You plan small websites')
       ? 'plan-site'
       : 'write-copy';
-    const answer =
-      task === 'plan-site'
-        ? planSiteByRules(user).spec
-        : writeCopyByRules(JSON.parse(user.slice(user.indexOf('\n') + 1)) as SiteSpec);
+    const lastMessage = body.messages[body.messages.length - 1];
+    const repairOf = body.messages.length > 2 && lastMessage.role === 'user' ? lastMessage.content : null;
+    let answer: unknown;
+    if (task === 'plan-site') {
+      const spec = planSiteByRules(user).spec;
+      const drop = this.pagesToDrop;
+      this.pagesToDrop = [];
+      answer = { ...spec, pages: spec.pages.filter((page) => !drop.includes(page.slug)) };
+    } else {
+      answer = writeCopyByRules(JSON.parse(user.slice(user.indexOf('\n') + 1)) as SiteSpec);
+    }
     await new Promise((resolve) => setTimeout(resolve, this.delayMs[task] ?? 0));
     const content = JSON.stringify(answer);
     const usage = {
@@ -79,6 +95,7 @@ export class FakeLlmServer {
       answeredAt: Date.now(),
       promptTokens: usage.prompt_tokens,
       completionTokens: usage.completion_tokens,
+      repairOf,
     });
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }], usage }));

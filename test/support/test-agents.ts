@@ -23,6 +23,8 @@ export interface ExecutionRecord {
   attempt: number;
   pid: number;
   isAborted: boolean;
+  /** The work item's index, for a sub-step of a fan-out step. */
+  item?: number;
 }
 
 /** Records each execution in the list `<REDIS_PREFIX>:test:<workflowId>:<stepId>`. */
@@ -35,6 +37,7 @@ async function record(context: AgentContext, startedAt: number): Promise<void> {
       attempt: context.attempt,
       pid: process.pid,
       isAborted: context.signal.aborted,
+      ...(context.item ? { item: context.item.index } : {}),
     }),
   );
 }
@@ -70,9 +73,15 @@ export const recordingAgent = (
   },
 });
 
-/** Sleeps `input.sleepMs[stepId]` (default 0), then returns its step id and what it received. */
+/**
+ * Sleeps `input.sleepMs[stepId]` (default 0), then returns its step id and what it received.
+ * With `input.llmModel`, reports one LLM call of that model (3 prompt, 2 completion tokens) first.
+ */
 const echo = recordingAgent('test-echo', async (context) => {
   const delays = (context.input.sleepMs ?? {}) as Record<string, number>;
+  if (typeof context.input.llmModel === 'string') {
+    context.recordLlmUsage({ promptTokens: 3, completionTokens: 2, model: context.input.llmModel });
+  }
   await sleep(delays[context.stepId] ?? 0, context.signal);
   context.log(LogLevel.Info, `echo ${context.stepId}`, { dependencies: Object.keys(context.dependencies) });
   return { stepId: context.stepId, saw: Object.keys(context.dependencies).sort() };
@@ -86,6 +95,22 @@ const flaky = recordingAgent(
     return { succeededOnAttempt: context.attempt };
   },
   { retry: { initialDelayMs: 100, maxDelayMs: 1000 } },
+);
+
+/**
+ * Calls the dependency `test-dependency` through its circuit breaker (`context.breakers`): the
+ * call fails with a network error on the first two attempts, then succeeds.
+ */
+const guarded = recordingAgent(
+  'test-guarded',
+  async (context) => {
+    if (!context.breakers) throw new ValidationError('no breakers in the context');
+    return context.breakers.guard('test-dependency', async () => {
+      if (context.attempt < 3) throw new NetworkError(`dependency down (attempt ${context.attempt})`);
+      return { succeededOnAttempt: context.attempt };
+    });
+  },
+  { dependencies: ['test-dependency'], retry: { initialDelayMs: 100, maxDelayMs: 1000 } },
 );
 
 /** Always rejects its input. */
@@ -132,6 +157,37 @@ const measure = recordingAgent('test-measure', async (context) => ({
   ),
 }));
 
+/** Returns `input.count` work items, `{ n: 0 }` to `{ n: count - 1 }`, as `items`. */
+const items = recordingAgent('test-items', async (context) => ({
+  items: Array.from({ length: Number(context.input.count ?? 0) }, (_, n) => ({ n })),
+}));
+
+/**
+ * A fan-out's sub-step: sleeps `input.itemSleepMs` (or until cancelled), then returns its item.
+ * The indexes in `input.failItems` fail with a validation error until the test opens the gate
+ * (`<REDIS_PREFIX>:test:gate:<workflowId>`).
+ */
+const item = recordingAgent('test-item', async (context) => {
+  await sleep(Number(context.input.itemSleepMs ?? 0), context.signal);
+  const failItems = (context.input.failItems ?? []) as number[];
+  if (
+    failItems.includes(context.item?.index ?? -1) &&
+    !(await connection().exists(`${namespace()}:test:gate:${context.workflowId}`))
+  ) {
+    throw new ValidationError(`item ${context.item?.index} is refused`);
+  }
+  return { index: context.item?.index, item: context.item?.value, pid: process.pid };
+});
+
+/** A join: the item index of each output of each list it depends on, in the order received. */
+const join = recordingAgent('test-join', async (context) => ({
+  indexes: Object.fromEntries(
+    Object.entries(context.dependencies)
+      .filter(([, output]) => Array.isArray(output))
+      .map(([stepId, outputs]) => [stepId, (outputs as { index: number }[]).map((output) => output.index)]),
+  ),
+}));
+
 /** The recorded executions of one step. */
 export async function executionsOf(
   redis: Redis,
@@ -145,5 +201,5 @@ export async function executionsOf(
 }
 
 export function createAgents(): Agent[] {
-  return [echo, flaky, invalid, slow, waiter, large, gate, measure];
+  return [echo, flaky, guarded, invalid, slow, waiter, large, gate, measure, items, item, join];
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { WorkflowDefinition, WorkflowEvent, WorkflowStatus } from '@app/contracts';
 import {
   WorkflowGraph,
@@ -7,7 +8,9 @@ import {
   pinWorkflowGraph,
   StepQueues,
   parseEventMessage,
+  traceParentOf,
 } from '@app/workflow-store';
+import { FairShare, FlowControlKeys, FlowControlRedis } from '@app/flow-control';
 import Redis from 'ioredis';
 
 /**
@@ -27,7 +30,13 @@ export class WorkflowProducer {
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     // Fault specs cut Redis on purpose; the connection comes back by itself, so its errors are noise.
     connection.on('error', () => undefined);
-    this.queues = new StepQueues(connection, prefix);
+    // Fair sharing as the gateway queues: each job carries its tenant and priority.
+    this.queues = new StepQueues(
+      connection,
+      prefix,
+      undefined,
+      new FairShare(new FlowControlRedis(redis), new FlowControlKeys(prefix)),
+    );
     this.subscriber = new Redis(redisUrl);
   }
 
@@ -56,12 +65,27 @@ export class WorkflowProducer {
     graph: WorkflowGraph,
     input: Record<string, unknown> = {},
     workflowId = randomUUID(),
+    {
+      tenantId = 'test',
+      priority = 3,
+      type = 'TEST',
+    }: { tenantId?: string; priority?: number; type?: string } = {},
   ): Promise<string> {
     const { readySteps } = await this.store.create(
-      { workflowId, type: 'TEST', tenantId: 'test', sessionId: 'test', input, preferences: {} },
+      {
+        workflowId,
+        type,
+        tenantId,
+        priority,
+        sessionId: 'test',
+        input,
+        preferences: {},
+        // Started inside a span (the engine bench with tracing on), the workflow joins its trace.
+        traceparent: traceParentOf(trace.getActiveSpan()?.spanContext()),
+      },
       graph,
     );
-    await this.queues.add(workflowId, readySteps);
+    await this.queues.add(workflowId, readySteps, undefined, { tenantId, priority });
     return workflowId;
   }
 

@@ -1,4 +1,16 @@
-import type { LogEntry, LogPage, WorkflowEvent, WorkflowPage, WorkflowState } from '@app/contracts';
+import type { BreakerStatus } from '@app/flow-control';
+import type {
+  BulkActionProgress,
+  BulkActionRequest,
+  BulkActionStarted,
+  LogEntry,
+  LogPage,
+  ReplayWorkflowResponse,
+  WorkflowDiffResponse,
+  WorkflowEvent,
+  WorkflowPage,
+  WorkflowState,
+} from '@app/contracts';
 import { CliError, ExitCode } from './cli-error';
 import { Connection } from './cli.config';
 
@@ -33,6 +45,46 @@ export class GatewayClient {
     return this.call('POST', `/workflows/${checkedWorkflowId(workflowId)}/retry`, {});
   }
 
+  /** Approves or rejects a waiting approval step (`body`: `payload`, `comment`). */
+  decide(
+    workflowId: string,
+    stepId: string,
+    decision: 'approve' | 'reject',
+    body: { payload?: Record<string, unknown>; comment?: string },
+  ): Promise<WorkflowState> {
+    return this.call(
+      'POST',
+      `/workflows/${checkedWorkflowId(workflowId)}/steps/${encodeURIComponent(stepId)}/${decision}`,
+      body,
+    );
+  }
+
+  /** Pauses (`pause`) or resumes (`resume`) a workflow. */
+  control(workflowId: string, action: 'pause' | 'resume'): Promise<WorkflowState> {
+    return this.call('POST', `/workflows/${checkedWorkflowId(workflowId)}/${action}`, {});
+  }
+
+  /** A new workflow replaying this one from `fromStep`, with `input`'s fields replacing its input's. */
+  replay(
+    workflowId: string,
+    body: { fromStep: string; input?: Record<string, unknown> },
+  ): Promise<ReplayWorkflowResponse> {
+    return this.call('POST', `/workflows/${checkedWorkflowId(workflowId)}/replay`, body);
+  }
+
+  diff(workflowId: string, otherId: string): Promise<WorkflowDiffResponse> {
+    return this.call('GET', `/workflows/${checkedWorkflowId(workflowId)}/diff/${checkedWorkflowId(otherId)}`);
+  }
+
+  /** Queues a bulk action (`POST /workflows/bulk`). */
+  bulk(body: BulkActionRequest): Promise<BulkActionStarted> {
+    return this.call('POST', '/workflows/bulk', body);
+  }
+
+  bulkProgress(jobId: string): Promise<BulkActionProgress> {
+    return this.call('GET', `/workflows/bulk/${encodeURIComponent(jobId)}`);
+  }
+
   events(workflowId: string, after = 0): Promise<WorkflowEvent[]> {
     return this.call('GET', `/workflows/${checkedWorkflowId(workflowId)}/events?after=${after}`);
   }
@@ -62,6 +114,14 @@ export class GatewayClient {
 
   queues(): Promise<{ name: string; isPaused: boolean; counts: Record<string, number> }[]> {
     return this.call('GET', '/admin/queues');
+  }
+
+  breakers(): Promise<BreakerStatus[]> {
+    return this.call('GET', '/admin/breakers');
+  }
+
+  resetBreaker(dependency: string): Promise<BreakerStatus> {
+    return this.call('POST', `/admin/breakers/${encodeURIComponent(dependency)}/reset`);
   }
 
   keys(tenantId?: string): Promise<unknown[]> {

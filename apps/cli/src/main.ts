@@ -9,11 +9,15 @@ import {
   revokeKeyCommand,
   workersCommand,
 } from './admin.commands';
+import { breakersCommand, resetBreakerCommand } from './breakers.commands';
+import { bulkCommand, bulkStatusCommand } from './bulk.commands';
 import { CliContext, GlobalOptions } from './cli-context';
 import { CliError, ExitCode } from './cli-error';
 import { readEnvironment } from './cli.config';
 import { loginCommand, logoutCommand, profilesCommand } from './login.commands';
 import { OUTPUT_FORMATS } from './output';
+import { approveCommand, controlCommand, rejectCommand } from './workflow-control.commands';
+import { diffCommand, replayCommand } from './workflow-replay.commands';
 import {
   cancelCommand,
   getCommand,
@@ -92,13 +96,12 @@ function program(run: (action: (context: CliContext) => Promise<ExitCode>) => Pr
     .action((id: string, options: { follow?: boolean; level?: string }) =>
       run((context) => logsCommand(context, id, options)),
     );
-  ao.command('list')
-    .description('workflows, newest first')
-    .option('--status <status>', 'PENDING, RUNNING, COMPLETED, FAILED or CANCELLED')
-    .option('--type <type>', 'a workflow type')
-    .option('--tenant <tenant>', 'a tenant (admin keys)')
+  withWorkflowFilters(
+    ao.command('list').description('workflows, newest first'),
+    'PENDING, RUNNING, WAITING, PAUSED, COMPLETED, FAILED or CANCELLED',
+  )
     .option('--limit <n>', '1 to 100 (default 20)')
-    .option('--offset <n>', 'skip the first n')
+    .option('--cursor <cursor>', 'the next page, as the previous one said')
     .action((options: Parameters<typeof listCommand>[1]) => run((context) => listCommand(context, options)));
   ao.command('get')
     .description('a workflow’s state and steps')
@@ -116,6 +119,63 @@ function program(run: (action: (context: CliContext) => Promise<ExitCode>) => Pr
     .action((id: string, options: { wait?: boolean; watch?: boolean }) =>
       run((context) => retryCommand(context, id, options)),
     );
+  ao.command('replay')
+    .description('start a new workflow that runs again from a step, reusing the outputs before it')
+    .argument('<id>', 'the workflow to replay')
+    .argument('<step>', 'the first step to run again')
+    .option('-i, --input <json>', 'a JSON object whose fields replace those of the input')
+    .option('-w, --wait', 'wait for the end: exit 0 on COMPLETED, 1 otherwise')
+    .option('--watch', 'show the steps live until the end (exits as --wait)')
+    .action((id: string, step: string, options: { input?: string; wait?: boolean; watch?: boolean }) =>
+      run((context) => replayCommand(context, id, step, options)),
+    );
+  ao.command('diff')
+    .description('two workflows step by step: outputs changed or not, durations, tokens, reuse')
+    .argument('<id>', 'a workflow')
+    .argument('<other>', 'the workflow to compare it with')
+    .action((id: string, other: string) => run((context) => diffCommand(context, id, other)));
+  withWorkflowFilters(
+    ao
+      .command('bulk')
+      .description('cancel, retry or replay many workflows, by ids or by the filters of list')
+      .argument('<action>', 'cancel, retry or replay')
+      .option('--ids <ids>', 'workflow ids, comma-separated'),
+    'a status',
+  )
+    .option('--from-step <step>', 'the step each replay starts from (replay)')
+    .option('-w, --wait', 'wait for the end: exit 0 unless the action failed for some workflow')
+    .action((action: string, options: Parameters<typeof bulkCommand>[2]) =>
+      run((context) => bulkCommand(context, action, options)),
+    );
+  ao.command('bulk-status')
+    .description('how far a bulk action has come')
+    .argument('<job>', 'the job id bulk printed')
+    .action((job: string) => run((context) => bulkStatusCommand(context, job)));
+  ao.command('approve')
+    .description('approve a step that waits for approval; the workflow goes on')
+    .argument('<id>', 'the workflow id')
+    .argument('<step>', 'the approval step')
+    .option('--payload <json>', 'a JSON object: the step’s output (an edited plan, say)')
+    .option('--comment <text>', 'why, logged with the decision')
+    .action((id: string, step: string, options: { payload?: string; comment?: string }) =>
+      run((context) => approveCommand(context, id, step, options)),
+    );
+  ao.command('reject')
+    .description('reject a step that waits for approval; the workflow ends FAILED')
+    .argument('<id>', 'the workflow id')
+    .argument('<step>', 'the approval step')
+    .option('--comment <text>', 'why, part of the workflow’s error')
+    .action((id: string, step: string, options: { comment?: string }) =>
+      run((context) => rejectCommand(context, id, step, options)),
+    );
+  ao.command('pause')
+    .description('pause a workflow: no step starts until it is resumed')
+    .argument('<id>', 'the workflow id')
+    .action((id: string) => run((context) => controlCommand(context, id, 'pause')));
+  ao.command('resume')
+    .description('resume a PAUSED workflow')
+    .argument('<id>', 'the workflow id')
+    .action((id: string) => run((context) => controlCommand(context, id, 'resume')));
 
   ao.command('agents')
     .description('the agents served, by version')
@@ -126,6 +186,16 @@ function program(run: (action: (context: CliContext) => Promise<ExitCode>) => Pr
   ao.command('queues')
     .description('the queues’ job counts (admin)')
     .action(() => run((context) => queuesCommand(context)));
+  const breakers = ao.command('breakers').description('the dependencies’ circuit breakers (admin)');
+  breakers
+    .command('list', { isDefault: true })
+    .description('every breaker some worker used: state, failures, open until, last transition')
+    .action(() => run((context) => breakersCommand(context)));
+  breakers
+    .command('reset')
+    .description('close a breaker for every worker')
+    .argument('<dependency>', 'e.g. http:api.example.com or llm:openai:gpt-4o-mini')
+    .action((dependency: string) => run((context) => resetBreakerCommand(context, dependency)));
   const keys = ao.command('keys').description('API keys (admin)');
   keys
     .command('list', { isDefault: true })
@@ -147,6 +217,17 @@ function program(run: (action: (context: CliContext) => Promise<ExitCode>) => Pr
     .argument('<id>', 'the key id')
     .action((id: string) => run((context) => revokeKeyCommand(context, id)));
   return ao;
+}
+
+/** The filters of `list` and `bulk`; each command says in its own words what --status takes. */
+function withWorkflowFilters(command: Command, statusHelp: string): Command {
+  return command
+    .option('--status <status>', statusHelp)
+    .option('--type <type>', 'a workflow type')
+    .option('--tenant <tenant>', 'a tenant (admin keys)')
+    .option('--search <text>', 'text in the input or the error, ignoring case')
+    .option('--from <time>', 'created at or after this ISO-8601 time')
+    .option('--to <time>', 'created before this ISO-8601 time');
 }
 
 async function main(argv: string[]): Promise<ExitCode> {

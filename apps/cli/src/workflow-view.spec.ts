@@ -1,5 +1,6 @@
 import {
   AgentLifecycle,
+  LogLevel,
   WorkflowEvent,
   WorkflowEventType,
   WorkflowState,
@@ -19,6 +20,8 @@ const step = (stepId: string, dependsOn: string[] = []) => ({
   finishedAt: null,
   error: null,
   waitingFor: null,
+  llmCalls: 0,
+  llmTokens: 0,
 });
 
 const state = (): WorkflowState => ({
@@ -33,10 +36,14 @@ const state = (): WorkflowState => ({
   error: null,
   input: {},
   preferences: {},
+  traceId: null,
   // Listed out of order: the view orders them by depth.
   steps: [step('d', ['b', 'c']), step('b', ['a']), step('a'), step('c', ['a'])],
   metrics: emptyWorkflowMetrics(),
   result: null,
+  completedSteps: 0,
+  totalSteps: 4,
+  lastEventId: 0,
 });
 
 let eventId = 0;
@@ -74,6 +81,39 @@ describe('WorkflowView', () => {
     view.apply(status('a', AgentLifecycle.Completed, 5_500, 2));
     expect(a()).toMatchObject({ lifecycle: AgentLifecycle.Completed, error: null });
     expect(view.durationOf(a(), 99_000)).toBe(4_500);
+  });
+
+  it('marks the steps a quality loop sent back (b checks a: a and b) with their iteration, from the state and live', () => {
+    const looped = state();
+    looped.steps.find((one) => one.stepId === 'a')!.iteration = { current: 2, max: 3 };
+    const view = new WorkflowView(looped);
+    expect(view.steps.map((row) => row.iteration)).toEqual(['2/3', null, null, null]);
+    view.apply({
+      type: WorkflowEventType.Log,
+      workflowId: 'w',
+      eventId: ++eventId,
+      timestamp: new Date(1_000).toISOString(),
+      level: LogLevel.Warning,
+      message: 'b sent the work back to a (iteration 3 of 3): 1 finding',
+      stepId: 'b',
+      agent: 'echo',
+      logId: null,
+      metadata: { iteration: 3, maxIterations: 3, target: 'a', feedback: 'x' },
+    });
+    expect(view.steps.map((row) => [row.stepId, row.iteration])).toEqual([
+      ['a', '3/3'],
+      ['b', '3/3'],
+      ['c', null],
+      ['d', null],
+    ]);
+    expect(view.lastLog).toBe('[b] b sent the work back to a (iteration 3 of 3): 1 finding');
+  });
+
+  it('leaves a fan-out step’s lifecycle to its own events, not to those of its sub-steps', () => {
+    const view = new WorkflowView(state());
+    view.apply(status('a', AgentLifecycle.Executing, 1_000));
+    view.apply({ ...status('a', AgentLifecycle.Completed, 2_000), item: 3 } as WorkflowEvent);
+    expect(view.steps[0]).toMatchObject({ lifecycle: AgentLifecycle.Executing, finishedAt: null });
   });
 
   it('takes the status, the result and the error from the workflow’s events', () => {

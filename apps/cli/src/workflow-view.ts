@@ -4,6 +4,10 @@ import {
   WorkflowEventType,
   WorkflowState,
   WorkflowStatus,
+  depthsOf,
+  publishedSitePath,
+  revisionOf,
+  revisionStepsOf,
 } from '@app/contracts';
 
 /** What the live view shows of one step. */
@@ -19,6 +23,8 @@ export interface StepView {
   finishedAt: number | null;
   error: string | null;
   waitingFor: string | null;
+  /** Set on a quality loop's steps once its check sent work back: `2/3`. */
+  iteration: string | null;
 }
 
 /**
@@ -50,6 +56,7 @@ export class WorkflowView {
         finishedAt: step.finishedAt ? Date.parse(step.finishedAt) : null,
         error: step.error,
         waitingFor: step.waitingFor,
+        iteration: step.iteration ? `${step.iteration.current}/${step.iteration.max}` : null,
       }))
       .sort((left, right) => left.depth - right.depth);
     const total = this.steps.length;
@@ -69,12 +76,21 @@ export class WorkflowView {
         // Running again after a retry: the earlier run's error is history.
         if (event.status !== WorkflowStatus.Failed) this.error = null;
         return;
-      case WorkflowEventType.Log:
+      case WorkflowEventType.Log: {
         this.lastLog = `${event.stepId ? `[${event.stepId}] ` : ''}${event.message}`;
+        // A quality loop's check sent work back: its steps run again in the next iteration.
+        const revision = revisionOf(event.metadata);
+        if (revision && event.stepId) {
+          const inLoop = new Set(revisionStepsOf(this.steps, event.stepId, revision.target));
+          for (const step of this.steps)
+            if (inLoop.has(step.stepId)) step.iteration = `${revision.iteration}/${revision.maxIterations}`;
+        }
         return;
+      }
       case WorkflowEventType.AgentStatus: {
         const step = this.steps.find((candidate) => candidate.stepId === event.stepId);
-        if (!step) return;
+        // A fan-out's sub-step (item set) does not change its step's own lifecycle.
+        if (!step || event.item !== undefined) return;
         const at = Date.parse(event.timestamp);
         step.lifecycle = event.lifecycle;
         step.attempts = Math.max(step.attempts, event.attempt);
@@ -109,23 +125,6 @@ export class WorkflowView {
   }
 }
 
-function depthsOf(steps: { stepId: string; dependsOn: string[] }[]): Map<string, number> {
-  const byId = new Map(steps.map((step) => [step.stepId, step]));
-  const depths = new Map<string, number>();
-  const depthOf = (stepId: string, seen: Set<string>): number => {
-    const known = depths.get(stepId);
-    if (known !== undefined) return known;
-    const step = byId.get(stepId);
-    if (!step || seen.has(stepId)) return 0;
-    seen.add(stepId);
-    const depth = Math.max(-1, ...step.dependsOn.map((id) => depthOf(id, seen))) + 1;
-    depths.set(stepId, depth);
-    return depth;
-  };
-  for (const step of steps) depthOf(step.stepId, new Set());
-  return depths;
-}
-
 /** `1.2s`, `3m04s`. */
 export function formatDuration(milliseconds: number | null): string {
   if (milliseconds === null) return '';
@@ -135,11 +134,8 @@ export function formatDuration(milliseconds: number | null): string {
   return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
-/** The published site's address in a workflow's result: the deploy step's `path` under the gateway. */
+/** The published site's address in a workflow's result: the deploy step's path under the gateway. */
 export function siteAddress(result: Record<string, unknown> | null, gatewayUrl: string): string | null {
-  for (const output of Object.values(result ?? {})) {
-    const path = (output as { path?: unknown } | null)?.path;
-    if (typeof path === 'string' && path.startsWith('/sites/')) return `${gatewayUrl}${path}`;
-  }
-  return null;
+  const path = publishedSitePath(result);
+  return path === null ? null : `${gatewayUrl}${path}`;
 }

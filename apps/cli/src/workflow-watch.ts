@@ -93,12 +93,17 @@ class PlainLines implements Display {
 
   event(event: WorkflowEvent): void {
     if (event.type === WorkflowEventType.AgentStatus) {
+      // A fan-out's sub-step is named by its step and item; its time is not the step's.
+      const isSubStep = event.item !== undefined;
       const step = this.view.steps.find((candidate) => candidate.stepId === event.stepId);
       const took =
-        step && step.finishedAt ? ` ${formatDuration(this.view.durationOf(step, Date.now()))}` : '';
+        step && step.finishedAt && !isSubStep
+          ? ` ${formatDuration(this.view.durationOf(step, Date.now()))}`
+          : '';
       const attempt = event.attempt > 1 ? ` attempt ${event.attempt}` : '';
       const error = event.error ? `: ${event.error}` : '';
-      this.output.line(`${event.timestamp} step ${event.stepId} ${event.lifecycle}${attempt}${took}${error}`);
+      const name = isSubStep ? `${event.stepId}[${event.item}]` : event.stepId;
+      this.output.line(`${event.timestamp} step ${name} ${event.lifecycle}${attempt}${took}${error}`);
     } else if (event.type === WorkflowEventType.Complete || event.type === WorkflowEventType.Error) {
       this.output.line(
         `${event.timestamp} workflow ${event.status}${this.view.error ? `: ${this.view.error}` : ''}`,
@@ -168,7 +173,10 @@ class LiveGraph implements Display {
         attempt: (step) => (step.attempts > 0 ? step.attempts : ''),
         time: (step) => formatDuration(view.durationOf(step, now)),
         after: (step) => step.dependsOn.join(', '),
-        note: (step) => step.error ?? step.waitingFor ?? '',
+        note: (step) =>
+          [step.iteration ? `iteration ${step.iteration}` : '', step.error ?? step.waitingFor ?? '']
+            .filter(Boolean)
+            .join(' · '),
       },
       view.steps,
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LogLevel, WorkflowEventType, WorkflowState, WorkflowStatus } from '@app/contracts';
+import { LogLevel, WorkflowEventType, WorkflowFilter, WorkflowState, WorkflowStatus } from '@app/contracts';
 import { CliContext } from './cli-context';
 import { CliError, ExitCode } from './cli-error';
 import { checkedWorkflowId } from './gateway.client';
@@ -50,7 +50,7 @@ export function watchCommand(context: CliContext, workflowId: string): Promise<E
   return follow(context, checkedWorkflowId(workflowId), { isQuiet: false });
 }
 
-async function follow(
+export async function follow(
   context: CliContext,
   workflowId: string,
   options: { isQuiet: boolean; endsFrom?: number },
@@ -134,19 +134,46 @@ export async function logsCommand(
   return ExitCode.Ok;
 }
 
+/** The filter options of `list` and `bulk`. */
+export interface WorkflowFilterOptions {
+  status?: string;
+  type?: string;
+  tenant?: string;
+  search?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The wire filter of those options, without the ones not given. */
+export function workflowFilterOf(options: WorkflowFilterOptions): WorkflowFilter {
+  const filter = {
+    // The gateway validates the status; `bulk` hands it over as typed.
+    status: options.status as WorkflowStatus | undefined,
+    type: options.type,
+    tenantId: options.tenant,
+    q: options.search,
+    from: options.from,
+    to: options.to,
+  };
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
+}
+
 /** `list`: workflows, newest first, filtered. */
 export async function listCommand(
   context: CliContext,
-  options: { status?: string; type?: string; tenant?: string; limit?: string; offset?: string },
+  options: WorkflowFilterOptions & { limit?: string; cursor?: string },
 ): Promise<ExitCode> {
   const status = options.status?.toUpperCase();
   if (status !== undefined && !STATUSES.includes(status as WorkflowStatus)) {
     throw new CliError(`unknown status "${options.status}": use ${STATUSES.join(', ')}`, ExitCode.Usage);
   }
   const limit = integer(options.limit, '--limit', 1, 100);
-  const offset = integer(options.offset, '--offset', 0, Number.MAX_SAFE_INTEGER);
   const { client } = await context.connect();
-  const page = await client.list({ status, type: options.type, tenantId: options.tenant, limit, offset });
+  const page = await client.list({
+    ...workflowFilterOf({ ...options, status }),
+    limit,
+    cursor: options.cursor,
+  });
   const { output } = context;
   if (output.format === 'json') return (output.value(page), ExitCode.Ok);
   output.list(
@@ -164,11 +191,7 @@ export async function listCommand(
     },
     'no workflows match',
   );
-  if (!output.isMachine && page.total > page.offset + page.items.length) {
-    output.line(
-      `… ${page.total - page.offset - page.items.length} more (--offset ${page.offset + page.items.length})`,
-    );
-  }
+  if (!output.isMachine && page.nextCursor) output.line(`… more: --cursor ${page.nextCursor}`);
   return ExitCode.Ok;
 }
 
@@ -198,7 +221,11 @@ export async function getCommand(context: CliContext, workflowId: string): Promi
 /** `cancel ID`. */
 export async function cancelCommand(context: CliContext, workflowId: string): Promise<ExitCode> {
   const { client } = await context.connect();
-  const state = await client.cancel(checkedWorkflowId(workflowId));
+  return reportState(context, await client.cancel(checkedWorkflowId(workflowId)));
+}
+
+/** A workflow's new state after a command changed it: its status, or the state for machines. */
+export function reportState(context: CliContext, state: WorkflowState): ExitCode {
   if (context.output.isMachine) context.output.value(state);
   else context.output.line(`workflow ${state.workflowId} ${state.status}`);
   return ExitCode.Ok;
@@ -238,7 +265,8 @@ function describe(context: CliContext, state: WorkflowState): void {
   for (const [name, value] of rows) output.line(`${name.padEnd(9)} ${value}`);
 }
 
-function jsonObject(text: string | undefined, option: string): Record<string, unknown> {
+/** A JSON object given as an option's value; a usage error otherwise. */
+export function jsonObject(text: string | undefined, option: string): Record<string, unknown> {
   if (text === undefined) return {};
   let value: unknown;
   try {

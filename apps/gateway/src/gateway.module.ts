@@ -8,12 +8,17 @@ import { WorkflowStoreModule } from '@app/workflow-store';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { BudgetsModule } from './budgets/budgets.module';
+import { BulkActionsModule } from './bulk-actions/bulk-actions.module';
+import { GatewayMetricsModule } from './prometheus/gateway-metrics.module';
 import { HttpAgentsModule } from './http-agents/http-agents.module';
 import { MetricsTrendsModule } from './metrics/metrics-trends.module';
+import { QueueBoardModule } from './queue-board/queue-board.module';
 import { QueueAdminModule } from './queues/queues.module';
 import { QueuesHealthIndicator } from './queues/queues.health';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SitesModule } from './sites/sites.module';
+import { UsageModule } from './usage/usage.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
 /** REST and Socket.IO for clients: starts workflows, answers queries, relays events. */
@@ -32,12 +37,17 @@ import { WorkflowsModule } from './workflows/workflows.module';
     AuthModule,
     QueueAdminModule,
     WorkflowsModule,
+    BulkActionsModule,
     AgentsModule,
     HttpAgentsModule,
     MetricsTrendsModule,
+    UsageModule,
     AdminModule,
+    BudgetsModule,
     RealtimeModule,
     SitesModule,
+    GatewayMetricsModule,
+    QueueBoardModule,
   ],
 })
 export class GatewayModule {}

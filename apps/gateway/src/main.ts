@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +8,7 @@ import helmet from 'helmet';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { bodyParserErrors } from './body-parser-errors';
 import { corsOptions } from './cors-options';
+import { serveDashboard } from './dashboard/dashboard-files';
 import { setupApiDocs } from './docs/api-docs';
 import { GatewayModule } from './gateway.module';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
@@ -19,6 +21,7 @@ export async function configureGateway(app: INestApplication): Promise<void> {
   express.use(bodyParserErrors(config.REQUEST_BODY_LIMIT_BYTES));
   express.disable('x-powered-by');
   app.use(helmet());
+  serveDashboard(express, config.DASHBOARD_DIR);
   app.enableCors(corsOptions(config.CORS_ORIGINS));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(new RequestValidationPipe());

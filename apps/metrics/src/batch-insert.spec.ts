@@ -10,13 +10,13 @@ describe('insertIsolatingBadRows', () => {
       statements.push(items);
       if (items.some((item) => item % 10 === 7)) throw rowError('unsupported Unicode escape sequence');
       stored.push(...items);
-      return items.length;
+      return items.map(String);
     };
     const items = Array.from({ length: 40 }, (_, index) => index);
     const result = await insertIsolatingBadRows(items, insert);
     expect(result.rejected.map((rejected) => rejected.item)).toEqual([7, 17, 27, 37]);
     expect(result.rejected[0].reason).toBe('unsupported Unicode escape sequence');
-    expect(result.written).toBe(36);
+    expect(result.written).toHaveLength(36);
     expect(stored.sort((a, b) => a - b)).toEqual(items.filter((item) => item % 10 !== 7));
     expect(statements.length).toBeLessThan(40);
   });

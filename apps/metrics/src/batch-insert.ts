@@ -20,23 +20,27 @@ export interface RejectedRow<T> {
  * Inserts `items` with `insert` (one multi-row statement). When the database refuses a row that
  * passed validation, the batch is halved until the refused rows stand alone: they are returned
  * as rejected and every other row is written, in O(bad rows × log n) statements. Any other error
- * is thrown, so the queue job fails and is retried whole later; `insert` skips rows already written.
+ * is thrown, so the queue job fails and is retried whole later; `insert` skips rows already written
+ * and returns the ids of those it wrote.
  */
 export async function insertIsolatingBadRows<T>(
   items: T[],
-  insert: (items: T[]) => Promise<number>,
-): Promise<{ written: number; rejected: RejectedRow<T>[] }> {
-  if (items.length === 0) return { written: 0, rejected: [] };
+  insert: (items: T[]) => Promise<string[]>,
+): Promise<{ written: string[]; rejected: RejectedRow<T>[] }> {
+  if (items.length === 0) return { written: [], rejected: [] };
   try {
     return { written: await insert(items), rejected: [] };
   } catch (error) {
     if (!isRowError(error)) throw error;
     if (items.length === 1) {
-      return { written: 0, rejected: [{ item: items[0], reason: (error as Error).message }] };
+      return { written: [], rejected: [{ item: items[0], reason: (error as Error).message }] };
     }
     const middle = Math.ceil(items.length / 2);
     const first = await insertIsolatingBadRows(items.slice(0, middle), insert);
     const second = await insertIsolatingBadRows(items.slice(middle), insert);
-    return { written: first.written + second.written, rejected: [...first.rejected, ...second.rejected] };
+    return {
+      written: [...first.written, ...second.written],
+      rejected: [...first.rejected, ...second.rejected],
+    };
   }
 }

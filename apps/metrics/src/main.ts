@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { loadConfig, MetricsConfig, MigrationConfig } from '@app/config';
 import { bootstrapApp, exitOnStartError } from '@app/observability';

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { OrchestratorConfig } from '@app/config';
 import { bootstrapApp } from '@app/observability';

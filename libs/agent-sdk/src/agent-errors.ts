@@ -2,9 +2,24 @@
 export enum ErrorKind {
   Network = 'network',
   Llm = 'llm',
+  /** A language model's provider rate-limited the call (429): retried after its `Retry-After`. */
+  RateLimited = 'rate-limited',
+  /** A language model's provider is overloaded (503, 529): retried after its `Retry-After`. */
+  Overloaded = 'overloaded',
+  /** The prompt and answer do not fit the model's context window: the same call fails again. */
+  ContextLength = 'context-length',
+  /** The provider's content filter refused the prompt or the answer: the same call fails again. */
+  ContentFilter = 'content-filter',
+  /** The model's answer failed validation even after the client asked once more with the reason. */
+  InvalidOutput = 'invalid-output',
   Validation = 'validation',
   Timeout = 'timeout',
   Cancelled = 'cancelled',
+  /**
+   * Not a failure: a check asked for earlier work to be done again (`RevisionRequested`); its
+   * workflow's quality loop decides, never the retry policy.
+   */
+  Revision = 'revision',
   Unknown = 'unknown',
 }
 
@@ -42,14 +57,18 @@ export class RateLimitedError extends NetworkError {
   }
 }
 
-/** A language model refused or rate-limited the call. `retryAfterMs` honours `Retry-After`. */
+/**
+ * A language model refused the call. `retryAfterMs` honours `Retry-After`. The subclasses in
+ * `llm/llm-errors.ts` say why, each with an {@link ErrorKind} of its own that the retry policy
+ * maps to retried, not retried or repaired.
+ */
 export class LlmError extends AgentError {
   constructor(
     message: string,
     readonly retryAfterMs: number | null = null,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: ErrorKind },
   ) {
-    super(ErrorKind.Llm, message, options);
+    super(options?.kind ?? ErrorKind.Llm, message, options);
   }
 }
 

@@ -19,10 +19,18 @@ export function defaultRetryConfig(maxRetries = 3): RetryConfig {
     maxRetries: {
       [ErrorKind.Network]: maxRetries,
       [ErrorKind.Llm]: maxRetries,
+      [ErrorKind.RateLimited]: maxRetries,
+      [ErrorKind.Overloaded]: maxRetries,
+      // The same prompt overflows or is filtered again; an invalid output was already repaired once.
+      [ErrorKind.ContextLength]: 0,
+      [ErrorKind.ContentFilter]: 0,
+      [ErrorKind.InvalidOutput]: 0,
       [ErrorKind.Unknown]: maxRetries,
       [ErrorKind.Timeout]: 1,
       [ErrorKind.Validation]: 0,
       [ErrorKind.Cancelled]: 0,
+      // A check's request is its workflow's quality loop's to decide (RevisionRequested).
+      [ErrorKind.Revision]: 0,
     },
     initialDelayMs: 1000,
     maxDelayMs: 30000,
@@ -74,6 +82,8 @@ export interface RetryOptions {
   onRetry?: (notice: RetryNotice) => void;
   signal?: AbortSignal;
   random?: () => number;
+  /** An error to throw at once, however retryable its kind (one whose wait outlasts a deadline, say). */
+  isFinal?: (error: unknown) => boolean;
 }
 
 /**
@@ -88,7 +98,7 @@ export async function retryWithBackoff<T>(
     try {
       return await operation(retry + 1);
     } catch (error) {
-      if (!isRetryableError(error, retry, options.config)) throw error;
+      if (!isRetryableError(error, retry, options.config) || options.isFinal?.(error)) throw error;
       const delayMs = retryDelayMs(error, retry + 1, options.config, options.random);
       options.onRetry?.({ error, retry: retry + 1, delayMs, kind: errorKindOf(error) });
       await sleep(delayMs, options.signal);

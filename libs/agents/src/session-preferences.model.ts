@@ -1,4 +1,5 @@
 import { TONES, Tone } from './site-spec.model';
+import { APPROVE_PLAN_PREFERENCE } from './website-workflows.definition';
 
 /** The preferences a session may set; any other key is ignored with a warning. */
 export interface SessionPreferences {
@@ -26,6 +27,8 @@ export function parsePreferences(raw: Readonly<Record<string, unknown>> | undefi
   const preferences: SessionPreferences = {};
   const warnings: string[] = [];
   for (const [key, value] of Object.entries(raw ?? {})) {
+    // Read when the workflow starts (it chooses the graph), not a preference of the site.
+    if (key === APPROVE_PLAN_PREFERENCE) continue;
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
       warnings.push(`unknown preference "${key}" ignored (known: ${KNOWN_KEYS.join(', ')})`);
       continue;

@@ -1,5 +1,22 @@
-/** The kinds of site the planner knows how to lay out and the content rules know how to write. */
-export const SITE_KINDS = ['portfolio', 'blog', 'restaurant', 'small-business', 'event', 'personal'] as const;
+/**
+ * The kinds of site the planner knows how to lay out and the content rules know how to write.
+ * `restaurant` covers food and drink (cafés, bakeries, food trucks, bars); `general` is the
+ * fallback that describes the site in the request's own words.
+ */
+export const SITE_KINDS = [
+  'portfolio',
+  'blog',
+  'restaurant',
+  'small-business',
+  'event',
+  'personal',
+  'wedding',
+  'podcast',
+  'trades',
+  'fitness',
+  'nonprofit',
+  'general',
+] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];
 
 export const TONES = ['professional', 'friendly', 'playful', 'elegant', 'bold'] as const;
@@ -23,6 +40,14 @@ export const SECTION_KINDS = [
   'contact',
   'text',
   'call-to-action',
+  'rsvp',
+  'travel',
+  'episodes',
+  'listen',
+  'cv',
+  'locations',
+  'booking',
+  'donate',
 ] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
@@ -61,10 +86,26 @@ export interface SiteSpec {
   location: string | null;
   /** A date named in the request ("on 14 June"), for events. */
   eventDate: string | null;
-  /** Language the request was written in (ISO 639-1, or `und`); the copy is written in English. */
+  /**
+   * Language the request was written in (ISO 639-1, or `und`). The site is written in it when it
+   * is one of SITE_LANGUAGES, otherwise in English.
+   */
   requestLanguage: string;
   /** The request that created the site, kept so content can stay specific to it. */
   request: string;
+}
+
+/** The languages a site can be written in; a request in any other gets an English site. */
+export const SITE_LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it'] as const;
+export type SiteLanguage = (typeof SITE_LANGUAGES)[number];
+
+/** The language the site's copy, navigation and dates are written in. */
+export function siteLanguageOf(spec: Pick<SiteSpec, 'requestLanguage'>): SiteLanguage {
+  return isSiteLanguage(spec.requestLanguage) ? spec.requestLanguage : 'en';
+}
+
+export function isSiteLanguage(language: string): language is SiteLanguage {
+  return (SITE_LANGUAGES as readonly string[]).includes(language);
 }
 
 /** The home page's slug. */

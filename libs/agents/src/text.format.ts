@@ -23,6 +23,24 @@ const SMALL_WORDS = new Set([
   'the',
   'to',
   'with',
+  // The same small words in the other site languages: "Oficina de Bicicletas", "Bar du Port".
+  'de',
+  'del',
+  'des',
+  'di',
+  'do',
+  'da',
+  'du',
+  'e',
+  'et',
+  'la',
+  'le',
+  'und',
+  'y',
+  'für',
+  'mit',
+  'über',
+  'von',
 ]);
 
 /** "wildlife photographer" → "Wildlife Photographer"; words already capitalised are kept. */
@@ -56,7 +74,41 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-/** "a" or "an" before a word, by its first letter (good enough for generated copy). */
-export function withArticle(noun: string): string {
-  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
+/** Escapes text for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A text's words in lower case, one space between them: what whole-word lookups compare. */
+function normalizedWords(text: string): string {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ');
+}
+
+/**
+ * The whole words of a text, in any script, for asking many times whether a word or phrase is
+ * among them (the planner asks for hundreds of vocabulary words per request). Case and the
+ * punctuation between words are ignored. (Not a regular expression per word: compiling a
+ * Unicode, case-insensitive pattern per vocabulary word held the orchestrator's event loop for
+ * seconds when requests arrived.)
+ */
+export class TextWords {
+  private readonly words: string;
+
+  constructor(text: string) {
+    this.words = ` ${normalizedWords(text)} `;
+  }
+
+  has(wordOrPhrase: string): boolean {
+    const wanted = normalizedWords(wordOrPhrase);
+    return wanted !== '' && this.words.includes(` ${wanted} `);
+  }
+}
+
+/** Whether two texts say the same words, ignoring case and punctuation ("Panadería." and "panadería"). */
+export function saysTheSame(first: string, second: string): boolean {
+  return normalizedWords(first) === normalizedWords(second);
 }

@@ -6,8 +6,6 @@ import { ContentAgent } from './content/content.agent';
 import { DeployAgent } from './deploy/deploy.agent';
 import { SiteRepository } from '@app/sites';
 import { DesignAgent } from './design/design.agent';
-import { LlmClient } from './llm/llm.client';
-import { OfflineLlmClient } from './llm/offline-llm.client';
 import { MemoryAgent } from './memory/memory.agent';
 import { SessionMemoryStore } from './memory/session-memory.store';
 import { PlannerAgent } from './planner/planner.agent';
@@ -20,8 +18,6 @@ export interface WebsiteAgentsOptions {
   sessionTtlHours: number;
   /** Where published sites live. */
   sitesDir: string;
-  /** Defaults to the offline rules provider. */
-  llm?: LlmClient;
   /** Lowest audit score that may be published; default 70. */
   auditThreshold?: number;
   /** Largest total size of a site; default 500 kB. */
@@ -31,6 +27,8 @@ export interface WebsiteAgentsOptions {
 /**
  * The seven agents of the built-in website workflows (memory, planner, content, design, builder,
  * audit, deploy, in that order), wired over one Redis connection and one sites directory. The
+ * planner and content ask the language model of their step (`context.llm`), which the worker's
+ * `LLM_*` configuration chooses; they bring their rules for the offline provider. The
  * gateway serves the published sites with its own `SiteRepository` over the same directory.
  */
 export function createWebsiteAgents(options: WebsiteAgentsOptions): Agent[] {
@@ -40,11 +38,10 @@ export function createWebsiteAgents(options: WebsiteAgentsOptions): Agent[] {
     ttlHours: options.sessionTtlHours,
   });
   const repository = new SiteRepository({ sitesDir: options.sitesDir });
-  const llm = options.llm ?? new OfflineLlmClient();
   return [
     new MemoryAgent({ store }),
-    new PlannerAgent({ llm }),
-    new ContentAgent({ llm }),
+    new PlannerAgent(),
+    new ContentAgent(),
     new DesignAgent(),
     new BuilderAgent(),
     new AuditAgent({

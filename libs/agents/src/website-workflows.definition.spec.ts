@@ -2,7 +2,11 @@ import { ValidationError } from '@app/agent-sdk';
 import { WorkflowType } from '@app/contracts';
 import { compileWorkflowGraph } from '@app/workflow-store';
 import Ajv from 'ajv';
-import { BUILT_IN_WORKFLOWS } from './website-workflows.definition';
+import {
+  BUILT_IN_WORKFLOWS,
+  PLAN_APPROVAL_VARIANTS,
+  withAuditRevisions,
+} from './website-workflows.definition';
 import { readSiteReference, readSiteRequest } from './workflow-input.model';
 import { MAX_REQUEST_LENGTH } from './workflow-input.schema';
 
@@ -35,6 +39,22 @@ describe("the website builder's built-in workflows", () => {
       expect(compileWorkflowGraph(definition, () => null).order).toHaveLength(definition.steps.length);
       expect(ajv.validateSchema(definition.inputSchema!)).toBe(true);
     }
+  });
+
+  it('send a site below the audit threshold back to the builder, twice by default, or as configured', () => {
+    for (const definition of [
+      definitionOf(WorkflowType.CreateSite),
+      definitionOf(WorkflowType.UpdateSite),
+      ...PLAN_APPROVAL_VARIANTS,
+    ]) {
+      expect(compileWorkflowGraph(definition, () => null).revisions).toEqual({
+        audit: { step: 'builder', maxIterations: 3, steps: ['builder'] },
+      });
+      const once = compileWorkflowGraph(withAuditRevisions(definition, 0), () => null);
+      expect(once.revisions?.audit.maxIterations).toBe(1);
+    }
+    const auditOnly = definitionOf(WorkflowType.AuditOnly);
+    expect(withAuditRevisions(auditOnly, 5)).toBe(auditOnly);
   });
 
   describe.each([WorkflowType.CreateSite, WorkflowType.UpdateSite])(

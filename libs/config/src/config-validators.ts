@@ -55,3 +55,30 @@ export function IsBelow(other: string) {
       },
     });
 }
+
+/**
+ * A JSON setting that a library reads itself (flow-control limits, LLM limits, circuit breakers,
+ * budgets): valid when `read` accepts it, as the workers will read it, so a mistake stops the
+ * service at boot. The message is `read`'s error without the variable's name, which the
+ * configuration error puts in front.
+ */
+export function IsReadBy(read: (text: string, variable: string) => unknown) {
+  const problemOf = (value: unknown, variable: string): string | null => {
+    try {
+      read(typeof value === 'string' ? value : JSON.stringify(value), variable);
+      return null;
+    } catch (error) {
+      return (error as Error).message.replace(new RegExp(`^${variable}:? ?`), '');
+    }
+  };
+  return (target: object, property: string) =>
+    registerDecorator({
+      name: `isReadBy:${read.name}`,
+      target: target.constructor,
+      propertyName: property,
+      validator: {
+        validate: (value: unknown) => problemOf(value, property) === null,
+        defaultMessage: (args: ValidationArguments) => problemOf(args.value, property) ?? 'is invalid',
+      },
+    });
+}

@@ -166,6 +166,40 @@ describe('loadConfig', () => {
       );
     });
 
+    it('checks LLM_AGENTS at boot without showing the keys it holds', () => {
+      const agents = JSON.stringify({ planner: { model: 'gpt-4o', apiKey: 'sk-hunter2' } });
+      const message = failure(() => loadConfig(OrchestratorConfig, { ...REDIS, LLM_AGENTS: agents }));
+      expect(message).toBe(
+        `Invalid environment: LLM_AGENTS (got a value of ${agents.length} characters) must be a JSON object of agents, each "offline" or { baseUrl, model, apiKey }`,
+      );
+      expect(
+        failure(() =>
+          loadConfig(OrchestratorConfig, {
+            ...REDIS,
+            LLM_BASE_URL: 'http://llm:8080/v1',
+            LLM_MODEL: 'qwen',
+            LLM_AGENTS: agents,
+          }),
+        ),
+      ).toBeNull();
+    });
+
+    it('wants LLM_PRICES in USD per million tokens', () => {
+      expect(
+        failure(() =>
+          loadConfig(OrchestratorConfig, { ...REDIS, LLM_PRICES: '{"qwen":{"prompt":-1,"completion":1}}' }),
+        ),
+      ).toContain('LLM_PRICES (got "{"qwen":{"prompt":-1,"completion":1}}") must be a JSON object of models');
+      expect(
+        failure(() =>
+          loadConfig(OrchestratorConfig, {
+            ...REDIS,
+            LLM_PRICES: '{"qwen":{"prompt":0.2,"completion":0.6}}',
+          }),
+        ),
+      ).toBeNull();
+    });
+
     it('wants CPU_POOL_RECYCLE_HEAP_MB below CPU_POOL_MAX_HEAP_MB', () => {
       expect(
         failure(() =>

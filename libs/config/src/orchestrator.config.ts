@@ -1,7 +1,14 @@
 import { availableParallelism } from 'node:os';
+import {
+  parseBreakerConfiguration,
+  parseBudgetDefaults,
+  parseLimitOverrides,
+  parseLlmLimits,
+} from '@app/flow-control';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsIn, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
-import { IsBelow, IsIntegerBetween, IsUrlOf, toBoolean } from './config-validators';
+import { IsBelow, IsIntegerBetween, IsReadBy, IsUrlOf, toBoolean } from './config-validators';
+import { IsLlmSettings } from './llm-settings.validator';
 import { ServiceConfig } from './service.config';
 
 /** The orchestrator: the queue workers running workflows and their agents' steps. No PostgreSQL. */
@@ -71,7 +78,8 @@ export class OrchestratorConfig extends ServiceConfig {
   AGENT_MODULES?: string;
 
   /**
-   * An OpenAI-compatible endpoint for the planner and content agents; the offline rules when unset.
+   * An OpenAI-compatible endpoint for every agent's `context.llm` (the planner and content among
+   * them); the offline rules when unset.
    * LLM_MODEL and LLM_API_KEY mean nothing without it, so setting them alone is a mistake.
    */
   @ValidateIf((config: OrchestratorConfig) =>
@@ -92,6 +100,34 @@ export class OrchestratorConfig extends ServiceConfig {
   LLM_API_KEY?: string;
 
   /**
+   * Per agent, JSON: `{"<agent>": "offline" | {"baseUrl", "model", "apiKey"}}`; a field left out
+   * is LLM_BASE_URL's, LLM_MODEL's or LLM_API_KEY's. Its keys are secrets: errors never show it.
+   */
+  @IsOptional()
+  @IsLlmSettings({ message: 'must be a JSON object of agents, each "offline" or { baseUrl, model, apiKey }' })
+  LLM_AGENTS?: string;
+
+  /**
+   * Prices over the built-in table, JSON: `{"<model>": {"prompt": <USD per million tokens>,
+   * "completion": <USD per million tokens>}}`; a model in neither costs 0.
+   */
+  @IsOptional()
+  @IsLlmSettings({
+    message: 'must be a JSON object of models, each { prompt, completion } in USD per million tokens',
+  })
+  LLM_PRICES?: string;
+
+  /**
+   * Requests and tokens per period of each model, shared by every worker, as JSON keyed by
+   * `llm:<provider>:<model>`: `{"requests": 500, "tokens": 30000, "periodSeconds": 60, "burst": 1,
+   * "defaultMaxTokens": 1024}`. A number of 0 or less, an unknown field or a key naming no model
+   * stops the start.
+   */
+  @IsOptional()
+  @IsReadBy(parseLlmLimits)
+  LLM_LIMITS?: string;
+
+  /**
    * Lets HTTP agents call private, loopback, link-local and unique-local addresses (agents inside
    * the deployment's own network). Off: before each request the agent's host is resolved again and
    * refused unless every address is public.
@@ -106,6 +142,34 @@ export class OrchestratorConfig extends ServiceConfig {
    */
   @IsIntegerBetween(1, 1000)
   HTTP_AGENT_CONCURRENCY = 20;
+
+  /**
+   * This deployment's changes to the limits agents and workflow types declare, as JSON keyed by
+   * `agent:<agent>/<limit>` or `workflow:<TYPE>/<limit>`: new numbers
+   * (`{"rate": {"requests": 5, "periodSeconds": 1, "burst": 2}, "concurrency": {"slots": 3}}`)
+   * or `"off"`. A rate of 0 or less, an unknown field or a malformed key stops the start.
+   */
+  @IsOptional()
+  @IsReadBy(parseLimitOverrides)
+  FLOW_CONTROL_LIMITS?: string;
+
+  /**
+   * Circuit breaker settings of this deployment, as JSON keyed by dependency name (`*` for every
+   * dependency): `{"*": {"coolDownMs": 10000}, "llm:openai:gpt-4o": {"failureThreshold": 3,
+   * "fallback": "llm:openai:gpt-4o-mini"}}`. They win over the defaults and the agents' own.
+   */
+  @IsOptional()
+  @IsReadBy(parseBreakerConfiguration)
+  CIRCUIT_BREAKERS?: string;
+
+  /**
+   * Default budgets where an admin set none, per tenant and per agent and UTC day, as JSON:
+   * `{"tenantDaily": {"tokens": 1000000, "costUsd": 20}, "agentDaily": {"costUsd": 50}}`. A step
+   * whose budget is spent waits. Give the gateway and every orchestrator the same value.
+   */
+  @IsOptional()
+  @IsReadBy(parseBudgetDefaults)
+  BUDGETS?: string;
 
   /** Lowest audit score a site may be published with. */
   @IsIntegerBetween(0, 100)

@@ -4,8 +4,11 @@ const SECRET_VARIABLE = /(^|_)(KEY|SECRET|PASSWORD|PASSPHRASE|TOKEN|CREDENTIALS?
 const SECRET_PARAMETER = /pass|secret|key|token|credential/i;
 const LONGEST_SHOWN = 80;
 
+/** Variables whose value may hold a secret among other settings (`LLM_AGENTS` carries API keys). */
+const SECRET_HOLDING_VARIABLES = new Set(['LLM_AGENTS']);
+
 export function isSecretVariable(variable: string): boolean {
-  return SECRET_VARIABLE.test(variable);
+  return SECRET_VARIABLE.test(variable) || SECRET_HOLDING_VARIABLES.has(variable);
 }
 
 /** Whether `variable` holds a URL, whose password must be hidden but whose host may be shown. */

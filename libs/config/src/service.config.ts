@@ -1,4 +1,4 @@
-import { IsIn, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { IsIntegerBetween, IsUrlOf } from './config-validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -19,6 +19,14 @@ export class ServiceConfig {
   /** Each app sets its own default. */
   @IsIntegerBetween(0, 65535)
   PORT!: number;
+
+  /**
+   * A port of its own for `GET /metrics`, which then leaves PORT: a Service and an Ingress that
+   * expose PORT never expose the metrics. Unset: `/metrics` is served on PORT.
+   */
+  @IsOptional()
+  @IsIntegerBetween(1, 65535)
+  METRICS_PORT?: number;
 
   @IsIn([...LOG_LEVELS], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

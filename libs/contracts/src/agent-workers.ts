@@ -1,3 +1,5 @@
+import { StepLimit } from './step-limits';
+
 /** An agent as a worker publishes it: its descriptor, without what only its own process uses. */
 export class PublishedAgent {
   /** Kebab-case, unique among agents. */
@@ -11,6 +13,12 @@ export class PublishedAgent {
   retry?: Record<string, unknown>;
   inputSchema?: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
+  /** What its steps call outside the orchestrator, by name: their circuit breakers hold its steps while open. */
+  dependencies?: string[];
+  /** Its settings of those dependencies' circuit breakers, by dependency name. */
+  breakers?: Record<string, Record<string, unknown>>;
+  /** The limits its steps obey before they begin (see StepLimit), as its descriptor declares them. */
+  limits?: StepLimit[];
 }
 
 /** What a worker says of itself when it starts. */

@@ -1,4 +1,6 @@
-import { AgentExecution, LogEntry } from './log-entry';
+import { BulkActionRequest } from './dto/bulk-action.request';
+import type { ApiKeyRole } from './dto/create-api-key.request';
+import { AgentExecution, LlmCall, LogEntry } from './log-entry';
 
 /**
  * Every BullMQ queue of the system. Job names are imperative; the data types below are the whole
@@ -15,8 +17,21 @@ export function agentStepsQueue(agent: string, major: number): string {
 }
 export const AGENT_STEPS_QUEUE_PREFIX = 'steps.';
 export const ORCHESTRATOR_MAINTENANCE_QUEUE = 'orchestrator.maintenance';
+/**
+ * Approval steps' deadlines: a delayed job per waiting approval step, due at its deadline, so the
+ * deadline survives restarts. Consumed by the orchestrator.
+ */
+export const ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE = 'orchestrator.approval-deadlines';
 export const METRICS_LOGS_QUEUE = 'metrics.logs';
 export const METRICS_EXECUTIONS_QUEUE = 'metrics.agent-executions';
+/** Every language-model call's tokens, cost and outcome, in batches from the workers. */
+export const METRICS_LLM_CALLS_QUEUE = 'metrics.llm-calls';
+/**
+ * Bulk actions on workflows (cancel, retry, replay by filter or ids), one job per request.
+ * Consumed by the gateway: the actions are its routes' own work, done with the caller's rights,
+ * and its sockets receive the progress.
+ */
+export const GATEWAY_BULK_ACTIONS_QUEUE = 'gateway.bulk-actions';
 
 export enum WorkflowStepJobName {
   ExecuteStep = 'ExecuteStep',
@@ -28,6 +43,29 @@ export interface ExecuteStepJob {
   attempt: number;
   /** Time limit of this attempt; set on the retry of a timed-out attempt, which gets longer. */
   timeoutMs?: number;
+  /**
+   * Who the step runs for, as flow control needs it before the step begins: the tenant and the
+   * workflow's priority (its job's place in the queue is counted under them until a worker takes
+   * it), and whether the workflow type declares limits. Absent on jobs queued without fair sharing.
+   */
+  flow?: StepJobFlow;
+}
+
+/** See {@link ExecuteStepJob.flow}. */
+export interface StepJobFlow {
+  tenantId: string;
+  /** The workflow's priority, 1 (first) to 5. */
+  priority: number;
+  hasWorkflowLimits?: boolean;
+}
+
+export enum ApprovalDeadlineJobName {
+  /** Applies an approval step's `onTimeout` if it is still waiting when its deadline passes. */
+  ExpireApproval = 'ExpireApproval',
+}
+export interface ExpireApprovalJob {
+  workflowId: string;
+  stepId: string;
 }
 
 export enum MetricsLogJobName {
@@ -44,6 +82,13 @@ export interface RecordAgentExecutionsJob {
   executions: AgentExecution[];
 }
 
+export enum MetricsLlmCallJobName {
+  RecordLlmCalls = 'RecordLlmCalls',
+}
+export interface RecordLlmCallsJob {
+  calls: LlmCall[];
+}
+
 export enum OrchestratorMaintenanceJobName {
   /**
    * Queues again the READY steps of unfinished workflows that have not moved for a while: heals
@@ -52,3 +97,12 @@ export enum OrchestratorMaintenanceJobName {
   RecoverWorkflows = 'RecoverWorkflows',
 }
 export type RecoverWorkflowsJob = Record<string, never>;
+
+export enum BulkActionJobName {
+  RunBulkAction = 'RunBulkAction',
+}
+export interface RunBulkActionJob {
+  request: BulkActionRequest;
+  /** Who asked: the action reaches only the workflows this caller may act on. */
+  caller: { keyId: string; tenantId: string; role: ApiKeyRole };
+}

@@ -1,5 +1,7 @@
+import { BulkActionProgress } from './dto/bulk-action.response';
 import { InputError } from './input-error';
-import { WorkflowEvent, WorkflowEventType } from './workflow-events';
+import { StepTokensEvent, WorkflowEvent, WorkflowEventType } from './workflow-events';
+import { WorkflowSummary } from './workflow-state';
 
 /** Client → server Socket.IO events. */
 export enum ClientSocketEvent {
@@ -8,6 +10,17 @@ export enum ClientSocketEvent {
   Subscribe = 'workflow.subscribe',
   Unsubscribe = 'workflow.unsubscribe',
   Cancel = 'workflow.cancel',
+  /** Approves a waiting approval step (`DecideApprovalMessage`); the ack carries the workflow's status. */
+  Approve = 'workflow.approve',
+  /** Rejects a waiting approval step: the workflow ends FAILED. */
+  Reject = 'workflow.reject',
+  /** Pauses a workflow: no new step starts until `workflow.resume`. */
+  Pause = 'workflow.pause',
+  /** Resumes a PAUSED workflow: the steps it held are queued. */
+  Resume = 'workflow.resume',
+  /** Receive a `run` event whenever a workflow the caller may see starts, changes status or ends. */
+  WatchRuns = 'runs.watch',
+  UnwatchRuns = 'runs.unwatch',
   Ping = 'ping',
 }
 
@@ -16,6 +29,12 @@ export enum ServerSocketEvent {
   Pong = 'pong',
   /** Emitted for a client message the server cannot act on; the connection stays open. */
   Error = 'error',
+  /** A watched workflow's summary after a change of status (see `runs.watch`). */
+  Run = 'run',
+  /** A bulk action's progress, to the sockets of the API key that started it (`POST /workflows/bulk`). */
+  BulkProgress = 'bulk.progress',
+  /** A piece of a step's streamed model answer, to the workflow's room (`StepTokensEvent`). */
+  StepTokens = 'step.tokens',
 }
 
 /**
@@ -30,8 +49,16 @@ export function workflowRoom(workflowId: string): string {
   return `workflow:${workflowId}`;
 }
 
+/** The room of the sockets watching one tenant's runs, or every tenant's (`null`, admins only). */
+export function runsRoom(tenantId: string | null): string {
+  return tenantId === null ? 'runs' : `runs:${tenantId}`;
+}
+
 export type ServerToClientEvents = {
   [K in WorkflowEventType]: (event: Extract<WorkflowEvent, { type: K }>) => void;
 } & {
   pong: (payload: { timestamp: string }) => void;
+  run: (summary: WorkflowSummary) => void;
+  'bulk.progress': (progress: BulkActionProgress) => void;
+  'step.tokens': (event: StepTokensEvent) => void;
 };

@@ -38,6 +38,8 @@ export class LogEvent extends WorkflowEventBase {
   stepId!: string | null;
   agent!: string | null;
   metadata!: Record<string, unknown>;
+  /** The id of this line in `GET /workflows/:id/logs`, which also holds it; null when it is not stored. */
+  logId!: string | null;
 }
 
 /** A step's agent changed lifecycle: READY, EXECUTING, COMPLETED or FAILED (an attempt that will be retried too). */
@@ -52,6 +54,11 @@ export class AgentStatusEvent extends WorkflowEventBase {
   error!: string | null;
   /** Set on a READY step that cannot run yet: why (see `StepState.waitingFor`). */
   waitingFor?: string;
+  /**
+   * Set on the events of one sub-step of a fan-out step (`forEach`): the index of its work item,
+   * from 0. Events without it are about the step as a whole.
+   */
+  item?: number;
 }
 
 /** The workflow ended without an error: COMPLETED, or CANCELLED. Its last event. */
@@ -81,3 +88,23 @@ export type NewWorkflowEvent = WorkflowEvent extends infer E
     ? Omit<E, 'eventId' | 'timestamp' | 'workflowId'>
     : never
   : never;
+
+/**
+ * A piece of a language model's streamed answer, pushed live to the workflow's room as the
+ * Socket.IO event `step.tokens`. It is not a workflow event: it is not numbered, kept in the event
+ * log or sent again after a reconnect; the step's output, with the whole answer, is.
+ */
+export class StepTokensEvent {
+  workflowId!: string;
+  /** The step streaming; a fan-out's sub-step as `<stepId>#<index>`. */
+  stepId!: string;
+  /** 1 for the first piece of the step's attempt, then one more for each. */
+  sequence!: number;
+  /** The text the model added. */
+  text!: string;
+}
+
+/** The Redis channel workers publish {@link StepTokensEvent}s on, for the gateways to relay. */
+export function stepTokensChannel(redisPrefix: string): string {
+  return `${redisPrefix}:step-tokens`;
+}

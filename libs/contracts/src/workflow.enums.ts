@@ -10,6 +10,13 @@ export enum WorkflowType {
 export enum WorkflowStatus {
   Pending = 'PENDING',
   Running = 'RUNNING',
+  /**
+   * An approval step waits for a person, or a step waits for a spent budget to be raised (other
+   * branches may still run); no worker is held for it.
+   */
+  Waiting = 'WAITING',
+  /** Paused by a person: no new step starts; running steps finish and their successors are held. */
+  Paused = 'PAUSED',
   Completed = 'COMPLETED',
   Failed = 'FAILED',
   Cancelled = 'CANCELLED',

@@ -3,7 +3,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ServiceConfig } from '@app/config';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import { activeTraceIds } from '@app/agent-sdk';
 import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
+import { MetricsController } from './metrics.controller';
+import { MetricsPortServer } from './metrics-port.server';
+import { TracingShutdown } from './tracing-shutdown';
 
 export interface ObservabilityOptions {
   /** The app's name, on every log line and metric. */
@@ -16,7 +20,8 @@ export interface ObservabilityOptions {
 
 /**
  * What every app has the same way: JSON logs through pino, Prometheus `GET /metrics` with the
- * default process metrics, and `GET /health` (+ `/health/ready`, `/health/live`).
+ * default process metrics (on METRICS_PORT when set, which keeps it off PORT's Ingress), and
+ * `GET /health` (+ `/health/ready`, `/health/live`).
  */
 @Module({})
 export class ObservabilityModule {
@@ -38,6 +43,8 @@ export class ObservabilityModule {
             pinoHttp: {
               level: config.LOG_LEVEL,
               base: { service: options.service },
+              // The trace and span a line was written in, when tracing is on.
+              mixin: activeTraceIds,
               // Request logs are noise for health probes and scrapes.
               autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
               redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -45,13 +52,14 @@ export class ObservabilityModule {
           }),
         }),
         PrometheusModule.register({
+          controller: MetricsController,
           path: '/metrics',
           defaultMetrics: { enabled: true },
           defaultLabels: { service: options.service },
         }),
       ],
       controllers: [HealthController],
-      providers: [...options.indicators, checks],
+      providers: [...options.indicators, checks, TracingShutdown, MetricsPortServer],
     };
   }
 }

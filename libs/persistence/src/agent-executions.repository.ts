@@ -13,25 +13,6 @@ import { DataSource } from 'typeorm';
 
 const ROWS_PER_INSERT = 5000;
 
-/**
- * Upper bounds (seconds) of the `agent_execution_duration_seconds` buckets: agent steps run from
- * milliseconds (design) to minutes (an LLM under load, `AGENT_TIMEOUT_SECONDS` 300).
- */
-export const DURATION_BUCKETS_SECONDS: readonly number[] = [
-  0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
-];
-
-/** An agent's all-time figures and duration histogram, as Prometheus exposes them. */
-export interface AgentExecutionTotals {
-  agent: string;
-  executionCount: number;
-  successCount: number;
-  errorCount: number;
-  totalDurationMs: number;
-  /** Executions no longer than each bound of {@link DURATION_BUCKETS_SECONDS}, cumulative. */
-  cumulativeBucketCounts: number[];
-}
-
 interface FiguresRow {
   agent: string | null;
   execution_count: number;
@@ -82,13 +63,13 @@ function figuresOf(row: FiguresRow | undefined): ExecutionFigures {
 export class AgentExecutionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inserts executions not yet stored, in multi-row statements; returns rows written. */
-  async insertMany(executions: AgentExecution[]): Promise<number> {
-    let written = 0;
+  /** Inserts executions not yet stored, in multi-row statements; returns the ids it wrote. */
+  async insertMany(executions: AgentExecution[]): Promise<string[]> {
+    const written: string[] = [];
     for (let start = 0; start < executions.length; start += ROWS_PER_INSERT) {
       const chunk = executions.slice(start, start + ROWS_PER_INSERT);
       const column = <K extends keyof AgentExecution>(key: K) => chunk.map((execution) => execution[key]);
-      const [{ count }] = (await this.dataSource.query(
+      const [{ ids }] = (await this.dataSource.query(
         `WITH inserted AS (
            INSERT INTO agent_executions (id, workflow_id, workflow_type, step_id, agent, attempt, outcome,
                                          error_kind, duration_ms, started_at, finished_at)
@@ -96,9 +77,9 @@ export class AgentExecutionsRepository {
                                 $6::int[], $7::varchar[], $8::varchar[], $9::int[], $10::timestamptz[],
                                 $11::timestamptz[])
            ON CONFLICT (id) DO NOTHING
-           RETURNING 1
+           RETURNING id
          )
-         SELECT count(*)::int AS count FROM inserted`,
+         SELECT coalesce(array_agg(id::text), '{}') AS ids FROM inserted`,
         [
           column('id'),
           column('workflowId'),
@@ -112,8 +93,8 @@ export class AgentExecutionsRepository {
           column('startedAt'),
           column('finishedAt'),
         ],
-      )) as { count: number }[];
-      written += count;
+      )) as { ids: string[] }[];
+      written.push(...ids);
     }
     return written;
   }
@@ -223,28 +204,5 @@ export class AgentExecutionsRepository {
         errors: row.errors,
       })),
     };
-  }
-
-  /** All-time figures and cumulative duration buckets per agent, in one scan, for a scrape. */
-  async totalsByAgent(): Promise<AgentExecutionTotals[]> {
-    const buckets = DURATION_BUCKETS_SECONDS.map(
-      (bound, index) => `count(*) FILTER (WHERE duration_ms <= ${bound * 1000})::int AS le_${index}`,
-    );
-    const rows = (await this.dataSource.query(
-      `SELECT agent, count(*)::int AS execution_count,
-              count(*) FILTER (WHERE outcome = 'success')::int AS success_count,
-              count(*) FILTER (WHERE outcome = 'error')::int AS error_count,
-              coalesce(sum(duration_ms), 0)::bigint AS total_duration_ms,
-              ${buckets.join(',\n              ')}
-       FROM agent_executions GROUP BY agent ORDER BY agent`,
-    )) as (Record<string, number> & { agent: string; total_duration_ms: string })[];
-    return rows.map((row) => ({
-      agent: row.agent,
-      executionCount: row.execution_count,
-      successCount: row.success_count,
-      errorCount: row.error_count,
-      totalDurationMs: Number(row.total_duration_ms),
-      cumulativeBucketCounts: DURATION_BUCKETS_SECONDS.map((_, index) => row[`le_${index}`]),
-    }));
   }
 }

@@ -1,6 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { AgentExecutionEntity } from './agent-execution.entity';
 import { ApiKeyEntity } from './api-key.entity';
+import { LlmCallEntity } from './llm-call.entity';
 import { LogEntryEntity } from './log-entry.entity';
 import { LogLevelCountEntity } from './log-level-count.entity';
 import { CreateLogEntries1764000000000 } from './migrations/1764000000000-create-log-entries';
@@ -8,7 +9,11 @@ import { IndexLogEntriesForSearch1764000100000 } from './migrations/176400010000
 import { CreateAgentExecutions1764000100001 } from './migrations/1764000100001-create-agent-executions';
 import { CreateWorkflowRecords1764000100002 } from './migrations/1764000100002-create-workflow-records';
 import { CreateApiKeys1764000200000 } from './migrations/1764000200000-create-api-keys';
+import { CreateWorkflowRuns1764000300000 } from './migrations/1764000300000-create-workflow-runs';
+import { AddWorkflowRunsReplayOf1764000400000 } from './migrations/1764000400000-add-workflow-runs-replay-of';
+import { CreateLlmCalls1764000500000 } from './migrations/1764000500000-create-llm-calls';
 import { WorkflowRecordEntity } from './workflow-record.entity';
+import { WorkflowRunEntity } from './workflow-run.entity';
 
 export const ENTITIES = [
   LogEntryEntity,
@@ -16,6 +21,8 @@ export const ENTITIES = [
   LogLevelCountEntity,
   AgentExecutionEntity,
   WorkflowRecordEntity,
+  WorkflowRunEntity,
+  LlmCallEntity,
 ];
 export const MIGRATIONS = [
   CreateLogEntries1764000000000,
@@ -23,6 +30,9 @@ export const MIGRATIONS = [
   CreateAgentExecutions1764000100001,
   CreateWorkflowRecords1764000100002,
   CreateApiKeys1764000200000,
+  CreateWorkflowRuns1764000300000,
+  AddWorkflowRunsReplayOf1764000400000,
+  CreateLlmCalls1764000500000,
 ];
 
 /**

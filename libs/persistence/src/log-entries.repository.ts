@@ -1,6 +1,7 @@
 import { LogEntry, LogLevel, LogOrder, LogPage } from '@app/contracts';
 import { DataSource } from 'typeorm';
-import { decodeLogCursor, encodeLogCursor } from './log-cursor';
+import { containsPattern } from './contains-pattern';
+import { decodeKeysetCursor, encodeKeysetCursor, keysetTimestampSql } from './keyset-cursor';
 
 const ROWS_PER_INSERT = 5000;
 const ROWS_PER_DELETE = 10_000;
@@ -31,11 +32,6 @@ interface LogRow {
   position: string;
 }
 
-/** `%` and `_` in the searched text are literal characters, not patterns. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}
-
 /**
  * Reads and writes log rows. Writes are multi-row inserts, idempotent on the entry id, that raise
  * the per-level tally in the same statement.
@@ -44,25 +40,25 @@ export class LogEntriesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Writes one entry (no-op when its id is already stored); returns rows written. */
-  insertOne(entry: LogEntry): Promise<number> {
-    return this.insertMany([entry]);
+  async insertOne(entry: LogEntry): Promise<number> {
+    return (await this.insertMany([entry])).length;
   }
 
   /**
    * Inserts the entries in statements of at most {@link ROWS_PER_INSERT} rows, passed as one array
    * per column (`unnest`), so the statement has seven parameters whatever the batch size. Entries
-   * already written are skipped and not counted again. Returns rows written.
+   * already written are skipped and not counted again. Returns the ids it wrote.
    */
-  async insertMany(entries: LogEntry[]): Promise<number> {
-    let written = 0;
+  async insertMany(entries: LogEntry[]): Promise<string[]> {
+    const written: string[] = [];
     for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
-      written += await this.insertChunk(entries.slice(start, start + ROWS_PER_INSERT));
+      written.push(...(await this.insertChunk(entries.slice(start, start + ROWS_PER_INSERT))));
     }
     return written;
   }
 
-  private async insertChunk(entries: LogEntry[]): Promise<number> {
-    if (entries.length === 0) return 0;
+  private async insertChunk(entries: LogEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
     // The tally rows are upserted in level order, so concurrent batches lock them in one order.
     const [{ written }] = (await this.dataSource.query(
       `WITH inserted AS (
@@ -70,14 +66,15 @@ export class LogEntriesRepository {
          SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::varchar[], $4::uuid[], $5::varchar[],
                               $6::text[], $7::jsonb[])
          ON CONFLICT (id) DO NOTHING
-         RETURNING level
+         RETURNING id, level
        ), tallied AS (
          INSERT INTO log_level_counts (level, count)
          SELECT level, count(*) FROM inserted GROUP BY level ORDER BY level
          ON CONFLICT (level) DO UPDATE SET count = log_level_counts.count + EXCLUDED.count
          RETURNING level
        )
-       SELECT (SELECT count(*) FROM inserted)::int AS written, (SELECT count(*) FROM tallied) AS levels`,
+       SELECT (SELECT coalesce(array_agg(id::text), '{}') FROM inserted) AS written,
+              (SELECT count(*) FROM tallied) AS levels`,
       [
         entries.map((entry) => entry.id),
         entries.map((entry) => entry.timestamp),
@@ -87,7 +84,7 @@ export class LogEntriesRepository {
         entries.map((entry) => entry.message),
         entries.map((entry) => JSON.stringify(entry.metadata)),
       ],
-    )) as { written: number }[];
+    )) as { written: string[] }[];
     return written;
   }
 
@@ -113,7 +110,7 @@ export class LogEntriesRepository {
 
     const isNewestFirst = query.order === LogOrder.Newest;
     if (query.cursor !== undefined) {
-      const position = decodeLogCursor(query.cursor);
+      const position = decodeKeysetCursor(query.cursor);
       params.push(position.timestamp, position.id);
       conditions.push(
         `("timestamp", id) ${isNewestFirst ? '<' : '>'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
@@ -124,7 +121,7 @@ export class LogEntriesRepository {
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
         `SELECT id, "timestamp", level, workflow_id, agent, message, metadata,
-                to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position
+                ${keysetTimestampSql('"timestamp"')} AS position
          FROM log_entries
          ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
          ORDER BY "timestamp" ${direction}, id ${direction}
@@ -150,7 +147,7 @@ export class LogEntriesRepository {
         metadata: row.metadata,
       })),
       total,
-      nextCursor: hasMore && last ? encodeLogCursor({ timestamp: last.position, id: last.id }) : null,
+      nextCursor: hasMore && last ? encodeKeysetCursor({ timestamp: last.position, id: last.id }) : null,
     };
   }
 

@@ -4,8 +4,10 @@ import { PostgresServiceConfig } from '@app/config';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { AgentExecutionsRepository } from './agent-executions.repository';
+import { LlmCallsRepository } from './llm-calls.repository';
 import { LogEntriesRepository } from './log-entries.repository';
 import { WorkflowRecordsRepository } from './workflow-records.repository';
+import { WorkflowRunsRepository } from './workflow-runs.repository';
 
 /** The TypeORM connection and the repositories over it, for an app that uses PostgreSQL. */
 @Module({})
@@ -41,12 +43,28 @@ export class PersistenceModule {
           useFactory: (dataSource: DataSource) => new AgentExecutionsRepository(dataSource),
         },
         {
+          provide: LlmCallsRepository,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new LlmCallsRepository(dataSource),
+        },
+        {
           provide: WorkflowRecordsRepository,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new WorkflowRecordsRepository(dataSource),
         },
+        {
+          provide: WorkflowRunsRepository,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new WorkflowRunsRepository(dataSource),
+        },
       ],
-      exports: [LogEntriesRepository, AgentExecutionsRepository, WorkflowRecordsRepository],
+      exports: [
+        LogEntriesRepository,
+        AgentExecutionsRepository,
+        LlmCallsRepository,
+        WorkflowRecordsRepository,
+        WorkflowRunsRepository,
+      ],
     };
   }
 }

@@ -1,16 +1,5 @@
-import { WorkflowState, WorkflowStatus, WorkflowSummary } from '@app/contracts';
+import { AgentLifecycle, WorkflowState } from '@app/contracts';
 import { DataSource } from 'typeorm';
-
-interface SummaryRow {
-  id: string;
-  type: string;
-  status: WorkflowStatus;
-  session_id: string;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-  error: string | null;
-}
 
 /**
  * Finished workflows archived from Redis: the whole state as JSON beside the columns it is found
@@ -51,54 +40,21 @@ export class WorkflowRecordsRepository {
     const rows = (await this.dataSource.query(`SELECT state FROM workflow_records WHERE id = $1`, [
       workflowId,
     ])) as { state: WorkflowState }[];
-    return rows[0]?.state ?? null;
-  }
-
-  /** Newest first (by creation), optionally of one status, type and tenant. */
-  async list(params: {
-    status?: WorkflowStatus;
-    type?: string;
-    tenantId?: string;
-    offset: number;
-    limit: number;
-  }): Promise<{ items: WorkflowSummary[]; total: number }> {
-    const filters: string[] = [];
-    const values: unknown[] = [];
-    for (const [column, value] of [
-      ['status', params.status],
-      ['type', params.type],
-      ['tenant_id', params.tenantId],
-    ] as const) {
-      if (value === undefined) continue;
-      values.push(value);
-      filters.push(`${column} = $${values.length}`);
-    }
-    const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT id, type, status, session_id, state->>'createdAt' AS created_at,
-                state->>'updatedAt' AS updated_at, state->>'finishedAt' AS finished_at, state->>'error' AS error
-         FROM workflow_records ${where}
-         ORDER BY workflow_records.created_at DESC, workflow_records.id DESC
-         OFFSET $${values.length + 1} LIMIT $${values.length + 2}`,
-        [...values, params.offset, params.limit],
-      ) as Promise<SummaryRow[]>,
-      this.dataSource.query(
-        `SELECT count(*)::int AS total FROM workflow_records ${where}`,
-        values,
-      ) as Promise<{ total: number }[]>,
-    ]);
+    const state = rows[0]?.state;
+    if (!state) return null;
+    // Archived before these fields existed: derived from the steps.
     return {
-      total,
-      items: rows.map((row) => ({
-        workflowId: row.id,
-        type: row.type,
-        status: row.status,
-        sessionId: row.session_id,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        finishedAt: row.finished_at,
-        error: row.error,
+      ...state,
+      completedSteps:
+        state.completedSteps ??
+        state.steps.filter((step) => step.lifecycle === AgentLifecycle.Completed).length,
+      totalSteps: state.totalSteps ?? state.steps.length,
+      lastEventId: state.lastEventId ?? 0,
+      traceId: state.traceId ?? null,
+      steps: state.steps.map((step) => ({
+        ...step,
+        llmCalls: step.llmCalls ?? 0,
+        llmTokens: step.llmTokens ?? 0,
       })),
     };
   }

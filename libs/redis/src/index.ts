@@ -1,3 +1,4 @@
+export * from './function-library';
 export * from './queues.module';
 export * from './redis-connection';
 export * from './redis.health';

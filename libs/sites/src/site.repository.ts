@@ -186,13 +186,22 @@ export class SiteRepository {
   }
 
   /**
-   * The file of the current version a URL path asks for, or null. `''` and paths ending in `/`
-   * mean `index.html`; `about` finds `about.html`. Anything that would leave the version's
-   * directory (`..`, encoded slashes, absolute paths, NUL) resolves to null.
+   * The file a URL path asks for, of the current version or of the one named, or null. `''` and
+   * paths ending in `/` mean `index.html`; `about` finds `about.html`. Anything that would leave
+   * the version's directory (`..`, encoded slashes, absolute paths, NUL) resolves to null.
    */
-  async resolveFile(siteId: string, urlPath: string): Promise<ResolvedFile | null> {
+  async resolveFile(
+    siteId: string,
+    urlPath: string,
+    requestedVersion?: number,
+  ): Promise<ResolvedFile | null> {
     if (!SITE_ID.test(siteId)) return null;
-    const version = await this.currentVersion(siteId);
+    const version =
+      requestedVersion === undefined
+        ? await this.currentVersion(siteId)
+        : (await this.listVersions(siteId)).includes(requestedVersion)
+          ? requestedVersion
+          : null;
     if (version === null) return null;
     let decoded: string;
     try {

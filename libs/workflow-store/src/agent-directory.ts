@@ -45,6 +45,14 @@ const ANNOUNCEMENT_SCHEMA = {
           retry: { type: 'object' },
           inputSchema: { type: 'object' },
           outputSchema: { type: 'object' },
+          dependencies: {
+            type: 'array',
+            maxItems: 100,
+            items: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+          breakers: { type: 'object' },
+          // Checked by the worker that declares them (stepLimitProblems); here only their shape.
+          limits: { type: 'array', maxItems: 50, items: { type: 'object' } },
         },
       },
     },

@@ -1,7 +1,17 @@
-import { AGENT_STEPS_QUEUE_PREFIX, ExecuteStepJob, WorkflowStepJobName } from '@app/contracts';
+import {
+  AGENT_STEPS_QUEUE_PREFIX,
+  ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE,
+  ApprovalDeadlineJobName,
+  ExecuteStepJob,
+  ExpireApprovalJob,
+  StepJobFlow,
+  WorkflowStepJobName,
+} from '@app/contracts';
+import { DEFAULT_WORKFLOW_PRIORITY, FairShare, FairShareOrigin } from '@app/flow-control';
 import { JobsOptions, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { AgentDirectory } from './agent-directory';
+
 import { StepDispatch, WorkflowStore } from './workflow-store';
 
 /**
@@ -35,12 +45,15 @@ export interface StepRetry {
  */
 export class StepQueues {
   private readonly queues = new Map<string, Queue<ExecuteStepJob>>();
+  private deadlines?: Queue<ExpireApprovalJob>;
 
   constructor(
     private readonly connection: Redis,
     /** BullMQ's key prefix (`REDIS_PREFIX`). */
     private readonly prefix: string,
     private readonly watch?: { directory: AgentDirectory; store: WorkflowStore },
+    /** Orders each queue's jobs fairly between tenants, and by priority within one (see FairShare). */
+    private readonly fairShare?: FairShare,
   ) {}
 
   queue(name: string): Queue<ExecuteStepJob> {
@@ -57,20 +70,49 @@ export class StepQueues {
    * a retry) is a plain add: BullMQ wraps a bulk add in a MULTI transaction, which cost more than
    * the add itself when every workflow went through it.
    */
-  async add(workflowId: string, steps: StepDispatch[], retry?: StepRetry): Promise<void> {
+  async add(
+    workflowId: string,
+    dispatches: StepDispatch[],
+    retry?: StepRetry,
+    /** Who the workflow runs for, when the caller holds it; read from the store otherwise. */
+    origin?: FairShareOrigin,
+  ): Promise<void> {
+    // An approval step waits for a person, not a worker: only its deadline is queued.
+    await this.addDeadlines(
+      workflowId,
+      dispatches.filter((step) => step.queue === ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE),
+    );
+    const steps = dispatches.filter((step) => step.queue !== ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE);
     if (steps.length === 0) return;
     const byQueue = new Map<string, StepDispatch[]>();
     for (const step of steps) byQueue.set(step.queue, [...(byQueue.get(step.queue) ?? []), step]);
+    const fairOrigin = this.fairShare ? (origin ?? (await this.originOf(workflowId))) : undefined;
     await Promise.all(
       [...byQueue].map(async ([name, dispatches]) => {
-        const jobs = dispatches.map(({ stepId, attempt }) => ({
-          name: WorkflowStepJobName.ExecuteStep,
-          data: { workflowId, stepId, attempt, ...(retry?.timeoutMs ? { timeoutMs: retry.timeoutMs } : {}) },
-          opts: {
-            ...stepJobOptions(workflowId, stepId, attempt),
-            ...(retry ? { delay: retry.delayMs } : {}),
-          },
-        }));
+        const jobs = await Promise.all(
+          dispatches.map(async ({ stepId, attempt, hasWorkflowLimits }) => {
+            const flow: StepJobFlow | undefined = fairOrigin && {
+              tenantId: fairOrigin.tenantId,
+              priority: fairOrigin.priority,
+              ...(hasWorkflowLimits ? { hasWorkflowLimits } : {}),
+            };
+            return {
+              name: WorkflowStepJobName.ExecuteStep,
+              data: {
+                workflowId,
+                stepId,
+                attempt,
+                ...(retry?.timeoutMs ? { timeoutMs: retry.timeoutMs } : {}),
+                ...(flow ? { flow } : {}),
+              },
+              opts: {
+                ...stepJobOptions(workflowId, stepId, attempt),
+                ...(retry ? { delay: retry.delayMs } : {}),
+                ...(fairOrigin ? { priority: await this.fairShare!.queued(name, fairOrigin) } : {}),
+              },
+            };
+          }),
+        );
         const queue = this.queue(name);
         if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
         else await queue.addBulk(jobs);
@@ -79,9 +121,34 @@ export class StepQueues {
     if (this.watch) await this.markUnserved(workflowId, byQueue);
   }
 
+  /** The tenant and priority of a workflow whose caller did not say (a recovery, an approval). */
+  private async originOf(workflowId: string): Promise<FairShareOrigin | undefined> {
+    const found = await this.watch?.store.metaAndGraph(workflowId);
+    if (!found) return undefined;
+    return { tenantId: found.meta.tenantId, priority: found.meta.priority ?? DEFAULT_WORKFLOW_PRIORITY };
+  }
+
+  /** A delayed job per approval step with a deadline, due then; one per attempt (its job id). */
+  private async addDeadlines(workflowId: string, approvals: StepDispatch[]): Promise<void> {
+    for (const { stepId, attempt, deadlineMs } of approvals) {
+      if (deadlineMs === undefined) continue;
+      this.deadlines ??= new Queue<ExpireApprovalJob>(ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE, {
+        connection: this.connection,
+        prefix: this.prefix,
+      });
+      await this.deadlines.add(
+        ApprovalDeadlineJobName.ExpireApproval,
+        { workflowId, stepId },
+        { ...stepJobOptions(workflowId, stepId, attempt), delay: deadlineMs },
+      );
+    }
+  }
+
   /** Closes its queues and then their connection. */
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all(
+      [...this.queues.values(), ...(this.deadlines ? [this.deadlines] : [])].map((queue) => queue.close()),
+    );
     this.queues.clear();
     await this.connection.quit().catch(() => this.connection.disconnect());
   }

@@ -91,3 +91,55 @@ describe('compileWorkflowGraph', () => {
     ).toThrow('step "a" is defined twice');
   });
 });
+
+describe('fan-out steps (forEach)', () => {
+  const fanOut = (forEach: { from: string; path?: string; maxItems?: number }, dependsOn = ['a']) =>
+    define([
+      { id: 'a', agent: 'a', dependsOn: [] },
+      { id: 'b', agent: 'b', dependsOn, forEach },
+    ]);
+
+  it('records where the items come from and bounds them by the configured maximum', () => {
+    expect(
+      compileWorkflowGraph(fanOut({ from: 'a', path: 'site.pages', maxItems: 10 }), known, 50).fanOut,
+    ).toEqual({
+      b: { from: 'a', path: ['site', 'pages'], maxItems: 10 },
+    });
+    expect(compileWorkflowGraph(fanOut({ from: 'a' }), known, 50).fanOut).toEqual({
+      b: { from: 'a', path: [], maxItems: 50 },
+    });
+    expect(
+      stepQueueOf(
+        pinWorkflowGraph(compileWorkflowGraph(fanOut({ from: 'a' }), known), () => 1),
+        'b#7',
+      ),
+    ).toBe('steps.b@1');
+  });
+
+  it('leaves a graph without fan-out as it was, so its stored id does not change', () => {
+    expect(compileWorkflowGraph(define([{ id: 'a', agent: 'a', dependsOn: [] }]), known)).not.toHaveProperty(
+      'fanOut',
+    );
+  });
+
+  it('rejects a fan-out on an approval step', () => {
+    expect(() =>
+      compileWorkflowGraph(
+        define([
+          { id: 'a', agent: 'a', dependsOn: [] },
+          { id: 'b', approval: { onTimeout: 'fail' }, dependsOn: ['a'], forEach: { from: 'a' } },
+        ]),
+        known,
+      ),
+    ).toThrow('step "b" is an approval step, which cannot fan out (forEach)');
+  });
+
+  it('rejects items taken from a step it does not depend on, and a maximum above the configured one', () => {
+    expect(() => compileWorkflowGraph(fanOut({ from: 'c' }), known)).toThrow(
+      'step "b" takes its work items from "c", which is not one of its dependencies',
+    );
+    expect(() => compileWorkflowGraph(fanOut({ from: 'a', maxItems: 51 }), known, 50)).toThrow(
+      'step "b" allows 51 work items; forEach.maxItems must be an integer from 1 to 50 (FAN_OUT_MAX_ITEMS)',
+    );
+  });
+});

@@ -1,4 +1,15 @@
 import { createHash } from 'node:crypto';
+import { APPROVAL_WAITING_REASON } from './approval-steps';
+import { WORKFLOW_CHANGES_KEY } from './workflow-changes';
+import { FAN_OUT_HELPERS, FAN_OUT_STEP } from './fan-out-scripts.lua';
+import { REVISE_STEP } from './revision-scripts.lua';
+import {
+  CONTROL_HELPERS,
+  DECIDE_APPROVAL,
+  PAUSE_WORKFLOW,
+  REPLAY_WORKFLOW,
+  UNPAUSE_WORKFLOW,
+} from './workflow-control-scripts.lua';
 
 /**
  * The workflow state machine as Redis Lua functions, one library (Redis 7). Each transition reads
@@ -12,14 +23,21 @@ import { createHash } from 'node:crypto';
  *   P:graph:G       hash, shared by every workflow of that graph and never changed (content-addressed,
  *                   so a workflow keeps the graph it was created with): graph (JSON), order, total,
  *                   sinks, deps:/next:/anc:<id> (each step's dependencies, successors and ancestors,
- *                   comma-separated), createEvents/createEventCount (a new workflow's events)
+ *                   comma-separated), approval:<id> (an approval step), createEvents/createEventCount
+ *                   (a new workflow's events)
  *   P:graph:G:new   hash a new workflow of the graph starts as (COPY): its steps' first states
  *   P:wf:W          hash: meta, graphId, status, times, result, llmCalls/llmTokens/errorCount/
  *                   retryCount (counters), metrics (JSON, once finished), seq (last event id),
- *                   step:<id> (JSON of one step's state), out:<id> (its output JSON), done
+ *                   step:<id> (JSON of one step's state), out:<id> (its output JSON), done,
+ *                   approvalsWaiting, stepsHoldingWorkflow (READY steps whose wait keeps the
+ *                   workflow WAITING, a budget's: see markWaiting); a fan-out's sub-steps as steps `<id>#<n>` with item:<id>#<n>
+ *                   (see fan-out-scripts.lua.ts)
  *   P:wf:W:events   list of event batches, one per transition, each as published (see
  *                   parseEventMessage), bounded (a list: a stream cost more Redis time and memory)
- *   P:workflows[:STATUS]  sorted sets by creation time, for listing
+ *   P:workflows:STATUS  sorted sets by creation time, one per status, for recovery and retention
+ *   P:workflow-changes  stream, the outbox of status changes (see workflow-changes.ts): an entry
+ *                   { workflowId, seq, status } per call that changes a workflow's status, written atomically
+ *                   with it; the metrics service projects them into PostgreSQL, then acks and deletes them
  * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
  * in `meta` and `graph`, which scripts read but never write back.
  *
@@ -49,11 +67,13 @@ local seq, batch
 -- Hash fields a script changes, written by flushEvents() in one HSET with seq. A script never
 -- reads back a field it has set.
 local writes
+-- The new status, set by setStatus(): flushEvents() then records the change in the outbox stream.
+local statusChanged
 
 local function enter(keys, args)
   wf, events = keys[1], keys[2]
   prefix, workflowId, now, nowMs = args[1], args[2], args[3], tonumber(args[4])
-  seq, batch, writes = nil, {}, {}
+  seq, batch, writes, statusChanged = nil, {}, {}, false
 end
 
 local function set(field, value)
@@ -85,6 +105,13 @@ local function flushEvents()
     redis.call('HSET', wf, unpack(writes))
     writes = {}
   end
+  if statusChanged then
+    -- After the transition's events: the id of the last event the new status came with. Not
+    -- trimmed: the consumer deletes what it has projected, and a trim could drop what it has not.
+    redis.call('XADD', prefix .. ':${WORKFLOW_CHANGES_KEY}', '*', 'workflowId', workflowId,
+      'seq', seq or redis.call('HGET', wf, 'seq') or 0, 'status', statusChanged)
+    statusChanged = false
+  end
   if #batch == 0 then return end
   publishEvents('[' .. table.concat(batch, ',') .. ']')
   batch = {}
@@ -100,6 +127,7 @@ local function setStatus(status, old, createdAtMs)
   redis.call('ZADD', prefix .. ':workflows:' .. status, createdAtMs, workflowId)
   set('status', status)
   set('updatedAt', now)
+  statusChanged = status
 end
 
 -- The key of a graph, by its id (read from the workflow's hash when not given).
@@ -130,10 +158,20 @@ local function saveStep(id, step)
   set('step:' .. id, cjson.encode(step))
 end
 
+-- A fan-out step's sub-step is the step '<stepId>#<index>' (see fan-out.ts): its fan-out step's
+-- id and its item's index, or nil for any other step.
+local function parentOf(id)
+  if not string.find(id, '#', 1, true) then return nil end
+  local parent, index = string.match(id, '^(.+)#(%d+)$')
+  return parent, tonumber(index)
+end
+
 -- Step ids and agent names are validated identifiers, so the event is built without cjson;
--- only the free-text error goes through it.
+-- only the free-text error goes through it. A sub-step's events name its fan-out step and item.
 local function emitStep(id, step)
-  return emitJson('{"type":"agent_status","stepId":"' .. id .. '","agent":"' .. step.agent ..
+  local parent, index = parentOf(id)
+  return emitJson('{"type":"agent_status","stepId":"' .. (parent or id) .. '",' ..
+    (index and ('"item":' .. index .. ',') or '') .. '"agent":"' .. step.agent ..
     '","lifecycle":"' .. step.lifecycle .. '","attempt":' .. (step.attempts or 0) ..
     ',"error":' .. (step.error and cjson.encode(step.error) or 'null') ..
     (step.waitingFor and (',"waitingFor":' .. cjson.encode(step.waitingFor)) or ''))
@@ -165,6 +203,23 @@ local function contextOf(ancestorsCsv, step, reply, meta)
   return reply
 end
 
+-- contextOf for step id of graph graphId: a fan-out's sub-step reads its fan-out step's
+-- ancestors, and gets its work item as the pair ('#item', itemJson).
+local function stepContext(graphId, id, step, reply, meta)
+  local parent = parentOf(id)
+  contextOf(redis.call('HGET', graphKey(graphId), 'anc:' .. (parent or id)), step, reply, meta)
+  if parent then
+    reply[#reply + 1] = '#item'
+    reply[#reply + 1] = redis.call('HGET', wf, 'item:' .. id) or 'null'
+  end
+  -- A step a quality loop sent back reads why (see revision-scripts.lua.ts).
+  if step.hasFeedback then
+    reply[#reply + 1] = '#feedback'
+    reply[#reply + 1] = redis.call('HGET', wf, 'feedback:' .. id) or 'null'
+  end
+  return reply
+end
+
 -- Marks a step EXECUTING for the worker holding queue job jobId, fenced by token.
 local function beginExecution(id, step, attempt, token, jobId)
   step.lifecycle = 'EXECUTING'
@@ -183,15 +238,17 @@ local function metricsJson(changed, startedAtMs)
   local order = split(redis.call('HGET', graphKey(), 'order'))
   local fields = {}
   for i, id in ipairs(order) do fields[i] = 'step:' .. id end
-  local r = redis.call('HMGET', wf, 'llmCalls', 'llmTokens', 'errorCount', 'retryCount', unpack(fields))
+  local r = redis.call('HMGET', wf, 'llmCalls', 'llmTokens', 'errorCount', 'retryCount', 'iterations', unpack(fields))
   local durations = {}
   for i, id in ipairs(order) do
-    local step = changed[id] or cjson.decode(r[4 + i])
+    local step = changed[id] or cjson.decode(r[5 + i])
     if step.durationMs then durations[id] = step.durationMs end
   end
   return cjson.encode({ totalDurationMs = nowMs - tonumber(startedAtMs or nowMs), agentDurationsMs = durations,
     llmCalls = tonumber(r[1] or '0'), llmTokens = tonumber(r[2] or '0'),
-    errorCount = tonumber(r[3] or '0'), retryCount = tonumber(r[4] or '0') })
+    errorCount = tonumber(r[3] or '0'), retryCount = tonumber(r[4] or '0'),
+    -- The quality loops' iterations (revision-scripts.lua.ts), only in graphs that have loops.
+    iterations = r[5] and cjson.decode(r[5]) or nil })
 end
 
 -- changed: as for metricsJson. Returns the final metrics JSON.
@@ -206,6 +263,59 @@ local function finish(status, ttlSeconds, changed)
     redis.call('EXPIRE', events, ttlSeconds)
   end
   return metrics
+end
+
+-- Ends the workflow COMPLETED after its last step, stepId, whose state and output this script
+-- has not written yet: its result holds the outputs of the graph's sinks.
+local function completeWorkflow(graph, stepId, step, output, ttl)
+  local parts = {}
+  for _, id in ipairs(split(redis.call('HGET', graph, 'sinks'))) do
+    local sinkOutput = id == stepId and output or redis.call('HGET', wf, 'out:' .. id)
+    parts[#parts + 1] = cjson.encode(id) .. ':' .. (sinkOutput or 'null')
+  end
+  local result = '{' .. table.concat(parts, ',') .. '}'
+  set('result', result)
+  local metrics = finish('COMPLETED', ttl, { [stepId] = step })
+  emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metrics } })
+  flushEvents()
+end
+
+-- Ends the workflow FAILED at stepId, whose state this script changed (and has saved).
+local function failWorkflow(stepId, step, message, ttl)
+  set('error', stepId .. ': ' .. message)
+  emitStep(stepId, step)
+  local metrics = finish('FAILED', ttl, { [stepId] = step })
+  emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
+       { { 'metrics', metrics } })
+  flushEvents()
+end
+
+-- Approval steps and pauses (see approval-steps.ts). liveStatus: the status a transition that
+-- readies steps leaves the workflow in; set by the script before it calls admit().
+local liveStatus
+local PAUSED_REASON = 'workflow paused'
+
+local function isApprovalStep(graphId, id)
+  return redis.call('HEXISTS', graphKey(graphId), 'approval:' .. id) == 1
+end
+
+-- A step just made READY, before the caller saves and announces it. Returns 'held' (the workflow
+-- is PAUSED: queued when it resumes), 'approval' (waits for a person, the workflow WAITING; handed
+-- to the queues only for its deadline job) or 'ready'. The caller sets the status to liveStatus.
+local function admit(id, step, isApproval)
+  if liveStatus == 'PAUSED' then
+    step.held = (step.attempts or 0) + 1
+    step.waitingFor = PAUSED_REASON
+    return 'held'
+  end
+  if isApproval then
+    step.waitingFor = '${APPROVAL_WAITING_REASON}'
+    step.startedAt = now
+    redis.call('HINCRBY', wf, 'approvalsWaiting', 1)
+    liveStatus = 'WAITING'
+    return 'approval'
+  end
+  return 'ready'
 end
 `;
 
@@ -247,7 +357,6 @@ if idemKey ~= '' then
 end
 if redis.call('EXISTS', wf) == 1 then return existing(workflowId) end
 redis.call('COPY', template, wf)
-redis.call('ZADD', prefix .. ':workflows', nowMs, workflowId)
 setStatus('PENDING', nil, nowMs)
 local created = redis.call('HMGET', graph, 'createEvents', 'createEventCount')
 seq = tonumber(created[2])
@@ -271,12 +380,23 @@ const BEGIN_STEP = `
 local stepId, attempt, token, jobId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'createdAtMs', 'graphId', 'meta')
 local status = r[1]
-if status ~= 'RUNNING' and status ~= 'PENDING' then return { 'INACTIVE', status or 'MISSING' } end
+if status ~= 'RUNNING' and status ~= 'PENDING' and status ~= 'WAITING' and status ~= 'PAUSED' then
+  if status == 'FAILED' and r[2] then
+    -- A READY step's job taken while its workflow is FAILED spends its id: BullMQ keeps the
+    -- finished job and would drop a new one with that id, so a retry must queue the next attempt.
+    local waiting = cjson.decode(r[2])
+    if waiting.lifecycle == 'READY' and (waiting.attempts or 0) < attempt then
+      waiting.attempts = attempt
+      redis.call('HSET', wf, 'step:' .. stepId, cjson.encode(waiting))
+    end
+  end
+  return { 'INACTIVE', status or 'MISSING' }
+end
 if not r[2] then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(r[2])
 if step.lifecycle == 'EXECUTING' and step.runToken == token then
   -- This very call again (the client resent it after losing the connection): same answer.
-  return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { 'RUN', r[5] }, r[6])
+  return stepContext(r[5], stepId, step, { 'RUN', r[5] }, r[6])
 end
 if step.lifecycle == 'COMPLETED' then
   -- A job delivered again after its worker died: hand over what it had readied or claimed.
@@ -285,7 +405,7 @@ if step.lifecycle == 'COMPLETED' then
   local pending = {}
   for _, id in ipairs(graph.order) do
     local other = steps[id]
-    if other.lifecycle == 'READY' then
+    if other.lifecycle == 'READY' and not other.held then
       pending[#pending + 1] = id
       pending[#pending + 1] = (other.attempts or 0) + 1
     elseif other.lifecycle == 'EXECUTING' and other.claimedBy == jobId and id ~= stepId then
@@ -296,9 +416,34 @@ if step.lifecycle == 'COMPLETED' then
   return { 'COMPLETED', r[5], unpack(pending) }
 end
 if step.lifecycle == 'FAILED' or step.lifecycle == 'REGISTERED' then return { 'INACTIVE', step.lifecycle } end
-if (step.attempts or 0) > attempt then return { 'STALE' } end
+if (step.attempts or 0) > attempt or attempt < (step.minAttempt or 0) then return { 'STALE' } end
 seq = tonumber(r[3])
+if status == 'PAUSED' then
+  -- Parked, not begun: resuming queues it again as the next attempt (this job's id is spent), its
+  -- retries still counted from the same point.
+  if (step.held or 0) > attempt then return { 'INACTIVE', status } end
+  step.lifecycle = 'READY'
+  step.runToken, step.claimedBy = nil, nil
+  step.attempts = math.max(step.attempts or 0, attempt)
+  step.minAttempt = attempt + 1
+  step.firstAttempt = (step.firstAttempt or 1) + 1
+  step.held = attempt + 1
+  step.waitingFor = PAUSED_REASON
+  saveStep(stepId, step)
+  emitStep(stepId, step)
+  flushEvents()
+  return { 'INACTIVE', status }
+end
 local isFirst = status == 'PENDING'
+if step.holdsWorkflow then
+  -- The wait that held the workflow WAITING is over: RUNNING again once no other holds it.
+  step.holdsWorkflow = nil
+  local holding = redis.call('HINCRBY', wf, 'stepsHoldingWorkflow', -1)
+  if status == 'WAITING' and holding <= 0 and tonumber(redis.call('HGET', wf, 'approvalsWaiting') or '0') <= 0 then
+    isFirst = redis.call('HEXISTS', wf, 'startedAtMs') == 0
+    if not isFirst then setStatus('RUNNING', status, r[4]) end
+  end
+end
 if isFirst then
   setStatus('RUNNING', status, r[4])
   set('startedAt', now)
@@ -306,7 +451,7 @@ if isFirst then
 end
 beginExecution(stepId, step, attempt, token, jobId)
 flushEvents()
-return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { isFirst and 'RUN_FIRST' or 'RUN', r[5] }, r[6])
+return stepContext(r[5], stepId, step, { isFirst and 'RUN_FIRST' or 'RUN', r[5] }, r[6])
 `;
 
 /**
@@ -314,7 +459,7 @@ return contextOf(redis.call('HGET', graphKey(r[5]), 'anc:' .. stepId), step, { i
  * claimToken ('' for none), jobId, claimable (the successors the caller's worker serves,
  * comma-separated). With a claim token, the first claimable step this completion readies is
  * begun at once for the same worker (eager dispatch), the others are left READY for the queue.
- * Returns { status, claimedStepId or '', n, ...n readyStepIds, [meta, agent, ancestor pairs] },
+ * Returns { status, claimedStepId or '', n, ...n (readyStepId, attempt) pairs, [meta, agent, ancestor pairs] },
  * or { 'INACTIVE', status } / { 'STALE' }.
  */
 const COMPLETE_STEP = `
@@ -328,7 +473,8 @@ local status = r[1]
 if not status then return { 'INACTIVE', 'MISSING' } end
 local step = cjson.decode(r[2])
 local graph = graphKey(r[5])
-local g = redis.call('HMGET', graph, 'next:' .. stepId, 'total')
+-- A fan-out's sub-step readies what follows its fan-out step, when it is the last to complete.
+local g = redis.call('HMGET', graph, 'next:' .. (parentOf(stepId) or stepId), 'total')
 if step.lifecycle == 'COMPLETED' and step.lastToken == token then
   -- This very call again (the client resent it after losing the connection): answer as the
   -- first time did, with the successor it claimed and those it readied.
@@ -336,22 +482,38 @@ if step.lifecycle == 'COMPLETED' and step.lastToken == token then
   local ready, claimed = {}, nil
   for _, id in ipairs(split(g[1])) do
     local other = cjson.decode(redis.call('HGET', wf, 'step:' .. id))
-    if other.lifecycle == 'READY' then ready[#ready + 1] = id end
+    if other.lifecycle == 'READY' and not other.held then
+      ready[#ready + 1] = id
+      ready[#ready + 1] = (other.attempts or 0) + 1
+    end
     if other.lifecycle == 'EXECUTING' and claimToken ~= '' and other.runToken == claimToken then claimed = id end
   end
-  if not claimed then return { 'RUNNING', '', #ready, unpack(ready) } end
+  if not claimed then return { 'RUNNING', '', #ready / 2, unpack(ready) } end
   local claimedState = cjson.decode(redis.call('HGET', wf, 'step:' .. claimed))
-  return contextOf(redis.call('HGET', graph, 'anc:' .. claimed), claimedState, { 'RUNNING', claimed, #ready, unpack(ready) })
+  return contextOf(redis.call('HGET', graph, 'anc:' .. claimed), claimedState, { 'RUNNING', claimed, #ready / 2, unpack(ready) })
 end
-if status ~= 'RUNNING' then return { 'INACTIVE', status } end
+if status ~= 'RUNNING' and status ~= 'WAITING' and status ~= 'PAUSED' then return { 'INACTIVE', status } end
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
 seq = tonumber(r[3])
+liveStatus = status
+if parentOf(stepId) then
+  -- The last sub-step of a fan-out completes the fan-out step in this same call (its own
+  -- duration and usage were counted on the fan-out step already).
+  local parentId, parent, joined = completeSubStep(stepId, step, output, durationMs, llmCalls, llmTokens)
+  if not parentId then
+    flushEvents()
+    return { status, '', 0 }
+  end
+  stepId, step, output, durationMs, llmCalls, llmTokens = parentId, parent, joined, 0, 0, 0
+end
 step.lifecycle = 'COMPLETED'
 step.finishedAt = now
 step.error = nil
 step.runToken = nil
 step.lastToken = token
 step.durationMs = (step.durationMs or 0) + durationMs
+if llmCalls > 0 then step.llmCalls = (step.llmCalls or 0) + llmCalls end
+if llmTokens > 0 then step.llmTokens = (step.llmTokens or 0) + llmTokens end
 saveStep(stepId, step)
 set('out:' .. stepId, output)
 if llmCalls > 0 then redis.call('HINCRBY', wf, 'llmCalls', llmCalls) end
@@ -364,7 +526,7 @@ local ready, readied, ancestorsOf = {}, {}, {}
 for _, id in ipairs(split(g[1])) do
   local other = cjson.decode(redis.call('HGET', wf, 'step:' .. id))
   if other.lifecycle == 'REGISTERED' then
-    local next = redis.call('HMGET', graph, 'deps:' .. id, 'anc:' .. id)
+    local next = redis.call('HMGET', graph, 'deps:' .. id, 'anc:' .. id, 'approval:' .. id)
     local deps, met = split(next[1]), true
     if #deps > 1 then
       local fields = {}
@@ -376,47 +538,46 @@ for _, id in ipairs(split(g[1])) do
     end
     if met then
       other.lifecycle = 'READY'
+      local admitted = admit(id, other, next[3] ~= false)
       emitStep(id, other)
-      ready[#ready + 1] = id
+      if admitted ~= 'held' then ready[#ready + 1] = id end
       readied[id] = other
       ancestorsOf[id] = next[2]
     end
   end
 end
-local done, total = progress(tonumber(r[4]) + 1, tonumber(g[2]), 'RUNNING')
+if liveStatus ~= status then setStatus(liveStatus, status) end
+local done, total = progress(tonumber(r[4]) + 1, tonumber(g[2]), liveStatus)
 set('done', done)
 if done == total then
-  local parts = {}
-  for _, id in ipairs(split(redis.call('HGET', graph, 'sinks'))) do
-    -- This step's output is written only when the script ends.
-    local sinkOutput = id == stepId and output or redis.call('HGET', wf, 'out:' .. id)
-    parts[#parts + 1] = cjson.encode(id) .. ':' .. (sinkOutput or 'null')
-  end
-  local result = '{' .. table.concat(parts, ',') .. '}'
-  set('result', result)
-  local metrics = finish('COMPLETED', ttl, { [stepId] = step })
-  emit({ type = 'complete', status = 'COMPLETED' }, { { 'result', result }, { 'metrics', metrics } })
-  flushEvents()
+  completeWorkflow(graph, stepId, step, output, ttl)
   return { 'COMPLETED', '', 0 }
 end
 local claimed = nil
 if claimToken ~= '' then
   for i, id in ipairs(ready) do
-    if claimable[id] then
+    -- A step a quality loop runs again is queued, never claimed: a claim begins attempt 1.
+    if claimable[id] and (readied[id].attempts or 0) == 0 then
       claimed = table.remove(ready, i)
       break
     end
   end
 end
-for _, id in ipairs(ready) do saveStep(id, readied[id]) end
+for id, other in pairs(readied) do saveStep(id, other) end
+-- (step id, attempt) pairs: a step a quality loop runs again goes on from its last attempt.
+local dispatch = {}
+for _, id in ipairs(ready) do
+  dispatch[#dispatch + 1] = id
+  dispatch[#dispatch + 1] = (readied[id].attempts or 0) + 1
+end
 if not claimed then
   flushEvents()
-  return { 'RUNNING', '', #ready, unpack(ready) }
+  return { liveStatus, '', #ready, unpack(dispatch) }
 end
 beginExecution(claimed, readied[claimed], 1, claimToken, jobId)
 flushEvents()
 -- The claiming worker already holds the workflow's meta: not sent again.
-return contextOf(ancestorsOf[claimed], readied[claimed], { 'RUNNING', claimed, #ready, unpack(ready) })
+return contextOf(ancestorsOf[claimed], readied[claimed], { liveStatus, claimed, #ready, unpack(dispatch) })
 `;
 
 /**
@@ -434,7 +595,7 @@ if step.lastToken == token then
   if step.lifecycle == 'FAILED' then return { 'FAILED' } end
   if step.lifecycle == 'READY' then return { 'RETRY' } end
 end
-if r[1] ~= 'RUNNING' then return { 'INACTIVE', r[1] } end
+if r[1] ~= 'RUNNING' and r[1] ~= 'WAITING' and r[1] ~= 'PAUSED' then return { 'INACTIVE', r[1] } end
 if step.runToken ~= token or step.lifecycle ~= 'EXECUTING' then return { 'STALE' } end
 redis.call('HINCRBY', wf, 'errorCount', 1)
 step.durationMs = (step.durationMs or 0) + durationMs
@@ -457,12 +618,8 @@ end
 step.lifecycle = 'FAILED'
 step.finishedAt = now
 saveStep(stepId, step)
-set('error', stepId .. ': ' .. message)
-emitStep(stepId, step)
-local metrics = finish('FAILED', ttl, { [stepId] = step })
-emit({ type = 'error', status = 'FAILED', stepId = stepId, message = stepId .. ': ' .. message },
-     { { 'metrics', metrics } })
-flushEvents()
+failFanOutOf(stepId, message)
+failWorkflow(stepId, step, message, ttl)
 return { 'FAILED' }
 `;
 
@@ -485,12 +642,13 @@ flushEvents()
 return { 'CANCELLED' }
 `;
 
-/** ARGV[5..]: level, message, stepId ('' for none), agent ('' for none), metadataJson. Returns the event id or 0. */
+/** ARGV[5..]: level, message, stepId ('' for none), agent ('' for none), metadataJson, logId (the line's id in PostgreSQL, '' for none). Returns the event id or 0. */
 const APPEND_LOG = `
 if redis.call('EXISTS', wf) == 0 then return 0 end
-local stepId, agent = ARGV[7], ARGV[8]
+local stepId, agent, logId = ARGV[7], ARGV[8], ARGV[10]
 local id = emit({ type = 'log', level = ARGV[5], message = ARGV[6],
-              stepId = stepId ~= '' and stepId or cjson.null, agent = agent ~= '' and agent or cjson.null },
+              stepId = stepId ~= '' and stepId or cjson.null, agent = agent ~= '' and agent or cjson.null,
+              logId = logId ~= '' and logId or cjson.null },
             { { 'metadata', ARGV[9] } })
 flushEvents()
 return id
@@ -522,28 +680,35 @@ if status == 'RUNNING' and r[2] == requestToken then
 end
 if status ~= 'FAILED' then return { 'NOT_FAILED', status } end
 set('requestToken', requestToken)
-setStatus('RUNNING')
+liveStatus = 'RUNNING'
+-- Counted anew below: the approval steps readied again wait again (and budgets are asked again).
+redis.call('HDEL', wf, 'approvalsWaiting', 'stepsHoldingWorkflow')
 -- Running again: its metrics are counted on from its steps and counters until it finishes anew.
 redis.call('HDEL', wf, 'error', 'finishedAt', 'metrics')
 redis.call('PERSIST', wf)
 redis.call('PERSIST', events)
 local ready = {}
 for _, id in ipairs(graph.order) do
-  if steps[id].lifecycle == 'FAILED' or steps[id].lifecycle == 'EXECUTING' or steps[id].lifecycle == 'READY' then
+  if steps[id].items and steps[id].lifecycle ~= 'COMPLETED' then
+    resumeFanOut(id, steps[id], ready)
+  elseif steps[id].lifecycle == 'FAILED' or steps[id].lifecycle == 'EXECUTING' or steps[id].lifecycle == 'READY' then
     -- Attempt numbers go on, so the resumed attempt gets a queue job id never used before; its
     -- retries are counted from firstAttempt.
     local attempts = steps[id].attempts or 0
     steps[id] = { lifecycle = 'READY', attempts = attempts, firstAttempt = attempts + 1, agent = steps[id].agent,
-                  durationMs = steps[id].durationMs }
+                  durationMs = steps[id].durationMs, hasFeedback = steps[id].hasFeedback,
+                  iteration = steps[id].iteration, maxIterations = steps[id].maxIterations }
+    admit(id, steps[id], isApprovalStep(r[3], id))
     saveStep(id, steps[id])
     emitStep(id, steps[id])
     ready[#ready + 1] = id
     ready[#ready + 1] = attempts + 1
   end
 end
+setStatus(liveStatus)
 emit({ type = 'log', level = 'info', stepId = cjson.null, agent = cjson.null,
        message = 'workflow resumed' }, { { 'metadata', '{}' } })
-progress(tonumber(redis.call('HGET', wf, 'done')), #graph.order, 'RUNNING')
+progress(tonumber(redis.call('HGET', wf, 'done')), #graph.order, liveStatus)
 flushEvents()
 return { 'RESUMED', r[3], unpack(ready) }
 `;
@@ -551,25 +716,71 @@ return { 'RESUMED', r[3], unpack(ready) }
 /**
  * Says why READY steps of a running workflow cannot run yet (no live worker serves their agent):
  * each gets `waitingFor` and an agent_status event saying so, once per reason; beginning the
- * step clears it. ARGV[5..]: reason, stepId, ... Returns the number of steps marked.
+ * step clears it. ARGV[5..]: reason, holdsWorkflow ('1': a wait only a person ends, a budget's:
+ * the workflow is WAITING until every such step has begun), stepId, ... Returns the number of
+ * steps whose reason changed.
  */
 const MARK_WAITING = `
-local reason = ARGV[5]
+local reason, holds = ARGV[5], ARGV[6] == '1'
 local status = redis.call('HGET', wf, 'status')
-if status ~= 'PENDING' and status ~= 'RUNNING' then return 0 end
-local marked = 0
-for i = 6, #ARGV do
+if status ~= 'PENDING' and status ~= 'RUNNING' and status ~= 'WAITING' then return 0 end
+local marked, isHolding = 0, false
+for i = 7, #ARGV do
   local raw = redis.call('HGET', wf, 'step:' .. ARGV[i])
   local step = raw and cjson.decode(raw)
-  if step and step.lifecycle == 'READY' and step.waitingFor ~= reason then
-    step.waitingFor = reason
-    saveStep(ARGV[i], step)
-    emitStep(ARGV[i], step)
-    marked = marked + 1
+  if step and step.lifecycle == 'READY' then
+    local isChanged = step.waitingFor ~= reason
+    if holds then
+      isHolding = true
+      if not step.holdsWorkflow then
+        step.holdsWorkflow = true
+        redis.call('HINCRBY', wf, 'stepsHoldingWorkflow', 1)
+        isChanged = true
+      end
+    end
+    if isChanged then
+      if step.waitingFor ~= reason then marked = marked + 1 end
+      step.waitingFor = reason
+      saveStep(ARGV[i], step)
+      emitStep(ARGV[i], step)
+    end
   end
 end
+if isHolding and status ~= 'WAITING' then setStatus('WAITING', status) end
 flushEvents()
 return marked
+`;
+
+/**
+ * Hands back a step a worker claimed (completeStep's eager dispatch) but may not begin yet, as
+ * flow control decided after the claim: EXECUTING under that claim's token becomes READY again,
+ * never begun (its first attempt unspent, so the job the caller queues next runs attempt 1),
+ * with `waitingFor` the reason and an agent_status event saying so. ARGV[5..]: stepId, token,
+ * reason, holdsWorkflow (as markWaiting's). Returns 1, or 0 when the step is no longer under that
+ * claim (cancelled meanwhile).
+ */
+const RETURN_CLAIM = `
+local stepId, token, reason, holds = ARGV[5], ARGV[6], ARGV[7], ARGV[8] == '1'
+local raw = redis.call('HGET', wf, 'step:' .. stepId)
+if not raw then return 0 end
+local step = cjson.decode(raw)
+if step.lifecycle ~= 'EXECUTING' or step.runToken ~= token then return 0 end
+step.lifecycle = 'READY'
+step.runToken, step.claimedBy, step.startedAt = nil, nil, nil
+step.attempts = math.max(0, (step.attempts or 1) - 1)
+step.waitingFor = reason
+if holds and not step.holdsWorkflow then
+  step.holdsWorkflow = true
+  redis.call('HINCRBY', wf, 'stepsHoldingWorkflow', 1)
+end
+saveStep(stepId, step)
+emitStep(stepId, step)
+if holds then
+  local status = redis.call('HGET', wf, 'status')
+  if status == 'RUNNING' or status == 'PENDING' then setStatus('WAITING', status) end
+end
+flushEvents()
+return 1
 `;
 
 /**
@@ -587,6 +798,7 @@ if redis.call('EXISTS', wf) == 0 then
 end
 if redis.call('HGET', wf, 'status') ~= status or redis.call('HGET', wf, 'finishedAt') ~= finishedAt then return 0 end
 redis.call('DEL', wf, events)
+-- P:workflows (every workflow, by creation) was the listing of earlier versions: their entries go too.
 redis.call('ZREM', prefix .. ':workflows', workflowId)
 redis.call('ZREM', prefix .. ':workflows:' .. status, workflowId)
 return 1
@@ -602,7 +814,14 @@ const SCRIPTS = {
   appendLog: APPEND_LOG,
   resume: RESUME_WORKFLOW,
   markWaiting: MARK_WAITING,
+  returnClaim: RETURN_CLAIM,
   removeFinished: REMOVE_FINISHED,
+  fanOut: FAN_OUT_STEP,
+  decideApproval: DECIDE_APPROVAL,
+  pause: PAUSE_WORKFLOW,
+  unpause: UNPAUSE_WORKFLOW,
+  replay: REPLAY_WORKFLOW,
+  revise: REVISE_STEP,
 };
 
 export type WorkflowScript = keyof typeof SCRIPTS;
@@ -615,7 +834,7 @@ export type WorkflowScript = keyof typeof SCRIPTS;
  */
 export const WORKFLOW_LIBRARY = (() => {
   const version = createHash('sha1')
-    .update(PRELUDE + Object.values(SCRIPTS).join('\n'))
+    .update(PRELUDE + FAN_OUT_HELPERS + CONTROL_HELPERS + Object.values(SCRIPTS).join('\n'))
     .digest('hex')
     .slice(0, 12);
   const functionName = (script: WorkflowScript) => `workflow_${script}_${version}`;
@@ -625,5 +844,9 @@ export const WORKFLOW_LIBRARY = (() => {
       `enter(KEYS, ARGV)\n${body}\nend)`,
   );
   const name = `workflow_store_${version}`;
-  return { name, functionName, code: `#!lua name=${name}\n${PRELUDE}\n${functions.join('\n')}\n` };
+  return {
+    name,
+    functionName,
+    code: `#!lua name=${name}\n${PRELUDE}\n${FAN_OUT_HELPERS}\n${CONTROL_HELPERS}\n${functions.join('\n')}\n`,
+  };
 })();

@@ -1,6 +1,7 @@
 import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
 import { REDIS_CLIENT, createRedisConnection } from '@app/redis';
+import { FairShare, FlowControlKeys, FlowControlRedis } from '@app/flow-control';
 import Redis from 'ioredis';
 import { AgentDirectory } from './agent-directory';
 import { StepQueues } from './step-queues';
@@ -37,12 +38,13 @@ class StepQueuesCloser implements OnApplicationShutdown {
     },
     {
       provide: StepQueues,
-      inject: [ServiceConfig, AgentDirectory, WorkflowStore],
-      useFactory: (config: ServiceConfig, directory: AgentDirectory, store: WorkflowStore) =>
+      inject: [ServiceConfig, AgentDirectory, WorkflowStore, REDIS_CLIENT],
+      useFactory: (config: ServiceConfig, directory: AgentDirectory, store: WorkflowStore, redis: Redis) =>
         new StepQueues(
           createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-step-queues`),
           config.REDIS_PREFIX,
           { directory, store },
+          new FairShare(new FlowControlRedis(redis), new FlowControlKeys(config.REDIS_PREFIX)),
         ),
     },
     StepQueuesCloser,

@@ -2,25 +2,35 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   AgentLifecycle,
   StepState,
+  SubStepState,
   WorkflowEvent,
   WorkflowMetrics,
-  WorkflowPage,
   WorkflowState,
   WorkflowStatus,
-  WorkflowSummary,
   LogLevel,
+  RevisionFeedback,
   emptyWorkflowMetrics,
 } from '@app/contracts';
+import { FunctionLibraryClient } from '@app/redis/function-library';
 import Redis from 'ioredis';
+import { FanOutSpec, childStepId, parseChildStepId } from './fan-out';
 import { WorkflowGraph, stepQueueOf } from './workflow-graph';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { OutputReference, isOutputReference } from './output-reference';
+import { traceIdOf } from './workflow-trace';
 
-/** What a workflow is created with and never changes: that part of its state. */
+/**
+ * What a workflow is created with and never changes: that part of its state, and the W3C
+ * `traceparent` of the span that started it (when tracing is on), which its steps continue.
+ */
 export type WorkflowMeta = Pick<
   WorkflowState,
-  'workflowId' | 'type' | 'tenantId' | 'sessionId' | 'input' | 'preferences'
->;
+  'workflowId' | 'type' | 'tenantId' | 'sessionId' | 'input' | 'preferences' | 'replayOf'
+> & {
+  traceparent?: string;
+  /** The workflow's priority, 1 (first) to 5 (see the start request); 3 when absent. */
+  priority?: number;
+};
 
 /** An event as stored: its workflow and time are those of the transition that caused it. */
 type StoredEvent = Omit<WorkflowEvent, 'workflowId' | 'timestamp'>;
@@ -58,15 +68,32 @@ export interface StepDispatch {
   stepId: string;
   attempt: number;
   queue: string;
+  /** An approval step's deadline from now, in ms: its queue gets a job due then, no worker a step. */
+  deadlineMs?: number;
+  /** Set when the workflow type declares limits: the step's worker asks them before it begins. */
+  hasWorkflowLimits?: boolean;
 }
 
+function dispatchOf(graph: WorkflowGraph, stepId: string, attempt: number): StepDispatch {
+  const deadlineSeconds = graph.approvals?.[stepId]?.deadlineSeconds;
+  return {
+    stepId,
+    attempt,
+    queue: stepQueueOf(graph, stepId),
+    ...(deadlineSeconds === undefined ? {} : { deadlineMs: deadlineSeconds * 1000 }),
+    ...(graph.limits ? { hasWorkflowLimits: true } : {}),
+  };
+}
+
+const mapValues = <T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+
 const firstAttempts = (graph: WorkflowGraph, stepIds: string[]): StepDispatch[] =>
-  stepIds.map((stepId) => ({ stepId, attempt: 1, queue: stepQueueOf(graph, stepId) }));
+  stepIds.map((stepId) => dispatchOf(graph, stepId, 1));
 
 function dispatchPairs(graph: WorkflowGraph, flat: string[]): StepDispatch[] {
   const dispatches: StepDispatch[] = [];
-  for (let i = 0; i < flat.length; i += 2)
-    dispatches.push({ stepId: flat[i], attempt: Number(flat[i + 1]), queue: stepQueueOf(graph, flat[i]) });
+  for (let i = 0; i < flat.length; i += 2) dispatches.push(dispatchOf(graph, flat[i], Number(flat[i + 1])));
   return dispatches;
 }
 
@@ -82,7 +109,19 @@ export interface StepExecution {
   agent: string;
   dependencies: Record<string, unknown>;
   runToken: string;
+  /** Set on a fan-out step: where its work items are. The worker fans it out (`fanOut`), no agent runs it. */
+  fanOut?: FanOutSpec;
+  /** Set on a fan-out's sub-step (`<stepId>#<index>`): its work item. */
+  item?: { index: number; value: unknown };
+  /** Set on a step a quality loop sent back: why (see revision-scripts.lua.ts). */
+  feedback?: RevisionFeedback;
 }
+
+/** The answer to `fanOut`: the sub-steps to queue, or why not. */
+export type FanOutResult =
+  | { outcome: 'fanned-out'; readySteps: StepDispatch[] }
+  | { outcome: 'inactive'; status: string }
+  | { outcome: 'stale' };
 
 /** The answer to `beginStep`: run it, or why not. */
 export type BeginStepResult =
@@ -104,12 +143,52 @@ export type CompleteStepResult =
   | { outcome: 'inactive'; status: string }
   | { outcome: 'stale' };
 
+/** What a check's request to send work back did (see revision-scripts.lua.ts). */
+export type RevisionResult =
+  | {
+      outcome: 'revised';
+      /** The iteration the loop is now in, and its bound. */
+      iteration: number;
+      maxIterations: number;
+      target: string;
+      /** The target's job to queue; empty while the workflow is paused (it holds the target). */
+      readySteps: StepDispatch[];
+    }
+  /** The loop's bound is reached: the workflow FAILED with `message`. */
+  | { outcome: 'failed'; message: string }
+  /** The step declares no `revise`. */
+  | { outcome: 'no-loop' | 'stale' }
+  | { outcome: 'inactive'; status: string };
+
 export type FailStepResult =
   { outcome: 'retry' | 'failed' | 'stale' } | { outcome: 'inactive'; status: string };
 
 export type ResumeResult =
   | { outcome: 'resumed'; readySteps: StepDispatch[] }
   | { outcome: 'not-failed'; status: WorkflowStatus }
+  | { outcome: 'missing' };
+
+export type ReplayResult =
+  | { outcome: 'created'; workflowId: string; reusedSteps: string[]; readySteps: StepDispatch[] }
+  /** The original's state is no longer in Redis (finished workflows are kept for a while). */
+  | { outcome: 'gone' }
+  | { outcome: 'unknown-step'; steps: string[] }
+  /** A step to reuse has no recorded output: it did not complete in the original. */
+  | { outcome: 'not-completed'; stepId: string; lifecycle: string };
+
+/** What deciding an approval step did; `readySteps` go to the queues. */
+export type ApprovalDecisionResult =
+  | { outcome: 'approved'; status: WorkflowStatus; readySteps: StepDispatch[] }
+  | { outcome: 'failed' }
+  | { outcome: 'not-waiting'; status: WorkflowStatus; lifecycle: AgentLifecycle }
+  | { outcome: 'not-approval' | 'no-step' | 'missing' };
+
+export type PauseResult =
+  { outcome: 'paused' } | { outcome: 'not-active'; status: WorkflowStatus } | { outcome: 'missing' };
+
+export type UnpauseResult =
+  | { outcome: 'unpaused'; status: WorkflowStatus; readySteps: StepDispatch[] }
+  | { outcome: 'not-paused'; status: WorkflowStatus }
   | { outcome: 'missing' };
 
 export type CancelResult =
@@ -149,7 +228,15 @@ const STATE_FIELDS = [
   'llmTokens',
   'errorCount',
   'retryCount',
+  'done',
+  'seq',
+  'iterations',
 ] as const;
+
+/** The pseudo-dependency a fan-out's sub-step receives its work item under (see workflow-scripts.lua.ts). */
+const ITEM_FIELD = '#item';
+/** The pseudo-dependency a step a quality loop sent back receives its feedback under. */
+const FEEDBACK_FIELD = '#feedback';
 
 /** Transitions read at a time when replaying a workflow's events. */
 const EVENT_PAGE = 100;
@@ -204,6 +291,9 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
     createEventCount: String(events.length),
   }).flat();
   const newWorkflowFields = ['done', '0'];
+  // Every quality loop starts at its first iteration (see revision-scripts.lua.ts).
+  if (graph.revisions)
+    newWorkflowFields.push('iterations', JSON.stringify(mapValues(graph.revisions, () => 1)));
   for (const id of graph.order) {
     graphFields.push(
       `deps:${id}`,
@@ -213,6 +303,8 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
       `anc:${id}`,
       graph.ancestors[id].join(','),
     );
+    // The state machine knows an approval step by this field (see approval-steps.ts).
+    if (graph.approvals?.[id]) graphFields.push(`approval:${id}`, '1');
     const lifecycle = roots.includes(id) ? AgentLifecycle.Ready : AgentLifecycle.Registered;
     newWorkflowFields.push(`step:${id}`, JSON.stringify({ lifecycle, attempts: 0, agent: graph.agents[id] }));
   }
@@ -231,8 +323,8 @@ function creationPlan(graph: WorkflowGraph): CreationPlan {
  * numbers, stores and publishes the events it causes (see workflow-scripts.lua.ts).
  */
 export class WorkflowStore {
-  /** Set while the function library is known to be loaded, or being loaded. */
-  private libraryLoaded: Promise<void> | null = null;
+  /** The state machine's function library, loaded where Redis lacks it. */
+  private readonly library: FunctionLibraryClient;
   /** Ids of graphs known to be stored in Redis, and graphs read back from it (they never change). */
   private readonly storedGraphs = new Set<string>();
   private readonly graphs = new Map<string, WorkflowGraph>();
@@ -240,7 +332,9 @@ export class WorkflowStore {
   constructor(
     private readonly redis: Redis,
     private readonly options: WorkflowStoreOptions,
-  ) {}
+  ) {
+    this.library = new FunctionLibraryClient(redis, WORKFLOW_LIBRARY, 'the workflow store');
+  }
 
   /** The channel every workflow event is published on: one message per transition, see {@link parseEventMessage}. */
   get eventsChannel(): string {
@@ -347,8 +441,11 @@ export class WorkflowStore {
   }): Promise<CompleteStepResult> {
     const graph = await this.graph(params.graphId);
     const claim = params.claimForJob;
+    // A fan-out's sub-step may complete its fan-out step: it claims among that step's successors.
     const claimable = claim
-      ? graph.successors[params.stepId].filter((id) => claim.servedQueues.has(stepQueueOf(graph, id)))
+      ? graph.successors[parseChildStepId(params.stepId)?.stepId ?? params.stepId].filter((id) =>
+          claim.servedQueues.has(stepQueueOf(graph, id)),
+        )
       : [];
     const claimToken = claimable.length > 0 ? randomUUID() : '';
     const claimJobId = params.claimForJob?.jobId ?? '';
@@ -367,11 +464,11 @@ export class WorkflowStore {
     if (reply[0] === 'STALE') return { outcome: 'stale' };
     if (reply[0] === 'INACTIVE') return { outcome: 'inactive', status: reply[1] };
     const [status, claimedStepId, count] = reply;
-    const readyEnd = 3 + Number(count);
+    const readyEnd = 3 + 2 * Number(count);
     return {
       outcome: 'advanced',
       status: status as WorkflowStatus.Running | WorkflowStatus.Completed,
-      readySteps: firstAttempts(graph, reply.slice(3, readyEnd)),
+      readySteps: dispatchPairs(graph, reply.slice(3, readyEnd)),
       claimed:
         claimedStepId && claim
           ? await this.execution(params.graphId, claimedStepId, claimToken, reply.slice(readyEnd), claim.meta)
@@ -391,16 +488,93 @@ export class WorkflowStore {
     const dependencies: Record<string, unknown> = {};
     for (let i = 3; i < tail.length; i += 2) dependencies[tail[i]] = JSON.parse(tail[i + 1]);
     await this.resolveReferences(dependencies);
+    // A sub-step's work item comes as the pseudo-dependency '#item' (no step id holds '#').
+    const child = parseChildStepId(stepId);
+    const item = child ? { index: child.index, value: dependencies[ITEM_FIELD] } : undefined;
+    delete dependencies[ITEM_FIELD];
+    const feedback = dependencies[FEEDBACK_FIELD] as RevisionFeedback | undefined;
+    delete dependencies[FEEDBACK_FIELD];
+    const graph = await this.graph(graphId);
+    const fanOut = child ? undefined : graph.fanOut?.[stepId];
     return {
       stepId,
       graphId,
-      queue: stepQueueOf(await this.graph(graphId), stepId),
+      queue: stepQueueOf(graph, stepId),
       firstAttempt: Number(firstAttempt),
       meta: knownMeta ?? (JSON.parse(meta) as WorkflowMeta),
       agent,
       dependencies,
       runToken,
+      ...(fanOut ? { fanOut } : {}),
+      ...(item ? { item } : {}),
+      ...(feedback ? { feedback } : {}),
     };
+  }
+
+  /**
+   * Turns a begun fan-out step into one READY sub-step per work item (at least one: a worker
+   * completes a step with no items, and fails one with too many), for the caller to queue. Large
+   * items are stored once and passed by reference, as large outputs are.
+   */
+  async fanOut(params: {
+    workflowId: string;
+    graphId: string;
+    stepId: string;
+    runToken: string;
+    items: unknown[];
+  }): Promise<FanOutResult> {
+    const items = await Promise.all(params.items.map((item) => this.storeOutput(item)));
+    const [outcome, ...rest] = (await this.run('fanOut', params.workflowId, [
+      params.stepId,
+      params.runToken,
+      ...items,
+    ])) as string[];
+    if (outcome === 'STALE') return { outcome: 'stale' };
+    if (outcome === 'INACTIVE') return { outcome: 'inactive', status: rest[0] };
+    return { outcome: 'fanned-out', readySteps: dispatchPairs(await this.graph(params.graphId), rest) };
+  }
+
+  /**
+   * A check's step asks for its quality loop's target to run again with `feedback` (its step state
+   * reset, not completed): below the loop's bound the target is readied for the queue, at the
+   * bound the workflow fails. `summary` is one line for the log and the error.
+   */
+  async requestRevision(params: {
+    workflowId: string;
+    stepId: string;
+    runToken: string;
+    feedback: unknown;
+    summary: string;
+    durationMs: number;
+    graphId: string;
+  }): Promise<RevisionResult> {
+    const reply = (await this.run('revise', params.workflowId, [
+      params.stepId,
+      params.runToken,
+      JSON.stringify(params.feedback ?? null),
+      params.summary,
+      Math.round(params.durationMs),
+      this.options.finishedTtlSeconds,
+    ])) as (string | number)[];
+    switch (reply[0]) {
+      case 'REVISED': {
+        const target = String(reply[3]);
+        const graph = await this.graph(params.graphId);
+        return {
+          outcome: 'revised',
+          iteration: Number(reply[1]),
+          maxIterations: Number(reply[2]),
+          target,
+          readySteps: reply[4] === undefined ? [] : [dispatchOf(graph, target, Number(reply[4]))],
+        };
+      }
+      case 'FAILED':
+        return { outcome: 'failed', message: String(reply[1]) };
+      case 'INACTIVE':
+        return { outcome: 'inactive', status: String(reply[1]) };
+      default:
+        return { outcome: reply[0] === 'NO_LOOP' ? 'no-loop' : 'stale' };
+    }
   }
 
   /** Records a failed attempt: a retry in `retryDelayMs`, or (null) the end of the workflow. */
@@ -444,6 +618,132 @@ export class WorkflowStore {
     return { outcome: 'missing' };
   }
 
+  /**
+   * Creates a workflow (`meta`, with `replayOf`) that replays `replayOf.workflowId` from
+   * `replayOf.fromStep` in one call: on the original's graph, the steps that do not depend on
+   * `fromStep` start COMPLETED with the original's recorded outputs, `fromStep` starts READY.
+   */
+  async replay(
+    meta: WorkflowMeta & { replayOf: { workflowId: string; fromStep: string } },
+  ): Promise<ReplayResult> {
+    const original = this.key(meta.replayOf.workflowId);
+    const graphId = await this.redis.hget(original, 'graphId');
+    if (!graphId) return { outcome: 'gone' };
+    const graph = await this.graph(graphId).catch(() => null);
+    if (!graph) return { outcome: 'gone' };
+    const { fromStep } = meta.replayOf;
+    if (!graph.order.includes(fromStep)) return { outcome: 'unknown-step', steps: graph.order };
+    const reusedSteps = graph.order.filter(
+      (id) => id !== fromStep && !graph.ancestors[id].includes(fromStep),
+    );
+    const reply = (await this.run(
+      'replay',
+      meta.workflowId,
+      [JSON.stringify(meta), reusedSteps.join(','), this.options.finishedTtlSeconds * 2],
+      [original],
+    )) as string[];
+    if (reply[0] === 'GONE') return { outcome: 'gone' };
+    if (reply[0] === 'NOT_COMPLETED')
+      return { outcome: 'not-completed', stepId: reply[1], lifecycle: reply[2] };
+    // 'EXISTS': this replay was created already (a caller that chose the id ran again after a
+    // crash): the same answer, and queueing its first step again is deduplicated by its job id.
+    return {
+      outcome: 'created',
+      workflowId: meta.workflowId,
+      reusedSteps,
+      readySteps: firstAttempts(graph, [fromStep]),
+    };
+  }
+
+  /**
+   * Decides a waiting approval step: `approve` completes it with `output` and readies its
+   * successors; `fail` ends the workflow FAILED with `message` naming why (a rejection, a deadline).
+   */
+  async decideApproval(params: {
+    workflowId: string;
+    stepId: string;
+    decision: 'approve' | 'fail';
+    output?: unknown;
+    /** Logged with an approval; the workflow's error when it fails. */
+    message: string;
+  }): Promise<ApprovalDecisionResult> {
+    const [outcome, ...rest] = (await this.run('decideApproval', params.workflowId, [
+      params.stepId,
+      params.decision,
+      params.decision === 'approve' ? await this.storeOutput(params.output) : 'null',
+      params.message,
+      this.options.finishedTtlSeconds,
+    ])) as string[];
+    switch (outcome) {
+      case 'APPROVED':
+        return {
+          outcome: 'approved',
+          status: rest[0] as WorkflowStatus,
+          readySteps: dispatchPairs(await this.graph(rest[1]), rest.slice(2)),
+        };
+      case 'FAILED':
+        return { outcome: 'failed' };
+      case 'NOT_WAITING':
+        return {
+          outcome: 'not-waiting',
+          status: rest[0] as WorkflowStatus,
+          lifecycle: rest[1] as AgentLifecycle,
+        };
+      case 'NOT_APPROVAL':
+        return { outcome: 'not-approval' };
+      case 'NO_STEP':
+        return { outcome: 'no-step' };
+      default:
+        return { outcome: 'missing' };
+    }
+  }
+
+  /**
+   * Applies an approval step's `onTimeout` when its deadline has passed, if it still waits:
+   * fails the workflow, or approves with the policy's default output.
+   */
+  async expireApproval(workflowId: string, stepId: string): Promise<ApprovalDecisionResult> {
+    const graphId = await this.redis.hget(this.key(workflowId), 'graphId');
+    if (!graphId) return { outcome: 'missing' };
+    const policy = (await this.graph(graphId)).approvals?.[stepId];
+    if (!policy) return { outcome: 'not-approval' };
+    return policy.onTimeout === 'default'
+      ? this.decideApproval({
+          workflowId,
+          stepId,
+          decision: 'approve',
+          output: policy.default ?? { approved: true, by: 'deadline' },
+          message: `step ${stepId} approved by its deadline (${policy.deadlineSeconds} s) with its default`,
+        })
+      : this.decideApproval({
+          workflowId,
+          stepId,
+          decision: 'fail',
+          message: `no decision before the deadline (${policy.deadlineSeconds} s)`,
+        });
+  }
+
+  /** PENDING, RUNNING or WAITING → PAUSED; `message` is logged (who paused it). */
+  async pause(workflowId: string, message: string): Promise<PauseResult> {
+    const [outcome, status] = (await this.run('pause', workflowId, [message])) as string[];
+    if (outcome === 'PAUSED') return { outcome: 'paused' };
+    if (outcome === 'NOT_ACTIVE') return { outcome: 'not-active', status: status as WorkflowStatus };
+    return { outcome: 'missing' };
+  }
+
+  /** PAUSED → RUNNING (or WAITING, PENDING), returning the steps it held for the queues. */
+  async unpause(workflowId: string, message: string): Promise<UnpauseResult> {
+    const [outcome, status, ...rest] = (await this.run('unpause', workflowId, [message])) as string[];
+    if (outcome === 'UNPAUSED')
+      return {
+        outcome: 'unpaused',
+        status: status as WorkflowStatus,
+        readySteps: dispatchPairs(await this.graph(rest[0]), rest.slice(1)),
+      };
+    if (outcome === 'NOT_PAUSED') return { outcome: 'not-paused', status: status as WorkflowStatus };
+    return { outcome: 'missing' };
+  }
+
   /** A step's output, with a stored large output read back in full; undefined when there is none. */
   async output(workflowId: string, stepId: string): Promise<unknown> {
     const raw = await this.redis.hget(this.key(workflowId), `out:${stepId}`);
@@ -455,11 +755,44 @@ export class WorkflowStore {
 
   /**
    * Says on each of these READY steps, in its state and an event, why it cannot run yet; a step
-   * already waiting for the same reason is left alone. Returns how many were marked.
+   * already waiting for the same reason is left alone. Returns how many were marked. With
+   * `holdsWorkflow` (a wait only a person ends, such as a spent budget) the workflow is WAITING
+   * too, until each such step has begun (or the workflow ends).
    */
-  async markWaiting(workflowId: string, stepIds: string[], reason: string): Promise<number> {
+  async markWaiting(
+    workflowId: string,
+    stepIds: string[],
+    reason: string,
+    options: { holdsWorkflow?: boolean } = {},
+  ): Promise<number> {
     if (stepIds.length === 0) return 0;
-    return (await this.run('markWaiting', workflowId, [reason, ...stepIds])) as number;
+    return (await this.run('markWaiting', workflowId, [
+      reason,
+      options.holdsWorkflow ? '1' : '0',
+      ...stepIds,
+    ])) as number;
+  }
+
+  /**
+   * Returns a step claimed by eager dispatch (`completeStep`'s `claimed`) to READY, unbegun and
+   * waiting for `reason`, when the claiming worker may not begin it yet (flow control said so);
+   * the caller queues its first attempt. False when the claim no longer holds (cancelled).
+   */
+  async returnClaim(
+    workflowId: string,
+    stepId: string,
+    runToken: string,
+    reason: string,
+    options: { holdsWorkflow?: boolean } = {},
+  ): Promise<boolean> {
+    return (
+      (await this.run('returnClaim', workflowId, [
+        stepId,
+        runToken,
+        reason,
+        options.holdsWorkflow ? '1' : '0',
+      ])) === 1
+    );
   }
 
   /** Adds a `log` event to a workflow; returns its event id, or 0 when the workflow is unknown. */
@@ -470,6 +803,8 @@ export class WorkflowStore {
     stepId?: string | null;
     agent?: string | null;
     metadata?: Record<string, unknown>;
+    /** The id of the same line in PostgreSQL, so a reader of both shows it once. */
+    logId?: string | null;
   }): Promise<number> {
     return (await this.run('appendLog', params.workflowId, [
       params.level,
@@ -477,7 +812,35 @@ export class WorkflowStore {
       params.stepId ?? '',
       params.agent ?? '',
       JSON.stringify(params.metadata ?? {}),
+      params.logId ?? '',
     ])) as number;
+  }
+
+  /**
+   * Which of `workflowIds` are cancelled: one pipelined read of their statuses, for the
+   * workers' sweep that stands behind the cancellations channel (pub/sub drops what is published
+   * while a subscriber reconnects).
+   */
+  async cancelledAmong(workflowIds: string[]): Promise<string[]> {
+    if (workflowIds.length === 0) return [];
+    const statuses = await Promise.all(workflowIds.map((id) => this.redis.hget(this.key(id), 'status')));
+    return workflowIds.filter((_, index) => statuses[index] === WorkflowStatus.Cancelled);
+  }
+
+  /**
+   * A workflow's meta and graph, for what must be known of a step before it begins (flow
+   * control's limit keys and the workflow type's limits): one read, the graph from memory.
+   */
+  async metaAndGraph(workflowId: string): Promise<{ meta: WorkflowMeta; graph: WorkflowGraph } | null> {
+    const [meta, graphId] = await this.redis.hmget(this.key(workflowId), 'meta', 'graphId');
+    if (meta === null || graphId === null) return null;
+    return { meta: JSON.parse(meta) as WorkflowMeta, graph: await this.graph(graphId) };
+  }
+
+  /** The `traceparent` the workflow was started under, when tracing was on; undefined otherwise. */
+  async traceParent(workflowId: string): Promise<string | undefined> {
+    const meta = await this.redis.hget(this.key(workflowId), 'meta');
+    return meta ? (JSON.parse(meta) as WorkflowMeta).traceparent : undefined;
   }
 
   async get(workflowId: string): Promise<WorkflowState | null> {
@@ -501,12 +864,23 @@ export class WorkflowStore {
     const live = emptyWorkflowMetrics();
     for (const counter of ['llmCalls', 'llmTokens', 'errorCount', 'retryCount'] as const)
       live[counter] = Number(hash[counter] ?? 0);
+    if (hash.iterations) live.iterations = JSON.parse(hash.iterations) as Record<string, number>;
+    const fannedOut = new Map<string, number>();
     const steps: StepState[] = graph.order.map((stepId, index) => {
       const step = JSON.parse(stepStates[index] as string) as Partial<StepState> & {
         lifecycle: AgentLifecycle;
         durationMs?: number;
         waitingFor?: string;
+        llmCalls?: number;
+        llmTokens?: number;
+        isReused?: boolean;
+        /** A fan-out step's count of work items, once it has fanned out. */
+        items?: number;
+        /** Set by a quality loop on the steps it sent back (see revision-scripts.lua.ts). */
+        iteration?: number;
+        maxIterations?: number;
       };
+      if (step.items) fannedOut.set(stepId, step.items);
       if (step.durationMs !== undefined) live.agentDurationsMs[stepId] = step.durationMs;
       return {
         stepId,
@@ -518,8 +892,15 @@ export class WorkflowStore {
         finishedAt: step.finishedAt ?? null,
         error: step.error ?? null,
         waitingFor: step.waitingFor ?? null,
+        llmCalls: step.llmCalls ?? 0,
+        llmTokens: step.llmTokens ?? 0,
+        ...(step.isReused ? { isReused: true } : {}),
+        ...(step.iteration
+          ? { iteration: { current: step.iteration, max: step.maxIterations ?? step.iteration } }
+          : {}),
       };
     });
+    await this.readSubSteps(key, steps, fannedOut);
     return {
       workflowId: meta.workflowId,
       type: meta.type,
@@ -528,6 +909,7 @@ export class WorkflowStore {
       sessionId: meta.sessionId,
       input: meta.input,
       preferences: meta.preferences,
+      traceId: traceIdOf(meta.traceparent),
       steps,
       metrics: hash.metrics ? (JSON.parse(hash.metrics) as WorkflowMetrics) : live,
       error: hash.error ?? null,
@@ -535,36 +917,37 @@ export class WorkflowStore {
       createdAt: hash.createdAt as string,
       updatedAt: hash.updatedAt as string,
       finishedAt: hash.finishedAt ?? null,
+      completedSteps: Number(hash.done ?? 0),
+      totalSteps: graph.order.length,
+      lastEventId: Number(hash.seq ?? 0),
+      ...(meta.replayOf ? { replayOf: meta.replayOf } : {}),
     };
   }
 
-  /** Newest first. Workflows whose state has expired from Redis are skipped. */
-  async list(params: { status?: WorkflowStatus; offset: number; limit: number }): Promise<WorkflowPage> {
-    const index = params.status
-      ? `${this.options.prefix}:workflows:${params.status}`
-      : `${this.options.prefix}:workflows`;
-    const [ids, total] = await Promise.all([
-      this.redis.zrevrange(index, params.offset, params.offset + params.limit - 1),
-      this.redis.zcard(index),
-    ]);
-    const fields = ['meta', 'status', 'createdAt', 'updatedAt', 'finishedAt', 'error'] as const;
-    const rows = await Promise.all(ids.map((id) => this.redis.hmget(this.key(id), ...fields)));
-    const items: WorkflowSummary[] = [];
-    for (const [meta, status, createdAt, updatedAt, finishedAt, error] of rows) {
-      if (!meta) continue;
-      const { workflowId, type, sessionId } = JSON.parse(meta) as WorkflowMeta;
-      items.push({
-        workflowId,
-        type,
-        sessionId,
-        status: status as WorkflowStatus,
-        createdAt: createdAt as string,
-        updatedAt: updatedAt as string,
-        finishedAt: finishedAt ?? null,
-        error: error ?? null,
-      });
-    }
-    return { items, total, offset: params.offset, limit: params.limit };
+  /**
+   * Adds to each fan-out step that has fanned out its sub-steps' states, read after the steps' (so
+   * a sub-step may be a transition ahead of its step).
+   */
+  private async readSubSteps(key: string, steps: StepState[], fannedOut: Map<string, number>): Promise<void> {
+    await Promise.all(
+      steps.map(async (step) => {
+        const count = fannedOut.get(step.stepId);
+        if (!count) return;
+        const ids = Array.from({ length: count }, (_, item) => childStepId(step.stepId, item));
+        const states = await this.redis.hmget(key, ...ids.map((id) => `step:${id}`));
+        step.subSteps = states.map((json, item) => {
+          const sub = JSON.parse(json ?? '{}') as Partial<SubStepState>;
+          return {
+            item,
+            lifecycle: sub.lifecycle ?? AgentLifecycle.Registered,
+            attempts: sub.attempts ?? 0,
+            startedAt: sub.startedAt ?? null,
+            finishedAt: sub.finishedAt ?? null,
+            error: sub.error ?? null,
+          };
+        });
+      }),
+    );
   }
 
   /**
@@ -577,7 +960,7 @@ export class WorkflowStore {
   }): Promise<{ workflowId: string; readySteps: StepDispatch[] }[]> {
     const ids = (
       await Promise.all(
-        [WorkflowStatus.Pending, WorkflowStatus.Running].map((status) =>
+        [WorkflowStatus.Pending, WorkflowStatus.Running, WorkflowStatus.Waiting].map((status) =>
           this.redis.zrange(`${this.options.prefix}:workflows:${status}`, 0, params.limit - 1),
         ),
       )
@@ -587,18 +970,23 @@ export class WorkflowStore {
     for (const workflowId of ids) {
       const state = await this.get(workflowId);
       if (!state || Date.parse(state.updatedAt) > idleBefore) continue;
-      if (state.status !== WorkflowStatus.Pending && state.status !== WorkflowStatus.Running) continue;
+      if (![WorkflowStatus.Pending, WorkflowStatus.Running, WorkflowStatus.Waiting].includes(state.status))
+        continue;
       const graphId = await this.redis.hget(this.key(workflowId), 'graphId');
       if (!graphId) continue;
       const graph = await this.graph(graphId);
       // A READY step's next attempt: 1, or the retry or resumed attempt whose job may be waiting.
-      const readySteps = state.steps
-        .filter((step) => step.lifecycle === AgentLifecycle.Ready)
-        .map((step) => ({
-          stepId: step.stepId,
-          attempt: step.attempts + 1,
-          queue: stepQueueOf(graph, step.stepId),
-        }));
+      const readySteps = [
+        ...state.steps
+          .filter((step) => step.lifecycle === AgentLifecycle.Ready)
+          .map((step) => dispatchOf(graph, step.stepId, step.attempts + 1)),
+        // A fan-out's sub-steps, READY in its fan-out step's place.
+        ...state.steps.flatMap((step) =>
+          (step.subSteps ?? [])
+            .filter((sub) => sub.lifecycle === AgentLifecycle.Ready)
+            .map((sub) => dispatchOf(graph, childStepId(step.stepId, sub.item), sub.attempts + 1)),
+        ),
+      ];
       if (readySteps.length > 0) found.push({ workflowId, readySteps });
     }
     return found;
@@ -667,16 +1055,27 @@ export class WorkflowStore {
 
   /** Replaces every top-level reference in `values` by the stored output. */
   private async resolveReferences(values: Record<string, unknown>): Promise<void> {
-    const keys = Object.keys(values).filter((key) => isOutputReference(values[key]));
-    if (keys.length === 0) return;
-    const blobs = await this.redis.mget(
-      ...keys.map((key) => this.blobKey((values[key] as OutputReference).$ref.slice(7))),
+    // A fan-out step's output is the list of its sub-steps' outputs, each possibly a reference.
+    const holders: [Record<string, unknown> | unknown[], string | number, string][] = [];
+    for (const [key, value] of Object.entries(values)) {
+      if (isOutputReference(value)) holders.push([values, key, key]);
+      else if (Array.isArray(value))
+        value.forEach((element, index) => {
+          if (isOutputReference(element)) holders.push([value, index, `${key}#${index}`]);
+        });
+    }
+    if (holders.length === 0) return;
+    const references = holders.map(
+      ([holder, at]) => (holder as Record<string | number, OutputReference>)[at],
     );
-    keys.forEach((key, index) => {
+    const blobs = await this.redis.mget(
+      ...references.map((reference) => this.blobKey(reference.$ref.slice(7))),
+    );
+    holders.forEach(([holder, at, stepId], index) => {
       const blob = blobs[index];
       if (blob === null)
-        throw new Error(`stored output ${(values[key] as OutputReference).$ref} of step ${key} has expired`);
-      values[key] = JSON.parse(blob);
+        throw new Error(`stored output ${references[index].$ref} of step ${stepId} has expired`);
+      (holder as Record<string | number, unknown>)[at] = JSON.parse(blob);
     });
   }
 
@@ -700,45 +1099,21 @@ export class WorkflowStore {
     return `${this.options.prefix}:wf:${workflowId}`;
   }
 
-  /** Calls one of the state machine's functions, loading the library first where Redis lacks it. */
-  private async run(script: WorkflowScript, workflowId: string, args: (string | number)[]): Promise<unknown> {
+  /**
+   * Calls one of the state machine's functions, loading the library first where Redis lacks it.
+   * `extraKeys` follow the workflow's two keys (KEYS[3], ...) for a function that reads another.
+   */
+  private async run(
+    script: WorkflowScript,
+    workflowId: string,
+    args: (string | number)[],
+    extraKeys: string[] = [],
+  ): Promise<unknown> {
     const key = this.key(workflowId);
-    const call = () =>
-      this.redis.fcall(
-        WORKFLOW_LIBRARY.functionName(script),
-        2,
-        key,
-        `${key}:events`,
-        this.options.prefix,
-        workflowId,
-        new Date().toISOString(),
-        Date.now(),
-        ...args,
-      );
-    await (this.libraryLoaded ??= this.loadLibrary());
-    try {
-      return await call();
-    } catch (error) {
-      // Redis restarted without persistence, or was flushed: load it again, once.
-      if (!String(error).includes('Function not found')) throw error;
-      this.libraryLoaded = this.loadLibrary();
-      await this.libraryLoaded;
-      return call();
-    }
-  }
-
-  private async loadLibrary(): Promise<void> {
-    try {
-      await this.redis.call('FUNCTION', 'LOAD', WORKFLOW_LIBRARY.code);
-    } catch (error) {
-      const message = String(error);
-      if (message.includes('already exists')) return;
-      this.libraryLoaded = null; // tried again on the next call
-      if (/unknown command/i.test(message))
-        throw new Error(
-          `the workflow store needs Redis 7 or newer (FUNCTION LOAD); Redis answered: ${message}`,
-        );
-      throw error;
-    }
+    return this.library.fcall(
+      WORKFLOW_LIBRARY.functionName(script),
+      [key, `${key}:events`, ...extraKeys],
+      [this.options.prefix, workflowId, new Date().toISOString(), Date.now(), ...args],
+    );
   }
 }

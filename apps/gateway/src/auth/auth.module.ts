@@ -9,6 +9,7 @@ import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
+import { IdentityController } from './identity.controller';
 
 /**
  * API keys and what hangs on them: the guard every route passes (authentication, then roles),
@@ -31,7 +32,7 @@ import { ApiKeysService } from './api-keys.service';
       }),
     }),
   ],
-  controllers: [ApiKeysController],
+  controllers: [ApiKeysController, IdentityController],
   providers: [
     {
       provide: ApiKeysService,

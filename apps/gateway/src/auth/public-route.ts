@@ -1,11 +1,10 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { HealthController } from '@app/observability';
-import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import { HealthController, MetricsController } from '@app/observability';
 import { PUBLIC_METADATA } from './public.decorator';
 
 /** Probes and scrapes come from the platform, which holds no key; they come from libraries, so no decorator. */
-const INFRASTRUCTURE_CONTROLLERS = new Set<unknown>([HealthController, PrometheusController]);
+const INFRASTRUCTURE_CONTROLLERS = new Set<unknown>([HealthController, MetricsController]);
 
 export function isInfrastructureRoute(context: ExecutionContext): boolean {
   return isInfrastructureController(context.getClass());

@@ -81,7 +81,10 @@ describe('the API documents the gateway serves', () => {
   let asyncApi: {
     operations: Record<string, AsyncApiOperation>;
     channels: { socket: { messages: Record<string, { $ref: string }> } };
-    components: { messages: Record<string, { name: string }> };
+    components: {
+      messages: Record<string, { name: string; payload?: { $ref: string } }>;
+      schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+    };
   };
 
   beforeAll(async () => {
@@ -222,6 +225,17 @@ describe('the API documents the gateway serves', () => {
         .filter((diagnostic) => diagnostic.severity <= 1)
         .map(({ message, path }) => `${path.join('.')}: ${message}`),
     ).toEqual([]);
+  });
+
+  it('gives a message payload the fields its class inherits (workflow.approve: the REST body and where)', () => {
+    const schema = asyncApi.components.schemas.DecideApprovalMessage;
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual([
+      'comment',
+      'payload',
+      'stepId',
+      'workflowId',
+    ]);
+    expect(schema.required?.sort()).toEqual(['stepId', 'workflowId']);
   });
 
   it('describes every event the gateway handles, with its ack, and every event the server sends', () => {

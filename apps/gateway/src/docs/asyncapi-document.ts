@@ -1,12 +1,17 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { DocumentBuilder, SchemaObject, SwaggerModule } from '@nestjs/swagger';
 import {
-  CancelWorkflowMessage,
+  BulkActionProgress,
   ClientSocketEvent,
+  DecideApprovalMessage,
   ServerSocketEvent,
   StartWorkflowMessage,
+  StepTokensEvent,
   SubscribeWorkflowMessage,
+  WatchRunsMessage,
   WorkflowEventType,
+  WorkflowIdMessage,
+  WorkflowSummary,
 } from '@app/contracts';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { API_VERSION } from './api-version';
@@ -17,6 +22,8 @@ import {
   SocketErrorMessage,
   StartWorkflowAck,
   UnsubscribeWorkflowAck,
+  UnwatchRunsAck,
+  WatchRunsAck,
   WorkflowStatusAck,
 } from './socket-acks.dto';
 import { WORKFLOW_EVENT_CLASSES } from './workflow-event.schemas';
@@ -69,8 +76,58 @@ const CLIENT_EVENTS: { [K in ClientSocketEvent]: ClientEventDocs } = {
     description:
       'Running steps are told to stop; the workflow ends CANCELLED (a `complete` event). A workflow that has ' +
       'already ended is `CONFLICT`.',
-    payload: CancelWorkflowMessage,
+    payload: WorkflowIdMessage,
     ack: WorkflowStatusAck,
+  },
+  [ClientSocketEvent.Approve]: {
+    id: 'workflowApprove',
+    summary: 'Approve a waiting approval step.',
+    description:
+      'As `POST /workflows/:id/steps/:stepId/approve`: `payload` (or `{ approved: true, by, comment }`) becomes ' +
+      'the step’s output and the workflow goes on. A step not waiting for a decision (decided already, or a ' +
+      'workflow that has ended) is `CONFLICT`; another tenant’s workflow `NOT_FOUND`.',
+    payload: DecideApprovalMessage,
+    ack: WorkflowStatusAck,
+  },
+  [ClientSocketEvent.Reject]: {
+    id: 'workflowReject',
+    summary: 'Reject a waiting approval step: the workflow ends FAILED.',
+    description:
+      'As `POST /workflows/:id/steps/:stepId/reject`: its error names the step, who rejected it and the ' +
+      '`comment`. A rejection takes no `payload`.',
+    payload: DecideApprovalMessage,
+    ack: WorkflowStatusAck,
+  },
+  [ClientSocketEvent.Pause]: {
+    id: 'workflowPause',
+    summary: 'Pause a workflow: no step starts until it is resumed.',
+    description:
+      'Running steps finish and record their outputs; the steps after them are held. A workflow that is not ' +
+      'PENDING, RUNNING or WAITING is `CONFLICT`.',
+    payload: WorkflowIdMessage,
+    ack: WorkflowStatusAck,
+  },
+  [ClientSocketEvent.Resume]: {
+    id: 'workflowResume',
+    summary: 'Resume a PAUSED workflow: the steps its pause held are queued.',
+    description: 'A workflow that is not PAUSED is `CONFLICT` (a FAILED one is retried over REST).',
+    payload: WorkflowIdMessage,
+    ack: WorkflowStatusAck,
+  },
+  [ClientSocketEvent.WatchRuns]: {
+    id: 'runsWatch',
+    summary: 'Receive a `run` event whenever a workflow starts, changes status or ends.',
+    description:
+      'A client key watches its own tenant’s runs (naming another tenant is `FORBIDDEN`); an admin key watches ' +
+      'every tenant’s, or the one `tenantId` names. Watching again replaces the earlier choice. The events come ' +
+      'from the same projection `GET /workflows` lists, a moment after the change.',
+    payload: WatchRunsMessage,
+    ack: WatchRunsAck,
+  },
+  [ClientSocketEvent.UnwatchRuns]: {
+    id: 'runsUnwatch',
+    summary: 'Stop receiving `run` events.',
+    ack: UnwatchRunsAck,
   },
   [ClientSocketEvent.Ping]: {
     id: 'ping',
@@ -82,6 +139,23 @@ const CLIENT_EVENTS: { [K in ClientSocketEvent]: ClientEventDocs } = {
 /** Every event the server sends besides the workflow events, with its payloads. */
 const SERVER_EVENTS: { [K in ServerSocketEvent]: { summary: string; payloads: Type<unknown>[] } } = {
   [ServerSocketEvent.Pong]: { summary: 'The answer to `ping`.', payloads: [Pong] },
+  [ServerSocketEvent.Run]: {
+    summary: 'A watched run changed: the workflow’s summary as `GET /workflows` lists it.',
+    payloads: [WorkflowSummary],
+  },
+  [ServerSocketEvent.BulkProgress]: {
+    summary:
+      'How far a bulk action (`POST /workflows/bulk`) has come, sent to every socket of the API key that ' +
+      'started it: after the selection, after each batch of workflows, and when it ends.',
+    payloads: [BulkActionProgress],
+  },
+  [ServerSocketEvent.StepTokens]: {
+    summary:
+      'A piece of a step’s streamed language-model answer, live to the workflow’s subscribers, numbered by ' +
+      '`sequence` per step attempt. Not kept in the event log and not sent again after a reconnect: the ' +
+      'step’s output holds the whole answer.',
+    payloads: [StepTokensEvent],
+  },
   [ServerSocketEvent.Error]: {
     summary:
       'Either a workflow FAILED (a workflow event, with `type: "error"`), or the server could not act on a ' +
@@ -175,7 +249,10 @@ export function buildAsyncApiDocument(app: INestApplication): AsyncApiDocument {
       description:
         'Start, watch and cancel workflows live. Socket.IO 4 on the gateway’s HTTP port (path `/socket.io`), ' +
         'default namespace. Connect with `io(url, { auth: { token: <API key> } })`; without a valid key the ' +
-        'connection is refused with a `connect_error` whose `data` is `{ code: "UNAUTHORIZED" }`. Every client ' +
+        'connection is refused with a `connect_error` whose `data` is `{ code: "UNAUTHORIZED" }`. A gateway ' +
+        'that is shutting down closes its sockets itself (reason `io server disconnect`) and refuses new ones ' +
+        'with `{ code: "SHUTTING_DOWN" }`: Socket.IO retries neither, so connect again after a second and ' +
+        'subscribe with your last `eventId`. Every client ' +
         'event is answered through its acknowledgement (pass a callback, or `emitWithAck`): `{ ok: true, ... }`, ' +
         'or `{ ok: false, error: { code, message } }` together with an `error` event (codes: SocketError). ' +
         'A client receives the workflow events of the workflows it subscribed to (or ' +

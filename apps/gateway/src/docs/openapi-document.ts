@@ -7,8 +7,7 @@ import {
   OpenAPIObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { HealthController } from '@app/observability';
-import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import { HealthController, MetricsController } from '@app/observability';
 import { ApiErrorResponse, InvalidInputResponse } from './api-error.dto';
 import { API_VERSION } from './api-version';
 import { BEARER_SCHEME, operationIdOf, routeRulesOf, withRouteRules } from './route-rules';
@@ -67,9 +66,12 @@ describeRoute(
 );
 describeRoute(HealthController, 'ready', ApiOperation({ summary: 'Readiness: the same checks as /health.' }));
 describeRoute(
-  PrometheusController,
+  MetricsController,
   'index',
-  ApiOperation({ summary: 'Prometheus metrics of the process and of the API.' }),
+  ApiOperation({
+    summary:
+      'Prometheus metrics of the process and of the API; 404 when METRICS_PORT serves them on a port of their own.',
+  }),
   ApiProduces('text/plain'),
   ApiOkResponse({ description: 'The Prometheus text exposition format.', schema: { type: 'string' } }),
 );

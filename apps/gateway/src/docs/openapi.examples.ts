@@ -9,6 +9,7 @@ import {
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
+import { encodeKeysetCursor } from '@app/persistence';
 import { InvalidInputResponse } from './api-error.dto';
 
 /*
@@ -52,6 +53,8 @@ const step = (
   finishedAt: lifecycle === AgentLifecycle.Completed ? `2026-11-29T10:0${(minute ?? 0) + 1}:00.000Z` : null,
   error: null,
   waitingFor: null,
+  llmCalls: 0,
+  llmTokens: 0,
 });
 
 export const WORKFLOW_EXAMPLE = {
@@ -62,6 +65,7 @@ export const WORKFLOW_EXAMPLE = {
   sessionId: START_WORKFLOW_EXAMPLE.sessionId,
   input: START_WORKFLOW_EXAMPLE.input,
   preferences: START_WORKFLOW_EXAMPLE.preferences,
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   steps: [
     step('memory', [], AgentLifecycle.Completed, 0),
     step('planner', ['memory'], AgentLifecycle.Completed, 1),
@@ -84,6 +88,9 @@ export const WORKFLOW_EXAMPLE = {
   createdAt: STARTED_AT,
   updatedAt: '2026-11-29T10:02:00.000Z',
   finishedAt: null,
+  completedSteps: 2,
+  totalSteps: 7,
+  lastEventId: 14,
 } satisfies WorkflowState;
 
 export const CANCELLED_WORKFLOW_EXAMPLE = {
@@ -92,6 +99,7 @@ export const CANCELLED_WORKFLOW_EXAMPLE = {
   metrics: { ...WORKFLOW_EXAMPLE.metrics, totalDurationMs: 150_000 },
   updatedAt: '2026-11-29T10:02:30.000Z',
   finishedAt: '2026-11-29T10:02:30.000Z',
+  lastEventId: 17,
 } satisfies WorkflowState;
 
 export const WORKFLOW_PAGE_EXAMPLE = {
@@ -100,15 +108,17 @@ export const WORKFLOW_PAGE_EXAMPLE = {
       workflowId: WORKFLOW_ID,
       type: 'CREATE_SITE',
       status: WorkflowStatus.Running,
+      tenantId: 'acme',
       sessionId: 'session-42',
       createdAt: STARTED_AT,
       updatedAt: '2026-11-29T10:02:00.000Z',
       finishedAt: null,
       error: null,
+      completedSteps: 2,
+      totalSteps: 7,
     },
   ],
-  total: 1,
-  offset: 0,
+  nextCursor: encodeKeysetCursor({ timestamp: '2026-11-29T10:00:00.000000Z', id: WORKFLOW_ID }),
   limit: 20,
 } satisfies WorkflowPage;
 

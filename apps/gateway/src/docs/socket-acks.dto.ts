@@ -38,7 +38,7 @@ export class StartWorkflowAck {
   workflowId!: string;
 }
 
-/** `workflow.subscribe` or `workflow.cancel` succeeded. */
+/** `workflow.subscribe`, `.cancel`, `.approve`, `.reject`, `.pause` or `.resume` succeeded. */
 export class WorkflowStatusAck {
   @ApiProperty({ type: 'boolean', enum: [true] })
   ok!: true;
@@ -52,6 +52,21 @@ export class UnsubscribeWorkflowAck {
   @ApiProperty({ type: 'boolean', enum: [true] })
   ok!: true;
   workflowId!: string;
+}
+
+/** `runs.watch` succeeded: the socket now receives a `run` event for every change of a run it may see. */
+export class WatchRunsAck {
+  @ApiProperty({ type: 'boolean', enum: [true] })
+  ok!: true;
+  /** The tenant whose runs are watched; null when an admin watches every tenant. */
+  @ApiProperty({ type: 'string', nullable: true })
+  tenantId!: string | null;
+}
+
+/** `runs.unwatch` succeeded (also for a socket that was not watching). */
+export class UnwatchRunsAck {
+  @ApiProperty({ type: 'boolean', enum: [true] })
+  ok!: true;
 }
 
 /** The ack of `ping`; a `pong` event carries the same time. */
@@ -82,4 +97,10 @@ const _start: IsSame<AnswerOf<'start'>, StartWorkflowAck | DeclaredFailure> = tr
 const _subscribe: IsSame<AnswerOf<'subscribe'>, DeclaredStatusAck | DeclaredFailure> = true;
 const _unsubscribe: IsSame<AnswerOf<'unsubscribe'>, UnsubscribeWorkflowAck | DeclaredFailure> = true;
 const _cancel: IsSame<AnswerOf<'cancel'>, DeclaredStatusAck | DeclaredFailure> = true;
+const _approve: IsSame<AnswerOf<'approveStep'>, DeclaredStatusAck | DeclaredFailure> = true;
+const _reject: IsSame<AnswerOf<'rejectStep'>, DeclaredStatusAck | DeclaredFailure> = true;
+const _pause: IsSame<AnswerOf<'pause'>, DeclaredStatusAck | DeclaredFailure> = true;
+const _resume: IsSame<AnswerOf<'resume'>, DeclaredStatusAck | DeclaredFailure> = true;
+const _watchRuns: IsSame<AnswerOf<'watchRuns'>, WatchRunsAck | DeclaredFailure> = true;
+const _unwatchRuns: IsSame<AnswerOf<'unwatchRuns'>, UnwatchRunsAck | DeclaredFailure> = true;
 const _ping: IsSame<AnswerOf<'ping'>, PingAck | DeclaredFailure> = true;

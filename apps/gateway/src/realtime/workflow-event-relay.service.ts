@@ -2,9 +2,17 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { GatewayConfig } from '@app/config';
 import { WorkflowEvent } from '@app/contracts';
 import { createRedisConnection } from '@app/redis';
-import { WorkflowStore, eventMessageWorkflowId, parseEventMessage } from '@app/workflow-store';
+import { isTracingRequested } from '@app/observability/tracing';
+import {
+  WorkflowStore,
+  contextOfTraceParent,
+  eventMessageWorkflowId,
+  parseEventMessage,
+} from '@app/workflow-store';
+import { Link, trace } from '@opentelemetry/api';
 import Redis from 'ioredis';
 import { Socket } from 'socket.io';
+import { SocketMetrics } from './socket.metrics';
 
 /** Where one socket is in one workflow's event sequence. */
 interface Cursor {
@@ -27,10 +35,19 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WorkflowEventRelay.name);
   private readonly cursors = new Map<string, Map<string, Cursor>>();
   private subscriber!: Redis;
+  /**
+   * With tracing on, each relayed message gets a span that links to its workflow's trace (a link,
+   * not a child: one workflow fans out to many sockets and gateways). The link of each workflow
+   * watched here, read once.
+   */
+  private readonly isTraced = isTracingRequested(process.env);
+  private readonly traceLinks = new Map<string, Promise<Link[]>>();
+  private readonly tracer = trace.getTracer('gateway-event-relay');
 
   constructor(
     private readonly store: WorkflowStore,
     private readonly config: GatewayConfig,
+    private readonly metrics: SocketMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -52,6 +69,9 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
     if (socket.disconnected) return;
     const sockets = this.cursors.get(workflowId) ?? new Map<string, Cursor>();
     this.cursors.set(workflowId, sockets);
+    if (this.isTraced && !this.traceLinks.has(workflowId)) {
+      this.traceLinks.set(workflowId, this.linksOf(workflowId));
+    }
     const cursor: Cursor = { socket, workflowId, lastEventId, isCatchingUp: false, pending: [] };
     sockets.set(socket.id, cursor);
     await this.catchUp(cursor);
@@ -60,7 +80,10 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
   unsubscribe(socket: Socket, workflowId: string): void {
     const sockets = this.cursors.get(workflowId);
     sockets?.delete(socket.id);
-    if (sockets?.size === 0) this.cursors.delete(workflowId);
+    if (sockets?.size === 0) {
+      this.cursors.delete(workflowId);
+      this.traceLinks.delete(workflowId);
+    }
   }
 
   /** Forgets a disconnected socket everywhere. */
@@ -82,7 +105,27 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
       this.logger.error(`ignored an unreadable event message: ${message.slice(0, 200)}`);
       return;
     }
+    if (this.isTraced) void this.traceRelay(eventMessageWorkflowId(message), events.length, sockets.size);
     for (const cursor of sockets.values()) for (const event of events) this.deliver(cursor, event);
+  }
+
+  private async linksOf(workflowId: string): Promise<Link[]> {
+    const parent = trace.getSpanContext(
+      contextOfTraceParent(await this.store.traceParent(workflowId).catch(() => undefined)),
+    );
+    return parent ? [{ context: parent }] : [];
+  }
+
+  /** A span for one relayed message, linked to the trace of the workflow it belongs to. */
+  private async traceRelay(workflowId: string, events: number, sockets: number): Promise<void> {
+    const links = (await this.traceLinks.get(workflowId)) ?? [];
+    this.tracer
+      .startSpan('relay workflow events', {
+        root: true,
+        links,
+        attributes: { 'ao.workflow.id': workflowId, 'ao.events': events, 'ao.sockets': sockets },
+      })
+      .end();
   }
 
   private deliver(cursor: Cursor, event: WorkflowEvent): void {
@@ -116,5 +159,6 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
   private emit(cursor: Cursor, event: WorkflowEvent): void {
     cursor.socket.emit(event.type, event);
     cursor.lastEventId = event.eventId;
+    this.metrics.eventDelivered(event.type);
   }
 }

@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ForbiddenException, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,29 +10,44 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import {
-  CancelWorkflowMessage,
   ClientSocketEvent,
+  DecideApprovalMessage,
   InputError,
+  runsRoom,
   ServerSocketEvent,
   SocketAck,
+  SocketConnectRefusal,
   StartWorkflowMessage,
   SubscribeWorkflowMessage,
+  WatchRunsMessage,
+  WorkflowIdMessage,
   workflowRoom,
+  WorkflowState,
 } from '@app/contracts';
 import { Subscription } from 'rxjs';
 import { Server, Socket } from 'socket.io';
 import { bearerKey } from '../auth/api-key.guard';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { Caller } from '../auth/caller';
+import { WorkflowControl } from '../workflows/workflow-control.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { SocketErrorCode, socketErrorOf } from './socket-error';
+import { SocketMetrics } from './socket.metrics';
 import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { validateSocketPayload } from './socket-payload.validation';
 import { WorkflowEventRelay } from './workflow-event-relay.service';
+import { WorkflowRunsFeed } from './workflow-runs-feed.service';
 
 const KNOWN_EVENTS = new Set<string>(Object.values(ClientSocketEvent));
 
 type ErrorAck = { ok: false; error: { code: string; message: string; errors?: InputError[] } };
+/** The ack of a message that changes one workflow: its status afterwards. */
+type StatusAck = SocketAck<{ workflowId: string; status: string }>;
+
+/** A refused connection: the client's `connect_error` carries `code` in its `data`. */
+function refusal(code: SocketConnectRefusal, message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
 
 /** The room of every socket holding one API key, so revoking the key closes them on every replica. */
 export function apiKeyRoom(keyId: string): string {
@@ -51,6 +66,7 @@ export class WorkflowEventsGateway
 {
   private readonly logger = new Logger(WorkflowEventsGateway.name);
   private revocations?: Subscription;
+  private isShuttingDown = false;
 
   @WebSocketServer() private readonly server!: Server;
 
@@ -59,6 +75,9 @@ export class WorkflowEventsGateway
     private readonly workflows: WorkflowsService,
     private readonly keys: ApiKeysService,
     private readonly rateLimiter: SocketRateLimiter,
+    private readonly runsFeed: WorkflowRunsFeed,
+    private readonly metrics: SocketMetrics,
+    private readonly control: WorkflowControl,
   ) {}
 
   onModuleInit(): void {
@@ -67,31 +86,48 @@ export class WorkflowEventsGateway
     });
   }
 
+  /**
+   * The first step of a shutdown: this replica's sockets are closed at once and new ones refused,
+   * so clients learn of it while the rest drains and move to another replica (or wait for this
+   * one's restart), catching up there from their last event id.
+   */
   onModuleDestroy(): void {
     this.revocations?.unsubscribe();
+    this.isShuttingDown = true;
+    this.server?.local.disconnectSockets(true);
   }
 
   afterInit(server: Server): void {
+    this.runsFeed.attach(server);
     server.use((socket, next) => {
+      if (this.isShuttingDown) {
+        return next(
+          refusal(SocketConnectRefusal.ShuttingDown, 'this gateway is shutting down: connect again'),
+        );
+      }
       this.authenticate(socket).then(
         (caller) => {
           if (caller) {
             socket.data.caller = caller;
             return next();
           }
-          const error = new Error('a valid API key is required: connect with auth: { token: <key> }');
-          Object.assign(error, { data: { code: 'UNAUTHORIZED' } });
-          next(error);
+          next(
+            refusal(
+              SocketConnectRefusal.Unauthorized,
+              'a valid API key is required: connect with auth: { token: <key> }',
+            ),
+          );
         },
         (error: unknown) => {
           this.logger.error(`could not authenticate socket ${socket.id}: ${String(error)}`);
-          next(Object.assign(new Error('internal error'), { data: { code: 'INTERNAL' } }));
+          next(refusal(SocketConnectRefusal.Internal, 'internal error'));
         },
       );
     });
   }
 
   async handleConnection(socket: Socket): Promise<void> {
+    this.metrics.socketConnected();
     // Every event draws on the key's rate limit before it is handled (an unknown one too).
     socket.use(([, ...args], next) => {
       this.rateLimiter.take(this.callerOf(socket).keyId).then(
@@ -119,6 +155,7 @@ export class WorkflowEventsGateway
   }
 
   handleDisconnect(socket: Socket): void {
+    this.metrics.socketDisconnected();
     this.relay.forget(socket);
   }
 
@@ -173,20 +210,90 @@ export class WorkflowEventsGateway
   }
 
   @SubscribeMessage(ClientSocketEvent.Cancel)
-  cancel(
-    @ConnectedSocket() socket: Socket,
-    @MessageBody() payload: unknown,
-  ): Promise<SocketAck<{ workflowId: string; status: string }> | ErrorAck> {
-    return this.handle(
+  cancel(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<StatusAck | ErrorAck> {
+    return this.changeStatus(
       socket,
       ClientSocketEvent.Cancel,
-      CancelWorkflowMessage,
+      WorkflowIdMessage,
       payload,
-      async ({ workflowId }) => {
-        const state = await this.workflows.cancel(workflowId, this.callerOf(socket));
-        return { ok: true, workflowId, status: state.status };
+      ({ workflowId }, caller) => this.workflows.cancel(workflowId, caller),
+    );
+  }
+
+  @SubscribeMessage(ClientSocketEvent.Approve)
+  approveStep(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<StatusAck | ErrorAck> {
+    return this.changeStatus(
+      socket,
+      ClientSocketEvent.Approve,
+      DecideApprovalMessage,
+      payload,
+      ({ workflowId, stepId, ...decision }, caller) =>
+        this.control.approve(workflowId, stepId, decision, caller),
+    );
+  }
+
+  @SubscribeMessage(ClientSocketEvent.Reject)
+  rejectStep(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<StatusAck | ErrorAck> {
+    return this.changeStatus(
+      socket,
+      ClientSocketEvent.Reject,
+      DecideApprovalMessage,
+      payload,
+      ({ workflowId, stepId, ...decision }, caller) =>
+        this.control.reject(workflowId, stepId, decision, caller),
+    );
+  }
+
+  @SubscribeMessage(ClientSocketEvent.Pause)
+  pause(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<StatusAck | ErrorAck> {
+    return this.changeStatus(
+      socket,
+      ClientSocketEvent.Pause,
+      WorkflowIdMessage,
+      payload,
+      ({ workflowId }, caller) => this.control.pause(workflowId, caller),
+    );
+  }
+
+  @SubscribeMessage(ClientSocketEvent.Resume)
+  resume(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<StatusAck | ErrorAck> {
+    return this.changeStatus(
+      socket,
+      ClientSocketEvent.Resume,
+      WorkflowIdMessage,
+      payload,
+      ({ workflowId }, caller) => this.control.resume(workflowId, caller),
+    );
+  }
+
+  @SubscribeMessage(ClientSocketEvent.WatchRuns)
+  watchRuns(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<SocketAck<{ tenantId: string | null }> | ErrorAck> {
+    return this.handle(
+      socket,
+      ClientSocketEvent.WatchRuns,
+      WatchRunsMessage,
+      payload ?? {},
+      async (message) => {
+        const tenantId = this.watchedTenant(this.callerOf(socket), message.tenantId);
+        await this.leaveRunsRooms(socket);
+        await socket.join(runsRoom(tenantId));
+        return { ok: true, tenantId };
       },
     );
+  }
+
+  @SubscribeMessage(ClientSocketEvent.UnwatchRuns)
+  unwatchRuns(@ConnectedSocket() socket: Socket): Promise<SocketAck<object>> {
+    return this.leaveRunsRooms(socket).then(() => ({ ok: true }));
   }
 
   @SubscribeMessage(ClientSocketEvent.Ping)
@@ -205,6 +312,20 @@ export class WorkflowEventsGateway
     return key ? this.keys.authenticate(key) : null;
   }
 
+  /** A client key watches its own tenant; an admin every tenant, or the one it names. */
+  private watchedTenant(caller: Caller, tenantId: string | undefined): string | null {
+    if (caller.role === 'admin') return tenantId ?? null;
+    if (tenantId !== undefined && tenantId !== caller.tenantId) {
+      throw new ForbiddenException('a client key watches only the runs of its own tenant');
+    }
+    return caller.tenantId;
+  }
+
+  private async leaveRunsRooms(socket: Socket): Promise<void> {
+    for (const room of [...socket.rooms])
+      if (room === runsRoom(null) || room.startsWith(runsRoom(''))) await socket.leave(room);
+  }
+
   private callerOf(socket: Socket): Caller {
     return socket.data.caller as Caller;
   }
@@ -215,6 +336,20 @@ export class WorkflowEventsGateway
   }
 
   /** Validates the payload, runs the action, and turns any failure into an error ack. */
+  /** `handle` for a message that acts on one workflow, acked with the status it leaves it in. */
+  private changeStatus<T extends { workflowId: string }>(
+    socket: Socket,
+    event: ClientSocketEvent,
+    type: new () => T,
+    payload: unknown,
+    act: (message: T, caller: Caller) => Promise<WorkflowState>,
+  ): Promise<StatusAck | ErrorAck> {
+    return this.handle(socket, event, type, payload, async (message) => {
+      const state = await act(message, this.callerOf(socket));
+      return { ok: true as const, workflowId: message.workflowId, status: state.status };
+    });
+  }
+
   private async handle<T extends object, R>(
     socket: Socket,
     event: ClientSocketEvent,

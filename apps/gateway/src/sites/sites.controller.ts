@@ -1,5 +1,14 @@
-import { Controller, Get, HttpStatus, Param, Req, Res } from '@nestjs/common';
-import { ApiMovedPermanentlyResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiMovedPermanentlyResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RollbackSiteRequest } from '@app/contracts';
+import { Roles } from '../auth/roles.decorator';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors } from '../docs/route-docs.decorators';
 import { SitesService } from './sites.service';
@@ -17,7 +26,7 @@ interface HttpResponse {
 
 /**
  * Site pages load nothing from elsewhere and run no script: their own stylesheet and images
- * only, no forms, no framing.
+ * only, no forms, framed only by this origin (the dashboard's preview).
  */
 const SITE_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -25,7 +34,7 @@ const SITE_CONTENT_SECURITY_POLICY = [
   "img-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
+  "frame-ancestors 'self'",
 ].join('; ');
 
 @ApiTags('sites')
@@ -47,11 +56,28 @@ export class SitesController {
     return this.sites.versions(siteId);
   }
 
-  /** The published site itself: public web pages, not API. */
+  /** Serves another of the site's versions from now on (admins); answers the versions. */
+  @Post(':siteId/rollback')
+  @HttpCode(HttpStatus.OK)
+  @ApiBearerAuth()
+  @Roles('admin')
+  @ApiErrors({ 404: 'The site is not published, or has no such version.' })
+  rollback(@Param('siteId') siteId: string, @Body() request: RollbackSiteRequest) {
+    return this.sites.rollback(siteId, request.version);
+  }
+
+  /**
+   * The published site itself: public web pages, not API. `/sites/:siteId/versions/:n/…` serves
+   * version n (a preview before a rollback); versions are immutable, and public like the site.
+   */
   @Public()
   @Get(':siteId{/*path}')
   @ApiParam({ name: 'siteId' })
-  @ApiParam({ name: 'path', description: 'A file of the site’s current version, e.g. `gallery.html`.' })
+  @ApiParam({
+    name: 'path',
+    description:
+      'A file of the site’s current version, e.g. `gallery.html`, or `versions/<n>/<file>` of version n.',
+  })
   @ApiProduces('text/html', 'text/css', 'image/svg+xml', 'application/octet-stream')
   @ApiOkResponse({
     description: 'The file, with an ETag; `X-Site-Version` names the version served.',

@@ -43,6 +43,35 @@ describe('SitesService', () => {
     });
   });
 
+  it('serves any version under /versions/<n>/ for a preview, the current one staying at the root', async () => {
+    expect(await service.resolve('/sites/tea-abc123/versions/1/')).toEqual({
+      kind: 'file',
+      absolutePath: join(sitesDir, 'tea-abc123', 'versions', '1', 'site', 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+      version: 1,
+    });
+    expect(await service.resolve('/sites/tea-abc123/versions/1')).toEqual({
+      kind: 'redirect',
+      location: '/sites/tea-abc123/versions/1/',
+    });
+    expect(await service.resolve('/sites/tea-abc123/')).toMatchObject({ version: 2 });
+  });
+
+  it('rolls back to an existing version and answers the versions; an unknown one is 404', async () => {
+    const versions = await service.rollback('tea-abc123', 1);
+    expect(versions.map(({ version, isCurrent }) => ({ version, isCurrent }))).toEqual([
+      { version: 1, isCurrent: true },
+      { version: 2, isCurrent: false },
+    ]);
+    expect(await service.resolve('/sites/tea-abc123/')).toMatchObject({ version: 1 });
+    await expect(service.rollback('tea-abc123', 7)).rejects.toThrow(
+      new NotFoundException('site tea-abc123 has no version 7'),
+    );
+    await expect(service.rollback('nope-000000', 1)).rejects.toThrow(
+      new NotFoundException('site nope-000000 is not published'),
+    );
+  });
+
   it('redirects a site URL without its trailing slash, so relative links stay inside the site', async () => {
     expect(await service.resolve('/sites/tea-abc123')).toEqual({
       kind: 'redirect',
@@ -60,10 +89,9 @@ describe('SitesService', () => {
       '/sites/tea-abc123/%2e%2e%2fcurrent.json',
       'site tea-abc123 has no page or file "%2e%2e%2fcurrent.json"',
     ],
-    [
-      '/sites/tea-abc123/versions/1/version.json',
-      'site tea-abc123 has no page or file "versions/1/version.json"',
-    ],
+    ['/sites/tea-abc123/versions/1/version.json', 'site tea-abc123 has no page or file "version.json"'],
+    ['/sites/tea-abc123/versions/3/', 'site tea-abc123 has no version 3'],
+    ['/sites/tea-abc123/versions/1/blog.html', 'site tea-abc123 has no page or file "blog.html"'],
   ])('answers %s with 404: %s', async (path, message) => {
     await expect(service.resolve(path)).rejects.toThrow(new NotFoundException(message));
   });

@@ -7,9 +7,13 @@ export type SiteFileAnswer =
   | { kind: 'redirect'; location: string }
   | { kind: 'file'; absolutePath: string; contentType: string; version: number };
 
-const SITE_URL = /^\/sites\/([^/]+)(\/.*)?$/;
+/** `/sites/<siteId>[/versions/<n>][/<file>]`, still URL-encoded. */
+const SITE_URL = /^\/sites\/([^/]+)(?:\/versions\/([1-9]\d{0,8})(?=\/|$))?(\/.*)?$/;
 
-/** The published sites, read-only: listings for the API and the files of each current version. */
+/**
+ * The published sites: listings for the API, the files of each version (the current one at
+ * `/sites/<siteId>/`, any one at `/sites/<siteId>/versions/<n>/` for a preview), and rollback.
+ */
 @Injectable()
 export class SitesService {
   constructor(private readonly repository: SiteRepository) {}
@@ -44,22 +48,40 @@ export class SitesService {
     return versions;
   }
 
+  /** Points the site at one of its versions: what `/sites/<siteId>/` serves changes at once. */
+  async rollback(siteId: string, version: number): Promise<SiteVersionResponse[]> {
+    await this.currentVersionOrThrow(siteId);
+    await this.repository.activate(siteId, version).catch((error: unknown) => {
+      throw error instanceof SiteNotFoundError ? new NotFoundException(error.message) : error;
+    });
+    return this.versions(siteId);
+  }
+
   /**
-   * The file of the current version that a request path (`/sites/<siteId>/<file>`, still
-   * URL-encoded) asks for. The path is decoded once, by the repository, which refuses anything
-   * that would leave the version's directory. `/sites/<siteId>` redirects to the trailing slash
-   * so that the pages' relative links resolve under the site.
+   * The file a request path (`/sites/<siteId>[/versions/<n>]/<file>`, still URL-encoded) asks
+   * for: of the current version, or of version n. The path is decoded once, by the repository,
+   * which refuses anything that would leave the version's directory. A site or version path
+   * without its trailing slash redirects to it so that the pages' relative links resolve.
    */
   async resolve(requestPath: string): Promise<SiteFileAnswer> {
-    const [, siteId = '', filePath] = SITE_URL.exec(requestPath) ?? [];
+    const [, siteId = '', versionText, filePath] = SITE_URL.exec(requestPath) ?? [];
+    const version = versionText === undefined ? undefined : Number(versionText);
+    const root = version === undefined ? sitePath(siteId) : `${sitePath(siteId)}versions/${version}/`;
     if (filePath === undefined) {
-      await this.currentVersionOrThrow(siteId);
-      return { kind: 'redirect', location: sitePath(siteId) };
+      await this.versionOrThrow(siteId, version);
+      return { kind: 'redirect', location: root };
     }
-    const resolved = await this.repository.resolveFile(siteId, filePath.slice(1));
+    const resolved = await this.repository.resolveFile(siteId, filePath.slice(1), version);
     if (resolved) return { kind: 'file', ...resolved };
-    await this.currentVersionOrThrow(siteId);
+    await this.versionOrThrow(siteId, version);
     throw new NotFoundException(`site ${siteId} has no page or file "${filePath.slice(1)}"`);
+  }
+
+  private async versionOrThrow(siteId: string, version: number | undefined): Promise<void> {
+    await this.currentVersionOrThrow(siteId);
+    if (version !== undefined && !(await this.repository.listVersions(siteId)).includes(version)) {
+      throw new NotFoundException(`site ${siteId} has no version ${version}`);
+    }
   }
 
   private async currentVersionOrThrow(siteId: string): Promise<number> {

@@ -6,13 +6,20 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { BUILT_IN_WORKFLOWS } from '@app/agents/website-workflows';
+import {
+  BUILT_IN_WORKFLOWS,
+  PLAN_APPROVAL_VARIANTS,
+  asksForPlanApproval,
+  withAuditRevisions,
+} from '@app/agents/website-workflows';
 import { GatewayConfig } from '@app/config';
 import { AgentVersion, RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
 import { REDIS_CLIENT } from '@app/redis';
 import {
   AgentDirectory,
   AgentReference,
+  InvalidRevisionLoopError,
+  InvalidStepLimitError,
   InvalidWorkflowDefinitionError,
   UnknownAgentError,
   WorkflowGraph,
@@ -51,6 +58,8 @@ export class WorkflowDefinitions {
    * schema are compiled once rather than on every start. A new version replaces the old.
    */
   private readonly registered = new Map<string, { stored: string; compiled: CompiledWorkflowDefinition }>();
+  /** Built-in types with a person's approval of the plan, run when a start asks for it. */
+  private readonly planApprovalVariants = new Map<string, CompiledWorkflowDefinition>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -58,12 +67,25 @@ export class WorkflowDefinitions {
     private readonly directory: AgentDirectory,
   ) {
     // Built-ins name the website agents, which every orchestrator serves.
-    for (const definition of BUILT_IN_WORKFLOWS) {
-      this.builtIns.set(
-        definition.type,
-        compileDefinition(definition, () => null),
-      );
-    }
+    // Their audits send a failing site back to the builder AUDIT_REVISIONS times at most.
+    const withRevisions = (definition: WorkflowDefinition) =>
+      withAuditRevisions(definition, config.AUDIT_REVISIONS);
+    for (const definition of BUILT_IN_WORKFLOWS)
+      this.builtIns.set(definition.type, this.compile(withRevisions(definition)));
+    for (const definition of PLAN_APPROVAL_VARIANTS)
+      this.planApprovalVariants.set(definition.type, this.compile(withRevisions(definition)));
+  }
+
+  /**
+   * The definition a new workflow of `type` runs: a built-in's plan-approval variant when the
+   * start's preferences ask for it (`approvePlan: true`), otherwise the type's own.
+   */
+  async toStart(
+    type: string,
+    preferences: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<CompiledWorkflowDefinition | undefined> {
+    const variant = asksForPlanApproval(preferences) ? this.planApprovalVariants.get(type) : undefined;
+    return variant ?? this.compiledOf(type);
   }
 
   /**
@@ -93,10 +115,9 @@ export class WorkflowDefinitions {
     if (!stored) return undefined;
     const cached = this.registered.get(type);
     if (cached?.stored === stored) return cached.compiled;
-    const compiled = compileDefinition(
-      (JSON.parse(stored) as { definition: WorkflowDefinition }).definition,
-      () => null,
-    );
+    const compiled = this.compile((JSON.parse(stored) as { definition: WorkflowDefinition }).definition, {
+      origin: 'stored',
+    });
     this.registered.set(type, { stored, compiled });
     return compiled;
   }
@@ -125,13 +146,26 @@ export class WorkflowDefinitions {
     const definition: WorkflowDefinition = {
       type: request.type,
       description: request.description,
-      steps: request.steps.map(({ id, agent, dependsOn }) => ({ id, agent, dependsOn })),
+      steps: request.steps.map(({ id, agent, approval, dependsOn, forEach, revise }) => ({
+        id,
+        ...(agent === undefined ? {} : { agent }),
+        ...(approval === undefined ? {} : { approval: { ...approval } }),
+        dependsOn,
+        ...(forEach === undefined ? {} : { forEach: { ...forEach } }),
+        ...(revise === undefined ? {} : { revise: { ...revise } }),
+      })),
       ...(request.inputSchema === undefined ? {} : { inputSchema: request.inputSchema }),
+      ...(request.limits === undefined ? {} : { limits: request.limits }),
     };
     try {
-      compileDefinition(definition, (agent) => unregistered(agent, catalogue));
+      this.compile(definition, { unknownAgent: (agent) => unregistered(agent, catalogue) });
     } catch (error) {
-      if (error instanceof UnknownAgentError) throw new UnprocessableEntityException(error.message);
+      if (
+        error instanceof UnknownAgentError ||
+        error instanceof InvalidStepLimitError ||
+        error instanceof InvalidRevisionLoopError
+      )
+        throw new UnprocessableEntityException(error.message);
       if (error instanceof InvalidWorkflowDefinitionError || error instanceof InvalidInputSchemaError)
         throw new BadRequestException(error.message);
       throw error;
@@ -151,22 +185,26 @@ export class WorkflowDefinitions {
     return (await this.list()).map((definition) => definition.type);
   }
 
+  /** Compiles a definition under this gateway's FAN_OUT_MAX_ITEMS (see compileWorkflowGraph). */
+  private compile(
+    definition: WorkflowDefinition,
+    {
+      unknownAgent = () => null,
+      origin = 'new',
+    }: { unknownAgent?: (agent: AgentReference) => string | null; origin?: 'new' | 'stored' } = {},
+  ): CompiledWorkflowDefinition {
+    return {
+      definition,
+      graph: compileWorkflowGraph(definition, unknownAgent, this.config.FAN_OUT_MAX_ITEMS, origin),
+      validateInput: definition.inputSchema && compileInputSchema(definition.inputSchema),
+      inputAliases: definition.inputAliases,
+      pinnedGraphs: new Map(),
+    };
+  }
+
   private get key(): string {
     return `${this.config.REDIS_PREFIX}:workflow-definitions`;
   }
-}
-
-function compileDefinition(
-  definition: WorkflowDefinition,
-  unknownAgent: (agent: AgentReference) => string | null,
-): CompiledWorkflowDefinition {
-  return {
-    definition,
-    graph: compileWorkflowGraph(definition, unknownAgent),
-    validateInput: definition.inputSchema && compileInputSchema(definition.inputSchema),
-    inputAliases: definition.inputAliases,
-    pinnedGraphs: new Map(),
-  };
 }
 
 /** Why a step may not name this agent, or null when some worker has registered it. */

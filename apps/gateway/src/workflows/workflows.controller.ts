@@ -9,7 +9,6 @@ import {
   HttpStatus,
   Param,
   ParseIntPipe,
-  ParseUUIDPipe,
   Post,
   Query,
 } from '@nestjs/common';
@@ -34,13 +33,9 @@ import {
   WORKFLOW_PAGE_EXAMPLE,
 } from '../docs/openapi.examples';
 import { WORKFLOW_EVENT_CLASSES, workflowEventSchema } from '../docs/workflow-event.schemas';
+import { WORKFLOW_NOT_FOUND as NOT_FOUND, workflowIdPipe as workflowId } from './workflow-route.params';
 import { WorkflowsService } from './workflows.service';
 
-const NOT_FOUND = 'No such workflow, or one of another tenant (answered alike).';
-
-const workflowId = new ParseUUIDPipe({
-  exceptionFactory: () => new BadRequestException('workflow id must be a UUID'),
-});
 const eventId = new ParseIntPipe({
   exceptionFactory: () => new BadRequestException('after must be an event id (an integer)'),
 });

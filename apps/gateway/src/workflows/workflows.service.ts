@@ -12,19 +12,27 @@ import {
   LogPage,
   StartWorkflowRequest,
   WorkflowEvent,
+  WorkflowFilter,
   WorkflowPage,
   WorkflowState,
-  WorkflowStatus,
-  WorkflowSummary,
 } from '@app/contracts';
-import { InvalidCursorError, LogEntriesRepository, WorkflowRecordsRepository } from '@app/persistence';
-import { StepQueues, WorkflowStore } from '@app/workflow-store';
+import {
+  InvalidCursorError,
+  LogEntriesRepository,
+  WorkflowRecordsRepository,
+  WorkflowRunsRepository,
+} from '@app/persistence';
+import { inSpan } from '@app/agent-sdk';
+import { BudgetStore, DEFAULT_WORKFLOW_PRIORITY } from '@app/flow-control';
+import { StepQueues, WorkflowStore, traceParentOf } from '@app/workflow-store';
 import { Caller, canAccessTenant } from '../auth/caller';
 import { WorkflowDefinitions } from './workflow-definitions.service';
 import { checkWorkflowInput } from './workflow-input.check';
 
-/** Workflows read from the store at a time while filtering a listing. */
-const LISTING_CHUNK = 200;
+/** A cursor no page returned is the client's mistake: 400. */
+function answerBadCursor(error: unknown): never {
+  throw error instanceof InvalidCursorError ? new BadRequestException(error.message) : error;
+}
 
 @Injectable()
 export class WorkflowsService {
@@ -33,7 +41,9 @@ export class WorkflowsService {
     private readonly definitions: WorkflowDefinitions,
     private readonly logEntries: LogEntriesRepository,
     private readonly workflowRecords: WorkflowRecordsRepository,
+    private readonly workflowRuns: WorkflowRunsRepository,
     private readonly steps: StepQueues,
+    private readonly budgets: BudgetStore,
   ) {}
 
   /**
@@ -47,28 +57,45 @@ export class WorkflowsService {
     caller: Caller,
     idempotencyKey?: string,
   ): Promise<{ workflowId: string; isNew: boolean }> {
-    const compiled = await this.definitions.compiledOf(request.type);
+    const compiled = await this.definitions.toStart(request.type, request.preferences);
     if (!compiled) {
       throw new BadRequestException(
         `type must be a known workflow type (${(await this.definitions.types()).join(', ')}); got "${request.type}"`,
       );
     }
     const input = checkWorkflowInput(request.input, compiled);
-    const created = await this.store.create(
-      {
-        workflowId: randomUUID(),
-        type: request.type,
-        tenantId: caller.tenantId,
-        sessionId: request.sessionId,
-        input,
-        preferences: request.preferences ?? {},
+    const graph = await this.definitions.graphToStart(compiled);
+    const workflowId = randomUUID();
+    // Before it exists, so no step of it can begin unbudgeted (unused if the idempotency key answers another).
+    if (request.budget) await this.budgets.set('workflow', workflowId, request.budget);
+    // The workflow's root span: the store keeps its traceparent, and every step continues it.
+    return inSpan(
+      `start_workflow ${request.type}`,
+      { attributes: { 'ao.workflow.type': request.type, 'ao.tenant.id': caller.tenantId } },
+      async (span) => {
+        const created = await this.store.create(
+          {
+            workflowId,
+            type: request.type,
+            tenantId: caller.tenantId,
+            sessionId: request.sessionId,
+            input,
+            preferences: request.preferences ?? {},
+            traceparent: traceParentOf(span.spanContext()),
+            priority: request.priority ?? DEFAULT_WORKFLOW_PRIORITY,
+          },
+          graph,
+          idempotencyKey,
+        );
+        span.setAttributes({ 'ao.workflow.id': created.workflowId, 'ao.workflow.is_new': created.isNew });
+        // Queued even for a repeated key: the job ids dedupe, and a crash between the two calls is healed.
+        await this.steps.add(created.workflowId, created.readySteps, undefined, {
+          tenantId: caller.tenantId,
+          priority: request.priority ?? DEFAULT_WORKFLOW_PRIORITY,
+        });
+        return created;
       },
-      await this.definitions.graphToStart(compiled),
-      idempotencyKey,
     );
-    // Queued even for a repeated key: the job ids dedupe, and a crash between the two calls is healed.
-    await this.steps.add(created.workflowId, created.readySteps);
-    return created;
   }
 
   /** Another tenant's workflow is answered as missing: a client cannot learn that it exists. */
@@ -80,82 +107,32 @@ export class WorkflowsService {
   }
 
   /**
-   * Newest first. A client key lists its own tenant's workflows only; an admin key lists all, or
-   * one tenant's with `tenantId`.
+   * Newest first, from the PostgreSQL projection (a moment behind Redis). A client key lists its
+   * own tenant's workflows only; an admin key lists all, or one tenant's with `tenantId`.
    */
   async list(query: ListWorkflowsQuery, caller: Caller): Promise<WorkflowPage> {
-    if (caller.role !== 'admin' && query.tenantId !== undefined && query.tenantId !== caller.tenantId) {
+    this.checkFilter(query, caller);
+    const tenantId = caller.role === 'admin' ? query.tenantId : caller.tenantId;
+    return this.workflowRuns.list({ ...query, tenantId }).catch(answerBadCursor);
+  }
+
+  /** What a filter may not ask, answered before any query: another tenant (403), from not before to (400). */
+  checkFilter(filter: WorkflowFilter, caller: Caller): void {
+    if (caller.role !== 'admin' && filter.tenantId !== undefined && filter.tenantId !== caller.tenantId) {
       throw new ForbiddenException('a client key lists only the workflows of its own tenant');
     }
-    const tenantId = caller.role === 'admin' ? query.tenantId : caller.tenantId;
-    const { status, type, offset, limit } = query;
-    const live =
-      tenantId === undefined && type === undefined
-        ? await this.store.list({ status, offset, limit })
-        : await this.listFiltered({ status, type, tenantId, offset, limit });
-    return this.withArchived(live, { status, type, tenantId, offset, limit });
+    if (
+      filter.from !== undefined &&
+      filter.to !== undefined &&
+      Date.parse(filter.from) >= Date.parse(filter.to)
+    ) {
+      throw new BadRequestException('from must be before to');
+    }
   }
 
   /** A workflow's state from Redis while it is there, then from its PostgreSQL archive. */
   private async liveOrArchived(workflowId: string): Promise<WorkflowState | null> {
     return (await this.store.get(workflowId)) ?? (await this.workflowRecords.get(workflowId));
-  }
-
-  /**
-   * Fills a page past the end of the Redis listing from the archive: Redis holds running and
-   * recently finished workflows, the retention job moves older finished ones to PostgreSQL. The
-   * listing is Redis's (newest first) followed by the archive's (newest first), so across the
-   * seam it is not strictly by creation time; `total` counts both.
-   */
-  private async withArchived(
-    live: WorkflowPage,
-    filter: { status?: WorkflowStatus; type?: string; tenantId?: string; offset: number; limit: number },
-  ): Promise<WorkflowPage> {
-    const end = filter.offset + filter.limit;
-    const room = Math.max(0, end - Math.max(filter.offset, live.total));
-    const archived = await this.workflowRecords.list({
-      ...filter,
-      offset: Math.max(0, filter.offset - live.total),
-      limit: room,
-    });
-    // A workflow archived but not yet removed from Redis would otherwise be listed twice.
-    const listed = new Set(live.items.map((item) => item.workflowId));
-    return {
-      ...live,
-      items: [...live.items, ...archived.items.filter((item) => !listed.has(item.workflowId))],
-      total: live.total + archived.total,
-    };
-  }
-
-  /**
-   * The store indexes workflows by status only, so tenant and type are filtered here, reading the
-   * status index in chunks; `total` counts every match.
-   */
-  private async listFiltered(filter: {
-    status?: WorkflowStatus;
-    type?: string;
-    tenantId?: string;
-    offset: number;
-    limit: number;
-  }): Promise<WorkflowPage> {
-    const items: WorkflowSummary[] = [];
-    let total = 0;
-    for (let offset = 0; ; offset += LISTING_CHUNK) {
-      const chunk = await this.store.list({ status: filter.status, offset, limit: LISTING_CHUNK });
-      const candidates = chunk.items.filter((item) => filter.type === undefined || item.type === filter.type);
-      const tenants = await Promise.all(
-        candidates.map(async (item) =>
-          filter.tenantId === undefined ? undefined : (await this.store.get(item.workflowId))?.tenantId,
-        ),
-      );
-      candidates.forEach((item, index) => {
-        if (filter.tenantId !== undefined && tenants[index] !== filter.tenantId) return;
-        if (total >= filter.offset && items.length < filter.limit) items.push(item);
-        total += 1;
-      });
-      if (offset + LISTING_CHUNK >= chunk.total) break;
-    }
-    return { items, total, offset: filter.offset, limit: filter.limit };
   }
 
   async cancel(workflowId: string, caller: Caller): Promise<WorkflowState> {
@@ -175,9 +152,7 @@ export class WorkflowsService {
     const state = await this.liveOrArchived(workflowId);
     if (state && !canAccessTenant(caller, state.tenantId))
       throw new NotFoundException(`workflow ${workflowId} does not exist`);
-    const page = await this.logEntries.search({ workflowId, ...query }).catch((error: unknown) => {
-      throw error instanceof InvalidCursorError ? new BadRequestException(error.message) : error;
-    });
+    const page = await this.logEntries.search({ workflowId, ...query }).catch(answerBadCursor);
     if (!state && (caller.role !== 'admin' || page.total === 0))
       throw new NotFoundException(`workflow ${workflowId} does not exist`);
     return page;

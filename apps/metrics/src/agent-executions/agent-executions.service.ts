@@ -4,6 +4,7 @@ import { AgentExecutionsRepository } from '@app/persistence';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
 import { insertIsolatingBadRows } from '../batch-insert';
+import { AgentExecutionMetrics } from './agent-execution.metrics';
 import { LogsService } from '../logs/logs.service';
 import { agentExecutionProblem } from './agent-execution.validation';
 
@@ -17,6 +18,7 @@ export class AgentExecutionsService {
   constructor(
     private readonly repository: AgentExecutionsRepository,
     private readonly logs: LogsService,
+    private readonly metrics: AgentExecutionMetrics,
     @InjectMetric(AGENT_EXECUTIONS_REJECTED_METRIC) private readonly rejected: Counter<string>,
   ) {}
 
@@ -33,10 +35,16 @@ export class AgentExecutionsService {
     }
     const result = await insertIsolatingBadRows(valid, (rows) => this.repository.insertMany(rows));
     for (const { item, reason } of result.rejected) this.reject(item, `refused by PostgreSQL: ${reason}`);
+    // Counted by the replica that wrote them, and only then: an execution delivered twice counts once.
+    const written = new Set(result.written);
+    this.metrics.recorded(valid.filter((execution) => written.has(execution.id)));
     await this.logs.saveBatch(
       valid.filter((execution) => execution.outcome === 'success').map(completionLogEntry),
     );
-    return { written: result.written, rejected: executions.length - valid.length + result.rejected.length };
+    return {
+      written: result.written.length,
+      rejected: executions.length - valid.length + result.rejected.length,
+    };
   }
 
   private reject(execution: unknown, problem: string): void {
@@ -60,6 +68,11 @@ export function completionLogEntry(execution: AgentExecution): LogEntry {
     workflowId: execution.workflowId,
     agent: execution.agent,
     message: `step ${execution.stepId} completed in ${execution.durationMs} ms`,
-    metadata: { stepId: execution.stepId, attempt: execution.attempt, durationMs: execution.durationMs },
+    metadata: {
+      stepId: execution.stepId,
+      attempt: execution.attempt,
+      durationMs: execution.durationMs,
+      ...(execution.traceId ? { traceId: execution.traceId, spanId: execution.spanId } : {}),
+    },
   };
 }

@@ -7,6 +7,7 @@ import { insertIsolatingBadRows } from '../batch-insert';
 import { logEntryProblem } from './log-entry.validation';
 
 export const LOG_ENTRIES_REJECTED_METRIC = 'log_entries_rejected_total';
+export const LOG_ENTRIES_WRITTEN_METRIC = 'log_entries_total';
 
 /** Stores log batches: malformed entries are set aside alone, the rest written in bulk. */
 @Injectable()
@@ -16,6 +17,7 @@ export class LogsService {
   constructor(
     private readonly repository: LogEntriesRepository,
     @InjectMetric(LOG_ENTRIES_REJECTED_METRIC) private readonly rejected: Counter<string>,
+    @InjectMetric(LOG_ENTRIES_WRITTEN_METRIC) private readonly written: Counter<string>,
   ) {}
 
   /** Stores one entry; see {@link saveBatch}. */
@@ -37,7 +39,13 @@ export class LogsService {
     }
     const result = await insertIsolatingBadRows(valid, (rows) => this.repository.insertMany(rows));
     for (const { item, reason } of result.rejected) this.reject(item, `refused by PostgreSQL: ${reason}`);
-    return { written: result.written, rejected: entries.length - valid.length + result.rejected.length };
+    // Counted by the replica that wrote them, and only then: an entry delivered twice counts once.
+    const written = new Set(result.written);
+    for (const entry of valid) if (written.has(entry.id)) this.written.inc({ level: entry.level });
+    return {
+      written: result.written.length,
+      rejected: entries.length - valid.length + result.rejected.length,
+    };
   }
 
   private reject(entry: unknown, problem: string): void {

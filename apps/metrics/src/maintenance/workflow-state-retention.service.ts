@@ -7,7 +7,7 @@ import {
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
-import { WorkflowRecordsRepository } from '@app/persistence';
+import { WorkflowRecordsRepository, WorkflowRunsRepository } from '@app/persistence';
 import { WorkflowStore } from '@app/workflow-store';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -15,8 +15,9 @@ const PAGE = 200;
 
 /**
  * CleanupWorkflowStates: every finished workflow whose state is older than
- * `WORKFLOW_STATE_TTL_HOURS` is first archived to PostgreSQL (`workflow_records`), then removed
- * from Redis. Stopping between the two is harmless: the next run archives it again (an upsert).
+ * `WORKFLOW_STATE_TTL_HOURS` is first archived to PostgreSQL (`workflow_records`, and its final
+ * projection in `workflow_runs`), then removed from Redis. Stopping between the two is harmless:
+ * the next run archives it again (upserts).
  */
 @Injectable()
 export class WorkflowStateRetentionService {
@@ -25,6 +26,7 @@ export class WorkflowStateRetentionService {
   constructor(
     private readonly store: WorkflowStore,
     private readonly records: WorkflowRecordsRepository,
+    private readonly runs: WorkflowRunsRepository,
     private readonly config: MetricsConfig,
   ) {}
 
@@ -79,6 +81,8 @@ export class WorkflowStateRetentionService {
         }
       }
       counts.archived += await this.records.archive(due);
+      // Its projection too: the outbox entry of its last change may have been lost (a Redis failover).
+      await this.runs.upsert(due);
       for (const state of due) {
         const outcome = await this.store.removeFinished(state.workflowId, status, state.finishedAt ?? '');
         if (outcome === 'removed') counts.removed += 1;

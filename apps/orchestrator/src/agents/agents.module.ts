@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Agent } from '@app/agent-sdk';
-import { createLlmClientFromEnv, createWebsiteAgents } from '@app/agents';
+import { createWebsiteAgents } from '@app/agents';
 import { OrchestratorConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
@@ -20,7 +20,6 @@ export const AGENTS = Symbol('AGENTS');
           keyPrefix: config.REDIS_PREFIX,
           sessionTtlHours: config.SESSION_TTL_HOURS,
           sitesDir: config.SITES_DIR,
-          llm: createLlmClientFromEnv(config),
           auditThreshold: config.AUDIT_THRESHOLD,
         }),
         ...loadAgentModules(config.AGENT_MODULES),

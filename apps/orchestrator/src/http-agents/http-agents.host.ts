@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Agent } from '@app/agent-sdk';
 import { HttpAgentDefinition, createHttpAgent } from '@app/agent-sdk/http';
-import { AgentWorker, createAgentWorker } from '@app/agent-sdk/worker';
+import {
+  AgentWorker,
+  CircuitBreakers,
+  connectCircuitBreakers,
+  createAgentWorker,
+} from '@app/agent-sdk/worker';
 import { OrchestratorConfig } from '@app/config';
+import { parseBreakerConfiguration, parseBudgetDefaults, parseLimitOverrides } from '@app/flow-control';
 import { HTTP_AGENTS_WORKER_NAME, HttpAgentRepository } from '@app/http-agent-store';
 import { createRedisConnection } from '@app/redis';
 import Redis from 'ioredis';
@@ -21,12 +27,16 @@ const VERSION_POLL_MS = 10_000;
  * Every orchestrator replica runs one; they share the agents' queues like any workers. An HTTP
  * agent named like an agent this process serves otherwise (built in, `AGENT_MODULES`) is left out:
  * one process must not serve two agents on one queue, and the gateway refuses such a registration.
+ *
+ * Each agent's requests go through the circuit breaker of its host (`http:<host>`), one set of
+ * breakers for every worker this host makes, so a probe the gate admitted is the request made.
  */
 @Injectable()
 export class HttpAgentsHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('HttpAgents');
   private readonly localAgentNames: ReadonlySet<string>;
   private readonly subscriber: Redis;
+  private readonly breakers: CircuitBreakers;
   private worker: AgentWorker | null = null;
   /** The registry's version the worker was made from; null before the first load. */
   private servedVersion: number | null = null;
@@ -44,6 +54,13 @@ export class HttpAgentsHost implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.localAgentNames = new Set(localAgents.map((agent) => agent.descriptor.name));
     this.subscriber = createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-http-agent-changes`);
+    this.breakers = connectCircuitBreakers({
+      redisUrl: config.REDIS_URL,
+      prefix: config.REDIS_PREFIX,
+      // Checked at boot by OrchestratorConfig (IsBreakerConfiguration): parsing again cannot fail.
+      settings: parseBreakerConfiguration(config.CIRCUIT_BREAKERS),
+      logger: new Logger('CircuitBreakers'),
+    });
   }
 
   /** Listens for changes first, then loads the registry, so no change falls between the two. */
@@ -64,6 +81,7 @@ export class HttpAgentsHost implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.worker) this.retire(this.worker);
     this.worker = null;
     await Promise.all(this.retiring);
+    await this.breakers.close();
   }
 
   /** Serves the registry's current set, once its version moved; never rejects. */
@@ -111,6 +129,7 @@ export class HttpAgentsHost implements OnApplicationBootstrap, OnModuleDestroy {
         return [
           createHttpAgent(definition, {
             allowPrivateNetworks: this.config.HTTP_AGENTS_ALLOW_PRIVATE_NETWORKS,
+            breakers: this.breakers,
           }),
         ];
       } catch (error) {
@@ -132,7 +151,12 @@ export class HttpAgentsHost implements OnApplicationBootstrap, OnModuleDestroy {
       maxRetries: config.MAX_RETRIES,
       defaultTimeoutSeconds: config.AGENT_TIMEOUT_SECONDS,
       workflowStateTtlHours: config.WORKFLOW_STATE_TTL_HOURS,
+      // A workflow type's limits hold for its HTTP agents' steps too, overrides included.
+      limitOverrides: parseLimitOverrides(config.FLOW_CONTROL_LIMITS),
+      // Budgets hold for HTTP agents' steps too (their own model calls are theirs to report).
+      budgetDefaults: parseBudgetDefaults(config.BUDGETS),
       cpuPool: { threads: 0 },
+      circuitBreakers: this.breakers,
       logger: new Logger('HttpAgentWorker'),
     });
   }

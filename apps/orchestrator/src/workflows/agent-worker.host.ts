@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Agent } from '@app/agent-sdk';
+import { Agent, llmSettingsFromEnvironment } from '@app/agent-sdk';
 import { AgentWorker, createAgentWorker } from '@app/agent-sdk/worker';
 import { OrchestratorConfig } from '@app/config';
+import { parseBreakerConfiguration, parseBudgetDefaults, parseLimitOverrides } from '@app/flow-control';
 import { AGENTS } from '../agents/agents.module';
 
 /**
@@ -23,11 +24,19 @@ export class AgentWorkerHost implements OnApplicationBootstrap, OnModuleDestroy 
       maxRetries: config.MAX_RETRIES,
       defaultTimeoutSeconds: config.AGENT_TIMEOUT_SECONDS,
       workflowStateTtlHours: config.WORKFLOW_STATE_TTL_HOURS,
+      // Checked at boot by OrchestratorConfig (IsLimitOverrides): parsing again cannot fail.
+      limitOverrides: parseLimitOverrides(config.FLOW_CONTROL_LIMITS),
+      // Checked at boot as well (IsBreakerConfiguration).
+      breakerSettings: parseBreakerConfiguration(config.CIRCUIT_BREAKERS),
+      // And BUDGETS (IsBudgetDefaults).
+      budgetDefaults: parseBudgetDefaults(config.BUDGETS),
       cpuPool: {
         threads: config.CPU_POOL_THREADS,
         maxHeapMb: config.CPU_POOL_MAX_HEAP_MB,
         recycleHeapMb: config.CPU_POOL_RECYCLE_HEAP_MB,
       },
+      // Checked at boot by OrchestratorConfig, so a mistake here has already stopped the app.
+      llm: llmSettingsFromEnvironment(config),
       logger: new Logger('AgentWorker'),
     });
   }

@@ -1,5 +1,5 @@
 import { NetworkError, RateLimitedError, ValidationError } from '../agent-errors';
-import { parseRetryAfter } from './retry-after';
+import { rateLimitResetOf } from './retry-after';
 
 /** Longest detail of an error answer quoted in the step's error. */
 const DETAIL_CHARACTERS = 300;
@@ -13,7 +13,7 @@ const ERROR_BODY_BYTES = 16 * 1024;
  * | ------------------------------ | ----------------------------------------------------------- |
  * | 2xx with a JSON body           | the body is the output (204: `null`)                        |
  * | 2xx with another body          | NetworkError (retried), as a garbled answer would be        |
- * | 429, 503                       | RateLimitedError, after `Retry-After` (seconds or a date)   |
+ * | 429, 503                       | RateLimitedError, after Retry-After or x-ratelimit-reset-*  |
  * | 408, other 5xx                 | NetworkError (retried)                                      |
  * | 3xx                            | ValidationError: redirects are not followed                 |
  * | other 4xx                      | ValidationError (not retried), with the body's error text   |
@@ -50,7 +50,7 @@ export async function outputOfResponse(
   const detail = await errorDetailOf(response);
   const answered = `agent ${agent} answered ${status}${detail ? `: ${detail}` : ''}`;
   if (status === 429 || status === 503)
-    throw new RateLimitedError(answered, parseRetryAfter(response.headers.get('retry-after')));
+    throw new RateLimitedError(answered, rateLimitResetOf(response.headers));
   if (status === 408 || status >= 500) throw new NetworkError(answered);
   throw new ValidationError(answered);
 }

@@ -3,6 +3,7 @@ import { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, createSer
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { AgentContext } from '../agent';
+import { LlmClient } from '../llm/llm-client';
 import {
   CancelledError,
   ErrorKind,
@@ -99,6 +100,12 @@ function contextOf(
     signal,
     deadline,
     log: () => undefined,
+    llm: new LlmClient().forStep({
+      agent: 'summarise',
+      signal,
+      log: () => undefined,
+      report: () => undefined,
+    }),
     recordLlmUsage: () => undefined,
     runCpuTask: () => Promise.reject(new Error('no CPU pool here')),
   };
@@ -167,6 +174,17 @@ describe('createHttpAgent', () => {
     });
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['webhook-id']).toBe('wf-1:summarise:2');
+  });
+
+  it('sends a fan-out sub-step its work item, under a webhook id of its own', async () => {
+    receiver.answer = (_received, response) => json(response, 200, { summary: 'Hi' });
+    await agentOf().execute({ ...contextOf(), item: { index: 7, value: { page: 'about' } } });
+    const [request] = receiver.received.slice(-1);
+    expect((JSON.parse(request.body) as HttpAgentRequest).item).toEqual({
+      index: 7,
+      value: { page: 'about' },
+    });
+    expect(request.headers['webhook-id']).toBe('wf-1:summarise#7:2');
   });
 
   it('fails verification with another secret or a changed body', async () => {

@@ -1,4 +1,4 @@
-import { Agent, AgentContext, AgentDescriptor } from '../agent';
+import { Agent, AgentContext, AgentDescriptor, FanOutItem } from '../agent';
 import {
   AgentError,
   CancelledError,
@@ -7,6 +7,9 @@ import {
   ValidationError,
   describeError,
 } from '../agent-errors';
+import type { BreakerOutcome } from '@app/flow-control';
+import { breakerOutcomeOfError, breakerOutcomeOfResponse } from '../breakers/breaker-outcome';
+import type { BreakerTicket, CircuitBreakers } from '../breakers/circuit-breakers';
 import { HttpAgentDefinition } from './http-agent.definition';
 import { outputOfResponse } from './http-agent.response';
 import { HttpAgentSigner } from './http-agent.signature';
@@ -22,6 +25,17 @@ export interface HttpAgentOptions {
   lookup?: HostLookup;
   /** Largest answer read as the step's output; 10 MiB unless given. */
   maxResponseBytes?: number;
+  /**
+   * The breakers its requests go through (the worker's, so the probe a step was admitted as is
+   * the request it makes): `http:<host>`, which the agent declares as its dependency, so its steps
+   * wait in their queue while that breaker is open. None unless given.
+   */
+  breakers?: CircuitBreakers;
+}
+
+/** The dependency an HTTP agent's requests are: `http:<host>[:<port>]` of its URL. */
+export function httpDependencyOf(url: string): string {
+  return `http:${new URL(url).host}`;
 }
 
 /** What the step POSTs: its context, as JSON. */
@@ -36,6 +50,8 @@ export interface HttpAgentRequest {
   preferences: Readonly<Record<string, unknown>>;
   /** Outputs of the steps this step depends on, by step id. */
   dependencies: Readonly<Record<string, unknown>>;
+  /** The work item of a fan-out's sub-step ({@link AgentContext.item}); absent for any other step. */
+  item?: FanOutItem;
   /**
    * ISO-8601 time the request is aborted at: the step's deadline ({@link AgentContext.deadline}),
    * `timeoutSeconds` after the attempt began, longer on the retry of an attempt that timed out.
@@ -67,7 +83,14 @@ class HttpAgent implements Agent {
     private readonly options: HttpAgentOptions,
   ) {
     const { name, version, description, timeoutSeconds, retry } = definition;
-    this.descriptor = { name, version, description, timeoutSeconds, ...(retry ? { retry } : {}) };
+    this.descriptor = {
+      name,
+      version,
+      description,
+      timeoutSeconds,
+      ...(retry ? { retry } : {}),
+      ...(options.breakers ? { dependencies: [httpDependencyOf(definition.url)] } : {}),
+    };
     this.signer = new HttpAgentSigner(definition.secret);
   }
 
@@ -89,8 +112,12 @@ class HttpAgent implements Agent {
     const stop = () => request.abort(stepAbortReason(context.signal));
     if (context.signal.aborted) stop();
     else context.signal.addEventListener('abort', stop, { once: true });
+    let ticket: BreakerTicket | null = null;
+    let outcome: BreakerOutcome = { kind: 'ignored' };
     try {
       const url = await this.checkedUrl();
+      // Open: a CircuitOpenError, retried after it (the gate holds the steps that have not begun).
+      ticket = (await this.options.breakers?.before(httpDependencyOf(url.href))) ?? null;
       const body = JSON.stringify({
         workflowId: context.workflowId,
         workflowType: context.workflowType,
@@ -100,6 +127,7 @@ class HttpAgent implements Agent {
         input: context.input,
         preferences: context.preferences,
         dependencies: context.dependencies,
+        ...(context.item ? { item: context.item } : {}),
         deadline: deadline.toISOString(),
       } satisfies HttpAgentRequest);
       const response = await fetch(url, {
@@ -108,7 +136,8 @@ class HttpAgent implements Agent {
           'content-type': 'application/json',
           accept: 'application/json',
           ...this.signer.sign({
-            id: `${context.workflowId}:${context.stepId}:${context.attempt}`,
+            // A fan-out's sub-steps share their step id: the item keeps each one's id its own.
+            id: `${context.workflowId}:${context.stepId}${context.item ? `#${context.item.index}` : ''}:${context.attempt}`,
             timestamp: startedAt,
             body,
           }),
@@ -117,18 +146,25 @@ class HttpAgent implements Agent {
         redirect: 'manual',
         signal: request.signal,
       });
+      outcome = breakerOutcomeOfResponse(response);
       return await outputOfResponse(response, {
         agent: name,
         maxBodyBytes: this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
       });
     } catch (error) {
-      // Aborted: say why (the step's cancel or timeout, or this request's own time limit).
-      if (request.signal.aborted) throw request.signal.reason;
-      if (error instanceof AgentError) throw error;
-      throw new NetworkError(`agent ${name} unreachable: ${describeError(error)}`, { cause: error });
+      const thrown = request.signal.aborted
+        ? // Aborted: say why (the step's cancel or timeout, or this request's own time limit).
+          (request.signal.reason as unknown)
+        : error instanceof AgentError
+          ? error
+          : new NetworkError(`agent ${name} unreachable: ${describeError(error)}`, { cause: error });
+      // Only what the request itself came to: an answer read badly after a good status was an answer.
+      if (outcome.kind === 'ignored') outcome = breakerOutcomeOfError(thrown);
+      throw thrown;
     } finally {
       clearTimeout(timer);
       context.signal.removeEventListener('abort', stop);
+      if (ticket) await this.options.breakers?.after(ticket, outcome);
     }
   }
 

@@ -2,6 +2,23 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import { WorkerAnnouncement, agentStepsQueue } from '@app/contracts';
+import {
+  BreakerConfiguration,
+  BreakerStore,
+  BudgetAdmissionCheck,
+  BudgetDefaults,
+  BudgetStore,
+  FairShare,
+  FlowControlKeys,
+  FlowControlRedis,
+  LimitAdmissionCheck,
+  LimitOverrides,
+  LlmLimiter,
+  StepAdmissionGate,
+  StepLimiter,
+  checkDependencyName,
+  stepLimitProblems,
+} from '@app/flow-control';
 import { createRedisConnection } from '@app/redis';
 import {
   AgentDirectory,
@@ -9,16 +26,23 @@ import {
   StepQueues,
   WorkflowStore,
   majorOf,
+  stepJobOptions,
 } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent';
+import { BreakerAdmissionCheck, BreakerMetrics, CircuitBreakers } from '../breakers';
 import { CpuPool, CpuPoolOptions, CpuPoolState, createCpuPool } from '../cpu';
+import { LlmClient } from '../llm/llm-client';
+import { LlmSettings } from '../llm/llm-settings';
 import { Cancellations } from './cancellations';
+import { StepAdmissions } from './step-admissions';
 import { StepConsumers } from './step-consumers';
+import { StepLlms } from './step-llms';
 import { StepRunner } from './step-runner';
 import { TelemetryShipper } from './telemetry-shipper';
 import { WorkerLogger, consoleLogger } from './worker-logger';
+import { countingLlmUsage } from './llm-usage-metrics';
 import { WorkerMetrics } from './worker-metrics';
 import { WorkflowHooks } from './workflow-hooks';
 
@@ -48,6 +72,29 @@ export interface AgentWorkerOptions {
    * recycled past 160 MB; `threads: 0` runs CPU tasks on the event loop.
    */
   cpuPool?: Partial<Omit<CpuPoolOptions, 'warmTasks' | 'onTaskFinished' | 'onRecycled'>>;
+  /**
+   * A deployment's changes to the agents' and workflow types' declared limits
+   * (`FLOW_CONTROL_LIMITS`, parsed by `parseLimitOverrides`). Default: none.
+   */
+  limitOverrides?: LimitOverrides;
+  /**
+   * The language models of its agents' `context.llm`: providers, models and keys (per agent),
+   * prices. Default: the offline rules provider for every agent.
+   */
+  llm?: LlmSettings;
+  /**
+   * The circuit breakers its gate consults (a step whose agent declares a dependency whose breaker
+   * is open waits) and its agents call through: give the instance the agents were given (an HTTP
+   * agent's `breakers`, from `connectCircuitBreakers`). Default: its own, with `breakerSettings`.
+   */
+  circuitBreakers?: CircuitBreakers;
+  /** A deployment's breaker settings (`CIRCUIT_BREAKERS`, parsed by `parseBreakerConfiguration`). */
+  breakerSettings?: BreakerConfiguration;
+  /**
+   * A deployment's default budgets per tenant and per agent and UTC day (`BUDGETS`, parsed by
+   * `parseBudgetDefaults`), where an admin set none. Give every worker the same. Default: none.
+   */
+  budgetDefaults?: BudgetDefaults;
   /** Where its Prometheus metrics go; prom-client's default registry unless given. */
   metricsRegistry?: Registry;
   logger?: WorkerLogger;
@@ -60,6 +107,8 @@ export interface AgentWorker {
   readonly queues: readonly string[];
   /** In-process callbacks on what its steps do to workflows. */
   readonly hooks: WorkflowHooks;
+  /** The dependencies' circuit breakers its gate consults; an agent may call through them too. */
+  readonly breakers: CircuitBreakers;
   /** Announces the worker and starts taking steps; rejects when an agent is malformed. */
   start(): Promise<void>;
   /** Takes no new steps, finishes those in hand, withdraws, and closes its connections. */
@@ -81,6 +130,7 @@ class RunningAgentWorker implements AgentWorker {
   readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly queues: readonly string[];
   readonly hooks: WorkflowHooks;
+  readonly breakers: CircuitBreakers;
   private readonly logger: WorkerLogger;
   private readonly commands: Redis;
   private readonly telemetryConnection: Redis;
@@ -102,6 +152,15 @@ class RunningAgentWorker implements AgentWorker {
       const { name: agentName, version } = agent.descriptor;
       const queue = agentStepsQueue(agentName, majorOf(version ?? ''));
       if (byQueue.has(queue)) throw new Error(`agent ${agentName}@${majorOf(version)} is given twice`);
+      const limitProblems = stepLimitProblems(agent.descriptor.limits ?? []);
+      if (limitProblems.length > 0) throw new Error(`agent ${agentName}: ${limitProblems.join('; ')}`);
+      for (const dependency of agent.descriptor.dependencies ?? []) {
+        try {
+          checkDependencyName(dependency);
+        } catch (error) {
+          throw new Error(`agent ${agentName}: ${(error as Error).message}`);
+        }
+      }
       byQueue.set(queue, agent);
     }
     this.queues = [...byQueue.keys()];
@@ -128,16 +187,31 @@ class RunningAgentWorker implements AgentWorker {
       finishedTtlSeconds: ((options.workflowStateTtlHours ?? 24) + FINISHED_STATE_GRACE_HOURS) * 3600,
     });
     this.directory = new AgentDirectory(this.commands, options.prefix);
+    const flowControl = new FlowControlRedis(this.commands);
+    const flowKeys = new FlowControlKeys(options.prefix);
+    const fairShare = new FairShare(flowControl, flowKeys);
+    const budgets = new BudgetStore(flowControl, flowKeys, options.budgetDefaults);
+    this.breakers =
+      options.circuitBreakers ??
+      new CircuitBreakers({
+        store: new BreakerStore(flowControl, options.prefix),
+        configured: options.breakerSettings,
+        logger: this.logger,
+        metrics: new BreakerMetrics(options.metricsRegistry),
+      });
+    for (const { descriptor } of options.agents) this.breakers.declare(descriptor.name, descriptor.breakers);
     this.stepQueues = new StepQueues(
       createRedisConnection(options.redisUrl, `${options.prefix}-worker-step-queues`),
       options.prefix,
       { directory: this.directory, store },
+      fairShare,
     );
     this.hooks = new WorkflowHooks(this.logger);
     this.telemetry = new TelemetryShipper(this.telemetryConnection, options.prefix, this.logger);
     this.cancellations = new Cancellations(
       createRedisConnection(options.redisUrl, `${options.prefix}-worker-cancellations`),
       store.cancellationsChannel,
+      (workflowIds) => store.cancelledAmong(workflowIds),
       this.hooks,
       this.logger,
     );
@@ -165,21 +239,65 @@ class RunningAgentWorker implements AgentWorker {
         ? 'CPU pool off (threads 0): agents run their CPU work on the event loop'
         : `CPU pool: ${pool.threads} thread(s), heap ≤ ${pool.maxHeapMb} MB each, warming ${warmTasks.map((task) => task.name).join(', ') || 'nothing'}`,
     );
-    const runner = new StepRunner({
+    const admissions = new StepAdmissions({
+      // The checks a step passes before it begins, in order (see StepAdmissionCheck).
+      gate: new StepAdmissionGate([
+        // Breakers first: a step held by an open breaker then spends no rate.
+        new BreakerAdmissionCheck(
+          this.breakers,
+          new Map(options.agents.map(({ descriptor }) => [descriptor.name, descriptor.dependencies ?? []])),
+        ),
+        // Budgets before limits: a step with no budget left then holds no slot and spends no rate.
+        new BudgetAdmissionCheck(budgets, (workflowId, stepId, attempt) =>
+          String(stepJobOptions(workflowId, stepId, attempt).jobId),
+        ),
+        new LimitAdmissionCheck(new StepLimiter(flowControl, flowKeys), options.limitOverrides ?? new Map(), {
+          warn: (message, step) =>
+            this.logger.warn(`workflow ${step.workflowId} step ${step.stepId}: ${message}`),
+        }),
+      ]),
+      fairShare,
       store,
+      queues: this.stepQueues,
       agents: byQueue,
+      logger: this.logger,
+      metricsRegistry: options.metricsRegistry,
+    });
+    const llms = new StepLlms(
+      // The models' limits and breakers are every worker's: the same Redis functions as the gate's.
+      new LlmClient(options.llm, {
+        limiter: new LlmLimiter(flowControl, flowKeys),
+        breakers: this.breakers,
+        metricsRegistry: options.metricsRegistry,
+      }),
+      {
+        telemetry: this.telemetry,
+        metrics,
+        publisher: this.commands,
+        prefix: options.prefix,
+        logger: this.logger,
+        budgets,
+      },
+    );
+    const runner = new StepRunner({
+      admissions,
+      store,
+      agents: new Map([...byQueue].map(([queue, agent]) => [queue, countingLlmUsage(agent, llms)])),
       queues: this.stepQueues,
       cancellations: this.cancellations,
       telemetry: this.telemetry,
       hooks: this.hooks,
       cpuPool: this.cpuPool,
       metrics,
+      llms,
+      breakers: this.breakers,
       logger: this.logger,
       maxRetries: options.maxRetries ?? 3,
       defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 300,
     });
     this.consumers = new StepConsumers(
       runner,
+      admissions,
       {
         connection: { url: options.redisUrl, maxRetriesPerRequest: null },
         prefix: options.prefix,

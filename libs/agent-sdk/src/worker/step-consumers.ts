@@ -1,6 +1,7 @@
 import { ExecuteStepJob, WorkflowStepJobName } from '@app/contracts';
-import { ConnectionOptions, Job, Worker } from 'bullmq';
+import { ConnectionOptions, DelayedError, Job, Worker } from 'bullmq';
 import { describeError } from '../agent-errors';
+import { StepAdmissions } from './step-admissions';
 import { StepRunner } from './step-runner';
 import { WorkerLogger } from './worker-logger';
 
@@ -36,6 +37,7 @@ export class StepConsumers {
 
   constructor(
     private readonly runner: StepRunner,
+    private readonly admissions: StepAdmissions,
     private readonly options: StepConsumersOptions,
     private readonly logger: WorkerLogger,
   ) {}
@@ -49,7 +51,7 @@ export class StepConsumers {
       for (let index = 0; index < perQueue; index++) {
         const worker = new Worker<ExecuteStepJob, void, WorkflowStepJobName>(
           queue,
-          (job) => this.process(job),
+          (job, token) => this.process(job, token),
           {
             connection: this.options.connection,
             prefix: this.options.prefix,
@@ -77,13 +79,32 @@ export class StepConsumers {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
-  private async process(job: StepJob): Promise<void> {
+  private async process(job: StepJob, token: string | undefined): Promise<void> {
     switch (job.name) {
       case WorkflowStepJobName.ExecuteStep:
-        // A worker that is closing finishes the step in hand but claims no further one.
-        return this.runner.executeStep(job.data, job.id ?? '', () => !this.isClosing);
+        return this.executeStep(job, token);
       default:
         throw new Error(`unknown job ${String(job.name satisfies never)} on ${job.queueName}`);
+    }
+  }
+
+  /**
+   * Runs a job's step once flow control admits it. A step that may not begin yet goes back to
+   * its queue delayed by what the limiter computed (moveToDelayed + DelayedError: BullMQ counts
+   * no attempt, and other jobs on the queue keep flowing, unlike the queue-wide RateLimitError);
+   * its attempt is unspent and its READY state says why it waits.
+   */
+  private async executeStep(job: StepJob, token: string | undefined): Promise<void> {
+    const admission = await this.admissions.admit(job);
+    if (!admission.admitted) {
+      await job.moveToDelayed(Date.now() + admission.retryInMs, token);
+      throw new DelayedError();
+    }
+    try {
+      // A worker that is closing finishes the step in hand but claims no further one.
+      await this.runner.executeStep(job.data, job.id ?? '', () => !this.isClosing, admission.release);
+    } finally {
+      await admission.release();
     }
   }
 }

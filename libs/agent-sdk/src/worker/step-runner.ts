@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { Span } from '@opentelemetry/api';
 import { ExecuteStepJob, LogLevel } from '@app/contracts';
-import { StepDispatch, StepExecution, StepQueues, WorkflowStore } from '@app/workflow-store';
+import {
+  FanOutSpec,
+  StepDispatch,
+  StepExecution,
+  StepQueues,
+  WorkflowMeta,
+  WorkflowStore,
+  fanOutItems,
+  parseChildStepId,
+} from '@app/workflow-store';
+import { DEFAULT_WORKFLOW_PRIORITY, FairShareOrigin } from '@app/flow-control';
 import { Agent, AgentContext } from '../agent';
 import {
   CancelledError,
@@ -12,8 +23,15 @@ import {
   errorKindOf,
 } from '../agent-errors';
 import { CpuPool } from '../cpu';
+import { isRevisionRequested } from '../revision-requested';
+import type { DependencyBreakers } from '../dependency-breakers';
 import { defaultRetryConfig, isRetryableError, mergeRetryConfig, retryDelayMs } from '../retry-policy';
+import { activeTraceIds, recordSpanError } from '../spans';
 import { Cancellations } from './cancellations';
+import { StepLlms } from './step-llms';
+import { StepAdmissions } from './step-admissions';
+import { StepRevisions } from './step-revisions';
+import { inStepSpan } from './step-span';
 import { TelemetryShipper } from './telemetry-shipper';
 import { WorkerLogger } from './worker-logger';
 import { WorkerMetrics } from './worker-metrics';
@@ -30,11 +48,17 @@ export interface StepRunnerParts {
   hooks: WorkflowHooks;
   cpuPool: CpuPool;
   metrics: WorkerMetrics;
+  /** Each step's `context.llm`, and the accounts of its calls. */
+  llms: StepLlms;
+  /** The dependencies' circuit breakers, handed to every agent as `context.breakers`. */
+  breakers?: DependencyBreakers;
   logger: WorkerLogger;
   /** Attempts after the first for a retryable failure, unless the agent's policy says otherwise. */
   maxRetries: number;
   /** A step's time limit, unless its agent's descriptor sets one. */
   defaultTimeoutSeconds: number;
+  /** Flow control's gate for the successors a finishing step claims (eager dispatch); none without it. */
+  admissions?: StepAdmissions;
 }
 
 /** A step's agent outcome, before the store decides what it means for the workflow. */
@@ -49,17 +73,12 @@ type AgentOutcome = { ok: true; output: unknown } | { ok: false; error: unknown 
 export class StepRunner {
   /** The queues of the agents it serves: a completion claims only a successor on one of them. */
   private readonly servedQueues: ReadonlySet<string>;
+  /** What a check's RevisionRequested does (a quality loop). */
+  private readonly revisions: StepRevisions;
 
   constructor(private readonly parts: StepRunnerParts) {
     this.servedQueues = new Set(parts.agents.keys());
-    this.parts.hooks.on(
-      'workflow.completed',
-      () => void this.parts.metrics.workflowsFinished.inc({ status: 'COMPLETED' }),
-    );
-    this.parts.hooks.on(
-      'workflow.failed',
-      () => void this.parts.metrics.workflowsFinished.inc({ status: 'FAILED' }),
-    );
+    this.revisions = new StepRevisions(parts);
     // A failed workflow's last lines go to PostgreSQL at once, for whoever investigates it. (Not
     // on success: a flush per completed workflow would serialise the batches behind each other.)
     this.parts.hooks.on('workflow.failed', () => void this.parts.telemetry.flush());
@@ -69,7 +88,13 @@ export class StepRunner {
    * Runs the step of a queue job, then keeps going with the steps its completion claims for this
    * worker (eager dispatch) while `canContinue()` says the worker is still taking work.
    */
-  async executeStep(job: ExecuteStepJob, jobId: string, canContinue: () => boolean): Promise<void> {
+  async executeStep(
+    job: ExecuteStepJob,
+    jobId: string,
+    canContinue: () => boolean,
+    /** Gives back what flow control's gate lent the job's step (a slot), once that step has run. */
+    releaseAdmission: () => Promise<void> = async () => {},
+  ): Promise<void> {
     const { workflowId } = job;
     // Tracked before the step begins, so a cancel that lands meanwhile still reaches it.
     let tracked = this.parts.cancellations.track(workflowId);
@@ -87,32 +112,104 @@ export class StepRunner {
           break;
       }
       let next: { job: ExecuteStepJob; execution: StepExecution } | null = { job, execution: begun };
+      let release = releaseAdmission;
       while (next) {
         const claimed: StepExecution | null = await this.run(next.job, next.execution, tracked.controller, {
           jobId,
           canContinue,
         });
+        const claimedJob = claimed && { workflowId, stepId: claimed.stepId, attempt: 1, flow: job.flow };
+        // A claimed successor passes the same admission gate as a queued one; refused, it goes to its
+        // queue. It is asked while the finished step gives back what it held: one round trip to Redis.
+        const [, admission] = await Promise.all([
+          release(),
+          claimed && claimedJob && this.parts.admissions
+            ? this.parts.admissions.admitClaimed(claimedJob, claimed)
+            : { admitted: true as const, release: async () => {} },
+        ]);
         // The chain's steps share one controller while nothing aborted it (a timeout does).
         if (tracked.controller.signal.aborted) {
           tracked.release();
           tracked = this.parts.cancellations.track(workflowId);
         }
-        next = claimed
-          ? { job: { workflowId, stepId: claimed.stepId, attempt: 1 }, execution: claimed }
-          : null;
+        next = null;
+        if (claimed && claimedJob && admission.admitted) {
+          next = { job: claimedJob, execution: claimed };
+          release = admission.release;
+        }
       }
     } finally {
       tracked.release();
     }
   }
 
-  /** Runs one step and records its outcome; returns the successor it claimed, if any. */
-  private async run(
+  /**
+   * Runs one step in its span and records its outcome (the store calls too, so they show in the
+   * trace); returns the successor it claimed, if any.
+   */
+  private run(
     job: ExecuteStepJob,
     execution: StepExecution,
     controller: AbortController,
     /** The queue job running it; asked on success whether the worker may claim a successor. */
     claim: { jobId: string; canContinue: () => boolean },
+  ): Promise<StepExecution | null> {
+    const { fanOut } = execution;
+    if (fanOut) return inStepSpan(job, execution, () => this.fanOut(job, execution, fanOut, claim));
+    return inStepSpan(job, execution, (span) => this.runInSpan(job, execution, controller, claim, span));
+  }
+
+  /**
+   * A fan-out step runs no agent: its work items become sub-steps for the queue. With no items it
+   * completes at once with an empty list; with an unusable list (not a list, too many items) it
+   * fails as a validation error would, which no retry changes.
+   */
+  private async fanOut(
+    job: ExecuteStepJob,
+    execution: StepExecution,
+    spec: FanOutSpec,
+    claim: { jobId: string; canContinue: () => boolean },
+  ): Promise<StepExecution | null> {
+    const { workflowId, stepId } = job;
+    const found = fanOutItems(stepId, spec, execution.dependencies);
+    if ('problem' in found) {
+      const error = describeError(new ValidationError(found.problem));
+      const failed = await this.parts.store.failStep({
+        workflowId,
+        stepId,
+        runToken: execution.runToken,
+        error,
+        durationMs: 0,
+        retryDelayMs: null,
+      });
+      if (failed.outcome === 'failed') {
+        this.log(workflowId, LogLevel.Error, `step ${stepId} failed: ${found.problem}`, {
+          stepId,
+          agent: execution.agent,
+        });
+        await this.parts.hooks.emit('workflow.failed', { workflowId, stepId, error });
+      }
+      return null;
+    }
+    if (found.items.length === 0)
+      return this.completed(job, execution, [], { durationMs: 0, calls: 0, tokens: 0 }, claim);
+    const result = await this.parts.store.fanOut({
+      workflowId,
+      graphId: execution.graphId,
+      stepId,
+      runToken: execution.runToken,
+      items: found.items,
+    });
+    if (result.outcome === 'fanned-out') await this.enqueue(workflowId, result.readySteps, execution.meta);
+    return null;
+  }
+
+  private async runInSpan(
+    job: ExecuteStepJob,
+    execution: StepExecution,
+    controller: AbortController,
+    claim: { jobId: string; canContinue: () => boolean },
+    span: Span,
   ): Promise<StepExecution | null> {
     const { meta, agent: agentName, dependencies, runToken } = execution;
     const { workflowId, stepId, attempt } = job;
@@ -125,21 +222,39 @@ export class StepRunner {
     const context: AgentContext = {
       workflowId,
       workflowType: meta.type,
-      stepId,
+      // A fan-out's sub-step (`<stepId>#<index>`) is, to its agent, its step with an item.
+      stepId: parseChildStepId(stepId)?.stepId ?? stepId,
+      ...(execution.item ? { item: execution.item } : {}),
       sessionId: meta.sessionId,
       tenantId: meta.tenantId,
       attempt,
       input: meta.input,
       preferences: meta.preferences,
       dependencies,
+      ...(meta.replayOf ? { replayOf: meta.replayOf } : {}),
+      ...(execution.feedback ? { feedback: execution.feedback } : {}),
       signal: controller.signal,
       deadline: new Date(Date.now() + timeoutMs),
       log,
+      llm: this.parts.llms.forStep(
+        {
+          workflowId,
+          workflowType: meta.type,
+          tenantId: meta.tenantId,
+          stepId,
+          agent: agentName,
+          signal: controller.signal,
+          deadline: new Date(Date.now() + timeoutMs),
+          log,
+        },
+        usage,
+      ),
       recordLlmUsage: ({ promptTokens, completionTokens }) => {
         usage.calls += 1;
         usage.tokens += promptTokens + completionTokens;
       },
       runCpuTask: (task, input) => this.parts.cpuPool.run(task, input, { signal: controller.signal }),
+      ...(this.parts.breakers ? { breakers: this.parts.breakers } : {}),
     };
 
     const startedAt = new Date();
@@ -152,6 +267,7 @@ export class StepRunner {
         };
     const durationMs = performance.now() - startedAtMs;
     const errorKind = outcome.ok ? null : errorKindOf(outcome.error);
+    if (!outcome.ok) recordSpanError(span, outcome.error, errorKind ?? undefined);
     this.parts.metrics.stepDuration.observe(
       { agent: agentName, outcome: errorKind ?? 'success' },
       durationMs / 1000,
@@ -175,33 +291,25 @@ export class StepRunner {
       durationMs: Math.round(durationMs),
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
+      ...activeTraceIds(),
     });
 
-    if (outcome.ok) {
-      const result = await this.parts.store.completeStep({
-        claimForJob: claim.canContinue()
-          ? { jobId: claim.jobId, meta, servedQueues: this.servedQueues }
-          : undefined,
-        workflowId,
-        graphId: execution.graphId,
-        stepId,
-        runToken,
-        output: outcome.output,
-        durationMs,
-        llmCalls: usage.calls,
-        llmTokens: usage.tokens,
-      });
-      if (result.outcome !== 'advanced') return null;
-      // Its log line is written by the metrics service from the execution record shipped above.
-      if (result.status === 'COMPLETED') {
-        this.parts.logger.log(`workflow ${workflowId} COMPLETED`);
-        await this.parts.hooks.emit('workflow.completed', { workflowId });
-      }
-      await this.enqueue(workflowId, result.readySteps);
-      return result.claimed;
-    }
+    // Its log line is written by the metrics service from the execution record shipped above.
+    if (outcome.ok) return this.completed(job, execution, outcome.output, { durationMs, ...usage }, claim);
 
     const { error } = outcome;
+    if (isRevisionRequested(error)) {
+      await this.revisions.request({
+        execution,
+        workflowId,
+        stepId,
+        request: error,
+        durationMs,
+        log: (level, message, metadata, isLive) =>
+          this.log(workflowId, level, message, { stepId, agent: agentName, metadata, isLive }),
+      });
+      return null;
+    }
     const kind = errorKindOf(error);
     const policy = mergeRetryConfig(defaultRetryConfig(this.parts.maxRetries), agent?.descriptor.retry);
     const willRetry =
@@ -229,10 +337,22 @@ export class StepRunner {
           isLive: false,
         },
       );
-      await this.parts.queues.add(workflowId, [{ stepId, attempt: attempt + 1, queue: execution.queue }], {
-        delayMs: delay,
-        timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
-      });
+      await this.parts.queues.add(
+        workflowId,
+        [
+          {
+            stepId,
+            attempt: attempt + 1,
+            queue: execution.queue,
+            ...(job.flow?.hasWorkflowLimits ? { hasWorkflowLimits: true } : {}),
+          },
+        ],
+        {
+          delayMs: delay,
+          timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
+        },
+        fairShareOriginOf(meta),
+      );
     } else if (failed.outcome === 'failed') {
       log(
         LogLevel.Error,
@@ -243,6 +363,37 @@ export class StepRunner {
       await this.parts.hooks.emit('workflow.failed', { workflowId, stepId, error: describeError(error) });
     }
     return null;
+  }
+
+  /** Commits a step's output, queues what it made ready, and returns the successor it claimed. */
+  private async completed(
+    job: ExecuteStepJob,
+    execution: StepExecution,
+    output: unknown,
+    spent: { durationMs: number; calls: number; tokens: number },
+    claim: { jobId: string; canContinue: () => boolean },
+  ): Promise<StepExecution | null> {
+    const { workflowId, stepId } = job;
+    const result = await this.parts.store.completeStep({
+      claimForJob: claim.canContinue()
+        ? { jobId: claim.jobId, meta: execution.meta, servedQueues: this.servedQueues }
+        : undefined,
+      workflowId,
+      graphId: execution.graphId,
+      stepId,
+      runToken: execution.runToken,
+      output,
+      durationMs: spent.durationMs,
+      llmCalls: spent.calls,
+      llmTokens: spent.tokens,
+    });
+    if (result.outcome !== 'advanced') return null;
+    if (result.status === 'COMPLETED') {
+      this.parts.logger.log(`workflow ${workflowId} COMPLETED`);
+      await this.parts.hooks.emit('workflow.completed', { workflowId });
+    }
+    await this.enqueue(workflowId, result.readySteps, execution.meta);
+    return result.claimed;
   }
 
   /** Runs the agent; a timeout or cancel settles the step even if the agent ignores its signal. */
@@ -283,8 +434,9 @@ export class StepRunner {
     }
   }
 
-  private enqueue(workflowId: string, steps: StepDispatch[]): Promise<void> {
-    return this.parts.queues.add(workflowId, steps);
+  /** Queues steps; with the workflow's meta at hand, fair sharing need not read it. */
+  private enqueue(workflowId: string, steps: StepDispatch[], meta?: WorkflowMeta): Promise<void> {
+    return this.parts.queues.add(workflowId, steps, undefined, meta && fairShareOriginOf(meta));
   }
 
   /** A log line to PostgreSQL and, unless `isLive` is false, a live `log` event. */
@@ -301,7 +453,12 @@ export class StepRunner {
       workflowId,
       agent: detail.agent ?? null,
       message,
-      metadata: { ...detail.metadata, ...(detail.stepId ? { stepId: detail.stepId } : {}) },
+      // Beside the step id, the ids of the span it was written in: from a log row to its trace.
+      metadata: {
+        ...detail.metadata,
+        ...(detail.stepId ? { stepId: detail.stepId } : {}),
+        ...activeTraceIds(),
+      },
     };
     this.parts.telemetry.log(entry);
     if (detail.isLive === false) return;
@@ -313,9 +470,16 @@ export class StepRunner {
         stepId: detail.stepId,
         agent: detail.agent,
         metadata: detail.metadata,
+        logId: entry.id,
       })
       .catch((error: unknown) =>
         this.parts.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`),
       );
   }
 }
+
+/** Who a workflow's steps are queued for, by fair sharing (see FairShare). */
+const fairShareOriginOf = (meta: WorkflowMeta): FairShareOrigin => ({
+  tenantId: meta.tenantId,
+  priority: meta.priority ?? DEFAULT_WORKFLOW_PRIORITY,
+});

@@ -1,12 +1,16 @@
 import {
   AgentExecution,
+  LlmCall,
   LogEntry,
   METRICS_EXECUTIONS_QUEUE,
+  METRICS_LLM_CALLS_QUEUE,
   METRICS_LOGS_QUEUE,
   MetricsExecutionJobName,
+  MetricsLlmCallJobName,
   MetricsLogJobName,
   PersistLogsJob,
   RecordAgentExecutionsJob,
+  RecordLlmCallsJob,
 } from '@app/contracts';
 import { JobsOptions, Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -21,12 +25,17 @@ const BATCH_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 1000 },
 };
 
-/** Sends log entries and agent executions to the metrics service in batches over its queues. */
+/**
+ * Sends log entries, agent executions and language-model calls to the metrics service in batches
+ * over its queues.
+ */
 export class TelemetryShipper {
   private readonly logsQueue: Queue<PersistLogsJob>;
   private readonly executionsQueue: Queue<RecordAgentExecutionsJob>;
   private readonly logs: BatchSender<LogEntry>;
   private readonly executions: BatchSender<AgentExecution>;
+  private readonly llmCallsQueue: Queue<RecordLlmCallsJob>;
+  private readonly llmCalls: BatchSender<LlmCall>;
 
   constructor(connection: Redis, prefix: string, logger: WorkerLogger) {
     this.logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix });
@@ -46,6 +55,12 @@ export class TelemetryShipper {
         ),
       logger,
     );
+    this.llmCallsQueue = new Queue(METRICS_LLM_CALLS_QUEUE, { connection, prefix });
+    this.llmCalls = new BatchSender(
+      'language-model calls',
+      (calls) => this.llmCallsQueue.add(MetricsLlmCallJobName.RecordLlmCalls, { calls }, BATCH_JOB_OPTIONS),
+      logger,
+    );
   }
 
   log(entry: LogEntry): void {
@@ -56,13 +71,17 @@ export class TelemetryShipper {
     this.executions.push(execution);
   }
 
+  llmCall(call: LlmCall): void {
+    this.llmCalls.push(call);
+  }
+
   async flush(): Promise<void> {
-    await Promise.all([this.logs.flush(), this.executions.flush()]);
+    await Promise.all([this.logs.flush(), this.executions.flush(), this.llmCalls.flush()]);
   }
 
   /** Sends what is buffered, then lets the queues go. */
   async close(): Promise<void> {
     await this.flush();
-    await Promise.all([this.logsQueue.close(), this.executionsQueue.close()]);
+    await Promise.all([this.logsQueue.close(), this.executionsQueue.close(), this.llmCallsQueue.close()]);
   }
 }

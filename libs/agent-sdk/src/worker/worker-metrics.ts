@@ -7,6 +7,7 @@ import {
   Registry,
   register,
 } from 'prom-client';
+import { LlmCallReport } from '../llm/llm-client';
 import { CpuPoolState, CpuTaskReport } from '../cpu';
 
 const STEP_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300];
@@ -46,10 +47,25 @@ export class WorkerMetrics {
     help: 'Step attempts retried, by agent and error kind',
     labelNames: ['agent', 'kind'],
   });
-  readonly workflowsFinished = this.counter({
-    name: 'workflows_finished_total',
-    help: 'Workflows that ended, by status',
-    labelNames: ['status'],
+  readonly revisions = this.counter({
+    name: 'workflow_revisions_total',
+    help: "Times a check sent earlier work back (a workflow's quality loop), by workflow type and checking step",
+    labelNames: ['workflow_type', 'step'],
+  });
+  readonly llmCalls = this.counter({
+    name: 'llm_calls_total',
+    help: 'LLM calls agents made, by agent, model and outcome (ok, cancelled, or the error kind)',
+    labelNames: ['agent', 'model', 'outcome'],
+  });
+  readonly llmTokens = this.counter({
+    name: 'llm_tokens_total',
+    help: 'LLM tokens agents spent, by agent, model and kind (prompt, completion)',
+    labelNames: ['agent', 'model', 'kind'],
+  });
+  readonly llmCost = this.counter({
+    name: 'llm_cost_total',
+    help: 'What LLM calls cost, in US dollars from the price table, by agent and model',
+    labelNames: ['agent', 'model'],
   });
   readonly cpuTasks = this.counter({
     name: 'cpu_pool_tasks_total',
@@ -89,6 +105,17 @@ export class WorkerMetrics {
         },
       });
     }
+  }
+
+  /** Counts an LLM call of an agent, failed ones too (with the tokens they spent, if any). */
+  llmCallMade(
+    agent: string,
+    { model, outcome, promptTokens, completionTokens, costUsd }: LlmCallReport,
+  ): void {
+    this.llmCalls.inc({ agent, model, outcome });
+    this.llmTokens.inc({ agent, model, kind: 'prompt' }, promptTokens);
+    this.llmTokens.inc({ agent, model, kind: 'completion' }, completionTokens);
+    this.llmCost.inc({ agent, model }, costUsd);
   }
 
   /** Counts a CPU task the pool finished. */

@@ -1,11 +1,11 @@
-import { ValidationError } from '@app/agent-sdk';
+import { RevisionRequested, ValidationError } from '@app/agent-sdk';
 import { WorkflowType } from '@app/contracts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SiteRepository } from '@app/sites';
 import { createTestContext } from '../testing/agent-context.fixture';
-import { AuditAgent } from './audit.agent';
+import { AuditAgent, AuditFeedback } from './audit.agent';
 import { BROKEN_SITE } from './broken-site.fixture';
 
 describe('AuditAgent', () => {
@@ -84,20 +84,35 @@ describe('AuditAgent', () => {
     expect(second.findings.some((finding) => finding.rule === 'seo/img-alt')).toBe(false);
   });
 
-  it('throws a ValidationError listing the findings when it gates the builder’s files', async () => {
+  it('sends a failing site back to the builder with its findings, blocking ones first', async () => {
     const context = createTestContext({
       workflowType: WorkflowType.CreateSite,
       dependencies: { builder: { files: BROKEN_SITE, pages: ['index.html', 'about.html'] } },
     });
 
-    const failure = agent.execute(context);
-
-    await expect(failure).rejects.toBeInstanceOf(ValidationError);
-    await expect(failure).rejects.toThrow(
-      /failed its audit \(score \d+, threshold 70\); not publishing it:\n\[serious\] index\.html/,
+    const failure = agent.execute(context).then(
+      () => null,
+      (error: unknown) => error,
     );
-    await expect(failure).rejects.toThrow(
-      'about.html seo/broken-link: link "Meet the team" to "team.html" does not resolve to a page of the site',
+
+    const request = (await failure) as RevisionRequested;
+    expect(request).toBeInstanceOf(RevisionRequested);
+    expect(request.summary).toBe(
+      `the site failed its audit (score ${(request.feedback as AuditFeedback).score}, threshold 70); not publishing it: ` +
+        '[critical] about.html axe/image-alt, [serious] index.html html-validate/element-required-content, ' +
+        `[serious] index.html seo/title, and ${(request.feedback as AuditFeedback).findings.length - 3} more`,
+    );
+    const feedback = request.feedback as AuditFeedback;
+    expect(feedback.threshold).toBe(70);
+    expect(feedback.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'seo/broken-link',
+        page: 'about.html',
+        message: 'link "Meet the team" to "team.html" does not resolve to a page of the site',
+      }),
+    );
+    expect(feedback.findings.map((finding) => finding.severity).indexOf('moderate')).toBeGreaterThan(
+      feedback.findings.map((finding) => finding.severity).lastIndexOf('serious'),
     );
   });
 

@@ -1,4 +1,4 @@
-import { Agent, AgentContext, AgentDescriptor, ValidationError } from '@app/agent-sdk';
+import { Agent, AgentContext, AgentDescriptor, RevisionRequested, ValidationError } from '@app/agent-sdk';
 import { LogLevel } from '@app/contracts';
 import { BuiltSite } from '../builder/site-renderer';
 import { SiteNotFoundError, SiteRepository } from '@app/sites';
@@ -13,13 +13,25 @@ export interface AuditOutput extends AuditReport {
   version: number | null;
 }
 
-const FINDINGS_IN_ERROR = 15;
+/** Findings named in the one-line summary (the log line, and the workflow's error at the bound). */
+const FINDINGS_IN_SUMMARY = 3;
+/** Findings sent back to the builder: a bound on the feedback's size in the workflow's state. */
+const FINDINGS_IN_FEEDBACK = 200;
 /** Findings carried in the audit's log event, so a client following the events sees the report. */
 const FINDINGS_IN_LOG = 50;
 
+/** What the audit sends back to the builder with a site below its threshold (`context.feedback`). */
+export interface AuditFeedback {
+  score: number;
+  threshold: number;
+  findings: AuditReport['findings'];
+}
+
 /**
- * Audits the builder's files as a gate before deploy (a failing site throws, so nothing bad is
- * published), or, with no builder step before it (AUDIT_ONLY), reports on a published site.
+ * Audits the builder's files as a gate before deploy, or, with no builder step before it
+ * (AUDIT_ONLY), reports on a published site. A site below the threshold is never published: the
+ * audit sends it back to the builder with its findings (RevisionRequested; CREATE_SITE and
+ * UPDATE_SITE declare that loop), and the workflow fails when the last iteration still fails.
  */
 export class AuditAgent implements Agent<AuditOutput> {
   readonly descriptor: AgentDescriptor = {
@@ -52,18 +64,24 @@ export class AuditAgent implements Agent<AuditOutput> {
   private async gate(built: BuiltSite, context: AgentContext): Promise<AuditOutput> {
     const report = await this.audit(built.files, context);
     if (!report.passed) {
-      const listed = report.findings
-        .slice(0, FINDINGS_IN_ERROR)
-        .map(
-          (finding) =>
-            `[${finding.severity}] ${finding.page} ${finding.rule}: ${finding.message}${finding.selector ? ` (${finding.selector})` : ''}`,
-        );
+      const { threshold } = this.auditOptions;
+      // The blocking findings first: they fail a site whatever its score.
+      const findings = [...report.findings].sort(
+        (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+      );
+      const listed = findings
+        .slice(0, FINDINGS_IN_SUMMARY)
+        .map((finding) => `[${finding.severity}] ${finding.page} ${finding.rule}`);
       const more =
-        report.findings.length > FINDINGS_IN_ERROR
-          ? `\n…and ${report.findings.length - FINDINGS_IN_ERROR} more`
-          : '';
-      throw new ValidationError(
-        `the site failed its audit (score ${report.score}, threshold ${this.auditOptions.threshold}); not publishing it:\n${listed.join('\n')}${more}`,
+        findings.length > FINDINGS_IN_SUMMARY ? `, and ${findings.length - FINDINGS_IN_SUMMARY} more` : '';
+      const feedback: AuditFeedback = {
+        score: report.score,
+        threshold,
+        findings: findings.slice(0, FINDINGS_IN_FEEDBACK),
+      };
+      throw new RevisionRequested(
+        `the site failed its audit (score ${report.score}, threshold ${threshold}); not publishing it: ${listed.join(', ')}${more}`,
+        feedback,
       );
     }
     return { ...report, siteId: null, version: null };
@@ -102,6 +120,8 @@ export class AuditAgent implements Agent<AuditOutput> {
     );
   }
 }
+
+const SEVERITY_ORDER = ['critical', 'serious', 'moderate', 'minor'];
 
 function countBy(values: string[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -2,8 +2,9 @@ import { Agent, AgentContext, AgentDescriptor, ValidationError } from '@app/agen
 import { LogLevel } from '@app/contracts';
 import { ContentOutput } from '../content/content.agent';
 import { DesignSystem } from '../design/design-system.model';
-import { PlannerOutput } from '../planner/planner.agent';
+import { approvedPlan } from '../planner/approved-plan';
 import { BuiltSite, renderSite } from './site-renderer';
+import { findingsOf, repairSite } from './site-repairs';
 
 /** Renders the planned, written and designed site into static files. */
 export class BuilderAgent implements Agent<BuiltSite> {
@@ -15,13 +16,14 @@ export class BuilderAgent implements Agent<BuiltSite> {
   };
 
   async execute(context: AgentContext): Promise<BuiltSite> {
-    const spec = (context.dependencies.planner as PlannerOutput | undefined)?.spec;
+    const spec = approvedPlan(context)?.spec;
     const copy = (context.dependencies.content as ContentOutput | undefined)?.copy;
     const design = context.dependencies.design as DesignSystem | undefined;
     if (!spec || !copy || !design) {
       throw new ValidationError('builder needs the planner, content and design steps among its dependencies');
     }
-    const site = renderSite(spec, copy, design);
+    let site = renderSite(spec, copy, design);
+    if (context.feedback) site = this.repair(site, context);
     const bytes = Object.values(site.files).reduce((total, text) => total + Buffer.byteLength(text), 0);
     context.log(
       LogLevel.Info,
@@ -31,5 +33,21 @@ export class BuilderAgent implements Agent<BuiltSite> {
       },
     );
     return site;
+  }
+
+  /**
+   * The audit sent the site back (a quality loop): the fixes its findings call for, applied to
+   * the pages just rendered, and what could not be fixed said, for whoever reads the log.
+   */
+  private repair(site: BuiltSite, context: AgentContext): BuiltSite {
+    const { from, iteration, maxIterations, feedback } = context.feedback!;
+    const { files, repairs } = repairSite(site.files, findingsOf(feedback));
+    context.log(
+      LogLevel.Info,
+      `iteration ${iteration} of ${maxIterations}: fixed ${repairs.repaired.length} finding(s) of ${from}` +
+        (repairs.unrepaired.length > 0 ? `; no fix for ${repairs.unrepaired.join(', ')}` : ''),
+      { ...repairs },
+    );
+    return { ...site, files, repairs };
   }
 }

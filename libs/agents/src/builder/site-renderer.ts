@@ -1,15 +1,27 @@
 import { CopyItem, PageCopy, SectionCopy, SiteCopy } from '../content/site-copy.model';
 import { DesignSystem } from '../design/design-system.model';
-import { PageSpec, SectionSpec, SiteSpec, pageFileName } from '../site-spec.model';
-import { escapeHtml, slugify, truncate } from '../text.format';
+import { SITE_WORDS } from '../language/site-words';
+import { SiteWords } from '../language/site-words.model';
+import {
+  PageSpec,
+  SectionSpec,
+  SiteLanguage,
+  SiteSpec,
+  pageFileName,
+  siteLanguageOf,
+} from '../site-spec.model';
+import { escapeHtml, saysTheSame, slugify, truncate } from '../text.format';
 import { renderFavicon, renderIllustration } from './site-illustration';
 import { renderStylesheet } from './site-stylesheet';
+import type { SiteRepairs } from './site-repairs';
 
 /** The builder's output: every file of the site by relative path, and its pages. */
 export interface BuiltSite {
   files: Record<string, string>;
   /** Page files, home (`index.html`) first. */
   pages: string[];
+  /** Set when an audit sent the site back: what the builder fixed of its findings, and what not. */
+  repairs?: SiteRepairs;
 }
 
 const STYLESHEET = 'styles.css';
@@ -34,6 +46,8 @@ export function renderSite(spec: SiteSpec, copy: SiteCopy, design: DesignSystem)
 
 class PageRenderer {
   private readonly slugs: Set<string>;
+  private readonly language: SiteLanguage;
+  private readonly words: SiteWords;
 
   constructor(
     private readonly spec: SiteSpec,
@@ -44,6 +58,8 @@ class PageRenderer {
     private readonly files: Record<string, string>,
   ) {
     this.slugs = new Set(spec.pages.map((candidate) => candidate.slug));
+    this.language = siteLanguageOf(spec);
+    this.words = SITE_WORDS[this.language];
   }
 
   render(): string {
@@ -52,16 +68,17 @@ class PageRenderer {
     const homeTitle = `${spec.name} — ${this.copy.tagline.replace(/[.!]$/, '')}`;
     // Search results cut titles near 60 characters; a cut-off tagline reads worse than none.
     const title = isHome ? (homeTitle.length <= 65 ? homeTitle : spec.name) : `${page.title} | ${spec.name}`;
-    const opensWithHero = page.sections[0]?.kind === 'hero';
+    // A hero, or a page's only section, carries the page's h1 itself: no "Menu" h1 over a "Menu" h2.
+    const firstSectionIsHeading = page.sections[0]?.kind === 'hero' || page.sections.length === 1;
     const body = [
-      opensWithHero
+      firstSectionIsHeading
         ? ''
         : `<header class="page-header container">\n<h1>${escapeHtml(pageCopy.heading)}</h1>\n</header>`,
-      ...page.sections.map((section, index) => this.section(section, index === 0 && opensWithHero)),
+      ...page.sections.map((section, index) => this.section(section, index === 0 && firstSectionIsHeading)),
     ].filter(Boolean);
 
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${this.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -76,7 +93,7 @@ class PageRenderer {
 <link rel="stylesheet" href="${STYLESHEET}">
 </head>
 <body>
-<a class="skip-link" href="#main">Skip to content</a>
+<a class="skip-link" href="#main">${escapeHtml(this.words.chrome.skipLink)}</a>
 <header class="site-header">
 <div class="container header-inner">
 <a class="brand" href="${pageFileName('index')}">${escapeHtml(spec.name)}</a>
@@ -88,7 +105,7 @@ ${body.join('\n')}
 </main>
 <footer class="site-footer">
 <div class="container">
-<p>© ${new Date().getFullYear()} ${escapeHtml(spec.name)}. ${escapeHtml(this.copy.tagline)}</p>
+<p>© ${new Date().getFullYear()} ${escapeHtml(spec.name)}.${saysTheSame(this.copy.tagline, spec.name) ? '' : ` ${escapeHtml(this.copy.tagline)}`}</p>
 </div>
 </footer>
 </body>
@@ -99,9 +116,9 @@ ${body.join('\n')}
   private navigation(): string {
     const links = this.spec.pages.map((page) => {
       const current = page.slug === this.page.slug ? ' aria-current="page"' : '';
-      return `<li><a href="${pageFileName(page.slug)}"${current}>${escapeHtml(page.slug === 'index' ? 'Home' : page.title)}</a></li>`;
+      return `<li><a href="${pageFileName(page.slug)}"${current}>${escapeHtml(page.title)}</a></li>`;
     });
-    return `<nav class="site-nav" aria-label="Main">\n<ul>\n${links.join('\n')}\n</ul>\n</nav>`;
+    return `<nav class="site-nav" aria-label="${escapeHtml(this.words.chrome.navigationLabel)}">\n<ul>\n${links.join('\n')}\n</ul>\n</nav>`;
   }
 
   private section(section: SectionSpec, isPageHero: boolean): string {
@@ -115,9 +132,13 @@ ${body.join('\n')}
       (paragraph, index) =>
         `<p${section.kind === 'hero' && index === 0 ? ' class="lead"' : ''}>${escapeHtml(paragraph)}</p>`,
     );
-    const parts = [heading, ...paragraphs, this.items(section, copy), this.callToAction(copy)].filter(
-      Boolean,
-    );
+    const parts = [
+      heading,
+      ...paragraphs,
+      this.items(section, copy),
+      this.placeholder(copy),
+      this.callToAction(copy),
+    ].filter(Boolean);
     const className = section.kind === 'hero' ? ' class="hero"' : '';
     return `<section id="${escapeHtml(section.id)}"${className} aria-labelledby="${headingId}">\n<div class="container">\n${parts.join('\n')}\n</div>\n</section>`;
   }
@@ -163,17 +184,29 @@ ${body.join('\n')}
     return `<li>\n<figure>\n<img src="${path}" alt="${escapeHtml(alt)}" width="600" height="400" loading="lazy">\n<figcaption><strong>${escapeHtml(item.title)}</strong> ${escapeHtml(item.text)}</figcaption>\n</figure>\n</li>`;
   }
 
+  /** Only the details the request gave: a missing one is the section's placeholder, not a guess. */
   private contact(): string {
     const { email, phone, area } = this.copy.contact;
+    const { chrome } = this.words;
     const telephone = phone.replace(/[^+\d]/g, '');
-    const lines = [`<p>Email: <a href="mailto:${escapeHtml(email)}">${escapeHtml(email)}</a></p>`];
+    const lines: string[] = [];
+    if (email)
+      lines.push(
+        `<p>${escapeHtml(chrome.email)}: <a href="mailto:${escapeHtml(email)}">${escapeHtml(email)}</a></p>`,
+      );
     // Non-breaking spaces keep a phone number on one line.
     if (telephone)
       lines.push(
-        `<p>Phone: <a href="tel:${escapeHtml(telephone)}">${escapeHtml(phone).replace(/ /g, '&nbsp;')}</a></p>`,
+        `<p>${escapeHtml(chrome.phone)}: <a href="tel:${escapeHtml(telephone)}">${escapeHtml(phone).replace(/ /g, '&nbsp;')}</a></p>`,
       );
-    lines.push(`<p>${escapeHtml(area)}</p>`);
-    return `<address>\n${lines.join('\n')}\n</address>`;
+    if (area) lines.push(`<p>${escapeHtml(area)}</p>`);
+    return lines.length > 0 ? `<address>\n${lines.join('\n')}\n</address>` : '';
+  }
+
+  /** What the owner still has to add, marked so that nobody reads it as the site's content. */
+  private placeholder(copy: SectionCopy): string {
+    if (!copy.toFillIn) return '';
+    return `<p class="to-fill-in"><strong>${escapeHtml(this.words.chrome.toFillIn)}</strong> ${escapeHtml(copy.toFillIn)}</p>`;
   }
 
   private callToAction(copy: SectionCopy): string {

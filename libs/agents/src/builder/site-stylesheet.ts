@@ -24,7 +24,11 @@ export function renderStylesheet(design: DesignSystem): string {
 
 html { font-size: ${typography.baseSizePx}px; }
 
+/* The footer stays at the bottom of a short page instead of floating mid-screen. */
 body {
+  min-height: 100vh;
+  display: flex;
+  flex-direction: column;
   margin: 0;
   background: var(--background);
   color: var(--text);
@@ -37,8 +41,13 @@ h1, h2, h3 {
   font-weight: ${typography.headingWeight};
   line-height: 1.2;
   margin: 0 0 0.5em;
+  /* One long word ("Stadtgeschichte") must not push a heading past a phone's screen. */
+  overflow-wrap: anywhere;
+  hyphens: auto;
 }
-h1 { font-size: ${size(4)}; }
+main { flex: 1; }
+/* Narrow screens scale h1 with their width: a 2.4rem "Programma" broke mid-word at 375 px. */
+h1 { font-size: clamp(1.75rem, 8vw, ${size(4)}); }
 h2 { font-size: ${size(2)}; }
 h3 { font-size: ${size(1)}; }
 
@@ -94,6 +103,13 @@ main section, .page-header { padding-block: calc(var(--section-spacing) / 2); }
 
 .hours { border-collapse: collapse; width: 100%; max-width: 36rem; }
 .hours th, .hours td { text-align: left; padding: 0.5rem 0.75rem; border-bottom: 1px solid var(--border); }
+
+.to-fill-in {
+  border: 2px dashed var(--accent);
+  border-radius: var(--radius);
+  background: var(--surface);
+  padding: 1rem 1.25rem;
+}
 
 address { font-style: normal; display: grid; gap: 0.5rem; }
 

@@ -1,9 +1,8 @@
-import { Agent, AgentContext, AgentDescriptor, ValidationError } from '@app/agent-sdk';
+import { Agent, AgentContext, AgentDescriptor, InvalidOutputError, ValidationError } from '@app/agent-sdk';
 import { LogLevel } from '@app/contracts';
-import { parseJsonAnswer } from '../llm/json-answer.parser';
-import { LlmClient } from '../llm/llm.client';
-import { PlannerOutput } from '../planner/planner.agent';
-import { SiteSpec } from '../site-spec.model';
+import { approvedPlan } from '../planner/approved-plan';
+import { SiteLanguage, SiteSpec, siteLanguageOf } from '../site-spec.model';
+import { findInventedFact } from './invented-facts';
 import { SiteCopy } from './site-copy.model';
 import { writeCopyByRules } from './site-copy.rules';
 import { validateSiteCopy } from './site-copy.validation';
@@ -20,8 +19,18 @@ const COPY_SHAPE = `{
   "pages": { <page slug>: { "heading": string (the page's h1), "description": string (at most 160 characters),
     "sections": { <section id>: { "heading": string, "paragraphs": string[],
       "items": [{ "title": string, "text": string, "detail"?: string, "imageAlt"?: string }],
-      "callToAction": { "label": string, "targetSlug": <a page slug> } | null } } } }
+      "callToAction": { "label": string, "targetSlug": <a page slug> } | null,
+      "toFillIn"?: string (what the owner must still add here, when the request gave no facts) } } } }
 }`;
+
+const LANGUAGE_NAMES: Record<SiteLanguage, string> = {
+  en: 'English',
+  es: 'Spanish',
+  fr: 'French',
+  de: 'German',
+  pt: 'Portuguese',
+  it: 'Italian',
+};
 
 /** Writes the copy of every section of the planned site, in its tone and about its subject. */
 export class ContentAgent implements Agent<ContentOutput> {
@@ -31,39 +40,40 @@ export class ContentAgent implements Agent<ContentOutput> {
     description: 'Writes headings, paragraphs, lists and calls to action for every section of the site.',
   };
 
-  private readonly llm: LlmClient;
-
-  constructor(options: { llm: LlmClient }) {
-    this.llm = options.llm;
-  }
-
   async execute(context: AgentContext): Promise<ContentOutput> {
-    const spec = (context.dependencies.planner as PlannerOutput | undefined)?.spec;
+    const spec = approvedPlan(context)?.spec;
     if (!spec)
       throw new ValidationError('content needs the planner step: no site spec among its dependencies');
 
-    const completion = await this.llm.complete(
-      {
-        task: { name: 'write-copy', spec },
-        messages: [
-          {
-            role: 'system',
-            content: `You write website copy in English: concrete, specific to the subject, in the requested tone, never lorem ipsum, no invented awards or statistics. Use example.com-style addresses and 555-01xx phone numbers. Answer with one JSON object and nothing else, shaped like:\n${COPY_SHAPE}`,
-          },
-          { role: 'user', content: `Write the copy for this site plan:\n${JSON.stringify(spec)}` },
-        ],
-      },
-      context,
-    );
-    const parsed = parseJsonAnswer(completion.text);
-    const validated = 'value' in parsed ? validateSiteCopy(parsed.value, spec) : parsed;
-    if ('copy' in validated) return this.written(validated.copy, spec, completion.provider, context);
-
-    context.log(
-      LogLevel.Warning,
-      `content ignored the ${completion.provider} answer: ${validated.problem}; wrote the copy with rules`,
-    );
-    return this.written(writeCopyByRules(spec), spec, 'rules', context);
+    let answer: { value: SiteCopy; completion: { model: string } };
+    try {
+      answer = await context.llm.completeJson(
+        {
+          rules: () => writeCopyByRules(spec),
+          messages: [
+            {
+              role: 'system',
+              content: `You write website copy in ${LANGUAGE_NAMES[siteLanguageOf(spec)]}: concrete, specific to the subject, in the requested tone, never lorem ipsum. State only facts the request gives: no testimonials, reviews, prices, awards, statistics, names, addresses, emails or phone numbers it does not give; where a section needs them, leave its items empty and say in "toFillIn" what the owner should add. Leave contact fields the request does not give empty. Answer with one JSON object and nothing else, shaped like:\n${COPY_SHAPE}`,
+            },
+            { role: 'user', content: `Write the copy for this site plan:\n${JSON.stringify(spec)}` },
+          ],
+        },
+        (value) => {
+          const validated = validateSiteCopy(value, spec);
+          if ('problem' in validated) return validated;
+          const invented = findInventedFact(validated.copy, spec);
+          return invented ? { problem: invented } : { value: validated.copy };
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof InvalidOutputError)) throw error;
+      context.log(
+        LogLevel.Warning,
+        `content ignored the ${error.model} answer: ${error.problem}; wrote the copy with rules`,
+      );
+      return this.written(writeCopyByRules(spec), spec, 'rules', context);
+    }
+    return this.written(answer.value, spec, answer.completion.model, context);
   }
 
   private written(copy: SiteCopy, spec: SiteSpec, source: string, context: AgentContext): ContentOutput {

@@ -14,6 +14,11 @@ export interface SectionCopy {
   items: CopyItem[];
   /** A link to another page of the site. */
   callToAction: { label: string; targetSlug: string } | null;
+  /**
+   * What the owner still has to add here ("your opening hours, day by day"), shown as a visible
+   * placeholder: the request gave no facts for it, and copy never invents them.
+   */
+  toFillIn?: string;
 }
 
 export interface PageCopy {
@@ -30,6 +35,7 @@ export interface SiteCopy {
   tagline: string;
   /** The site's meta description, at most 160 characters. */
   description: string;
+  /** Contact details the request gave; empty strings where it gave none (never invented ones). */
   contact: { email: string; phone: string; area: string };
   /** By page slug. */
   pages: Record<string, PageCopy>;

@@ -97,5 +97,8 @@ function checkSection(value: unknown, slugs: Set<string>): SectionCopy | string 
     paragraphs: value.paragraphs.slice(0, 6).map((paragraph: string) => truncate(paragraph, MAX_TEXT)),
     items,
     callToAction,
+    ...(typeof value.toFillIn === 'string' && value.toFillIn.trim()
+      ? { toFillIn: truncate(value.toFillIn.trim(), 200) }
+      : {}),
   };
 }

@@ -58,7 +58,7 @@ describe('DeployAgent on real Redis and a sites directory', () => {
     const context = createContext();
     const output = await agent.execute(context);
     expect(output).toEqual({
-      siteId: expect.stringMatching(/^the-tea-blog-[0-9a-f]{6}$/),
+      siteId: expect.stringMatching(/^tea-blog-[0-9a-f]{6}$/),
       version: 1,
       path: `/sites/${output.siteId}/`,
       action: 'published',

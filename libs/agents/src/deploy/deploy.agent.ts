@@ -5,6 +5,7 @@ import { AuditOutput } from '../audit/audit.agent';
 import { BuiltSite } from '../builder/site-renderer';
 import { MemoryOutput } from '../memory/memory.agent';
 import { SessionMemoryStore } from '../memory/session-memory.store';
+import { approvedPlan } from '../planner/approved-plan';
 import { PlannerOutput } from '../planner/planner.agent';
 import { SiteSpec } from '../site-spec.model';
 import { slugify } from '../text.format';
@@ -56,7 +57,7 @@ export class DeployAgent implements Agent<DeployOutput> {
     const audit = context.dependencies.audit as AuditOutput | undefined;
     if (audit && !audit.passed)
       throw new ValidationError(`the site failed its audit (score ${audit.score}); not publishing it`);
-    const spec = (context.dependencies.planner as PlannerOutput | undefined)?.spec;
+    const spec = approvedPlan(context)?.spec;
     if (!spec) throw new ValidationError('deploy needs the planner step among its dependencies');
 
     const retried = context.attempt > 1 ? await this.publishedByThisWorkflow(context) : null;
@@ -66,7 +67,7 @@ export class DeployAgent implements Agent<DeployOutput> {
     const existing =
       context.workflowType === WorkflowType.UpdateSite
         ? (memory?.siteId ?? (await this.store.load(context.sessionId)).siteId)
-        : null;
+        : await this.replayedSiteId(context);
     if (context.workflowType === WorkflowType.UpdateSite && !existing) {
       throw new ValidationError(`session ${context.sessionId} has no site to update; run CREATE_SITE first`);
     }
@@ -86,6 +87,16 @@ export class DeployAgent implements Agent<DeployOutput> {
       files: published.files.length,
     });
     return { siteId, version: published.version, path: sitePath(siteId), action: 'published' };
+  }
+
+  /**
+   * The site a replayed CREATE_SITE created, which the replay publishes a new version of rather
+   * than creating another: the session's site (the replayed workflow's deploy recorded it there).
+   * Null for a workflow that is no replay, or a session without a site.
+   */
+  private async replayedSiteId(context: AgentContext): Promise<string | null> {
+    if (!context.replayOf) return null;
+    return (await this.store.load(context.sessionId)).siteId ?? null;
   }
 
   /**

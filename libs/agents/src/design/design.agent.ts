@@ -1,7 +1,7 @@
 import { Agent, AgentContext, AgentDescriptor, ValidationError } from '@app/agent-sdk';
 import { LogLevel } from '@app/contracts';
 import { MemoryOutput } from '../memory/memory.agent';
-import { PlannerOutput } from '../planner/planner.agent';
+import { approvedPlan } from '../planner/approved-plan';
 import { SessionPreferences, parsePreferences } from '../session-preferences.model';
 import { SiteKind, SiteSpec, Tone } from '../site-spec.model';
 import { AA_NORMAL_TEXT, contrastRatio, ensureContrast, mix, strongestExtreme } from './color-contrast';
@@ -14,6 +14,12 @@ const KIND_PRIMARY: Record<SiteKind, string> = {
   'small-business': '#1d4ed8',
   event: '#c026d3',
   personal: '#0f766e',
+  wedding: '#9d4b73',
+  podcast: '#7c3aed',
+  trades: '#c2410c',
+  fitness: '#15803d',
+  nonprofit: '#0e7490',
+  general: '#475569',
 };
 
 const BACKGROUNDS = {
@@ -66,7 +72,7 @@ export class DesignAgent implements Agent<DesignSystem> {
   };
 
   async execute(context: AgentContext): Promise<DesignSystem> {
-    const spec = (context.dependencies.planner as PlannerOutput | undefined)?.spec;
+    const spec = approvedPlan(context)?.spec;
     if (!spec)
       throw new ValidationError('design needs the planner step: no site spec among its dependencies');
     const memory = context.dependencies.memory as MemoryOutput | undefined;

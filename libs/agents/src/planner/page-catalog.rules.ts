@@ -1,137 +1,73 @@
-import { PageSpec, SectionKind, SiteKind } from '../site-spec.model';
+import { DETAIL_SECTIONS, REQUESTED_DETAILS, RequestedDetail } from '../language/requested-detail.model';
+import { SITE_WORDS } from '../language/site-words';
+import { PageSpec, SITE_LANGUAGES, SectionKind, SiteKind, SiteLanguage } from '../site-spec.model';
 import { slugify, titleCase } from '../text.format';
 
-/** A page the planner can add by name, with the sections that make it useful. */
-interface CatalogPage {
-  slug: string;
-  title: string;
-  sections: SectionKind[];
-  /** Words in a request that ask for this page (lower case, several languages). */
-  words: string[];
-}
-
-/** Pages any site may ask for ("with a blog", "add a FAQ page"). */
-export const PAGE_CATALOG: readonly CatalogPage[] = [
-  {
-    slug: 'about',
-    title: 'About',
-    sections: ['about', 'testimonials'],
-    words: ['about', 'story', 'bio', 'biography', 'sobre', 'à propos', 'über'],
-  },
-  {
-    slug: 'contact',
-    title: 'Contact',
-    sections: ['contact'],
-    words: ['contact', 'contacto', 'kontakt', 'get in touch'],
-  },
-  {
-    slug: 'gallery',
-    title: 'Gallery',
-    sections: ['gallery'],
-    words: ['gallery', 'photos', 'galería', 'galerie'],
-  },
-  { slug: 'work', title: 'Work', sections: ['gallery'], words: ['work', 'portfolio page'] },
-  { slug: 'projects', title: 'Projects', sections: ['gallery'], words: ['projects', 'project'] },
-  { slug: 'blog', title: 'Blog', sections: ['posts'], words: ['blog', 'articles', 'news', 'journal'] },
-  { slug: 'menu', title: 'Menu', sections: ['menu'], words: ['menu', 'menú', 'carte', 'speisekarte'] },
-  {
-    slug: 'services',
-    title: 'Services',
-    sections: ['services', 'pricing'],
-    words: ['services', 'service', 'servicios'],
-  },
-  {
-    slug: 'pricing',
-    title: 'Pricing',
-    sections: ['pricing', 'faq'],
-    words: ['pricing', 'prices', 'rates', 'plans'],
-  },
-  { slug: 'faq', title: 'FAQ', sections: ['faq'], words: ['faq', 'questions', 'q&a'] },
-  {
-    slug: 'schedule',
-    title: 'Schedule',
-    sections: ['schedule'],
-    words: ['schedule', 'programme', 'program', 'agenda', 'timetable'],
-  },
-  {
-    slug: 'speakers',
-    title: 'Speakers',
-    sections: ['people'],
-    words: ['speakers', 'lineup', 'line-up', 'performers'],
-  },
-  { slug: 'team', title: 'Team', sections: ['people'], words: ['team', 'staff', 'people'] },
-  {
-    slug: 'tickets',
-    title: 'Tickets',
-    sections: ['pricing', 'faq'],
-    words: ['tickets', 'registration', 'register', 'rsvp'],
-  },
-  {
-    slug: 'visit',
-    title: 'Visit',
-    sections: ['hours', 'contact'],
-    words: ['visit', 'location', 'hours', 'opening hours', 'directions'],
-  },
-  {
-    slug: 'testimonials',
-    title: 'Testimonials',
-    sections: ['testimonials'],
-    words: ['testimonials', 'reviews'],
-  },
-];
-
-/** The pages each kind of site starts with, home first. */
-const KIND_PAGES: Record<SiteKind, { home: SectionKind[]; pages: string[] }> = {
-  portfolio: {
-    home: ['hero', 'gallery', 'testimonials', 'call-to-action'],
-    pages: ['work', 'about', 'contact'],
-  },
-  blog: { home: ['hero', 'posts', 'call-to-action'], pages: ['blog', 'about', 'contact'] },
-  restaurant: {
-    home: ['hero', 'features', 'testimonials', 'call-to-action'],
-    pages: ['menu', 'about', 'visit'],
-  },
-  'small-business': {
-    home: ['hero', 'services', 'testimonials', 'call-to-action'],
-    pages: ['services', 'about', 'contact'],
-  },
-  event: {
-    home: ['hero', 'features', 'call-to-action'],
-    pages: ['schedule', 'speakers', 'tickets', 'contact'],
-  },
-  personal: { home: ['hero', 'about', 'features'], pages: ['projects', 'contact'] },
+/** The pages each kind of site always has after its home page, whether asked for or not. */
+const KIND_DETAILS: Record<SiteKind, RequestedDetail[]> = {
+  portfolio: ['gallery', 'contact'],
+  blog: ['blog', 'contact'],
+  restaurant: ['menu', 'hours', 'contact'],
+  'small-business': ['services', 'contact'],
+  event: ['schedule', 'booking', 'contact'],
+  personal: ['projects', 'contact'],
+  wedding: ['schedule', 'rsvp', 'travel'],
+  podcast: ['episodes', 'listen', 'contact'],
+  trades: ['services', 'contact'],
+  fitness: ['schedule', 'contact'],
+  nonprofit: ['donate', 'contact'],
+  general: ['contact'],
 };
 
-/** The starting pages of a site of this kind. */
-export function basePages(kind: SiteKind): PageSpec[] {
-  const layout = KIND_PAGES[kind];
-  const home: PageSpec = { slug: 'index', title: 'Home', sections: sectionsOf(layout.home) };
-  return [home, ...layout.pages.map((slug) => catalogPage(slug))];
+// Old page names a change request may still use ("add a tickets page").
+const PAGE_ALIASES: Record<string, RequestedDetail> = {
+  tickets: 'booking',
+  visit: 'hours',
+  work: 'projects',
+  speakers: 'team',
+  lineup: 'schedule',
+  pricing: 'prices',
+};
+
+const MAX_PAGES = 12;
+
+/** The pages of a new site: home, then the kind's pages and every detail asked for, contact last. */
+export function plannedPages(kind: SiteKind, asked: RequestedDetail[], language: SiteLanguage): PageSpec[] {
+  const details = [...new Set([...KIND_DETAILS[kind], ...asked])].sort(
+    (first, second) => Number(first === 'contact') - Number(second === 'contact'),
+  );
+  // The home page asks for the owner's story unless an About page does; its hero holds the call
+  // to action (a closing section with a second button to the same page said it twice).
+  const homeSections: SectionKind[] = details.includes('about') ? ['hero'] : ['hero', 'about'];
+  const home: PageSpec = {
+    slug: 'index',
+    title: SITE_WORDS[language].pageTitles.home,
+    sections: homeSections.map((kind) => ({ id: kind, kind })),
+  };
+  return [home, ...details.slice(0, MAX_PAGES - 1).map((detail) => detailPage(detail, language))];
 }
 
-/** A page from the catalog by slug, or a custom page with a text section headed by its name. */
-export function catalogPage(slugOrName: string): PageSpec {
-  const known = PAGE_CATALOG.find((page) => page.slug === slugOrName);
-  if (known) return { slug: known.slug, title: known.title, sections: sectionsOf(known.sections) };
+/** The page that holds one detail, titled in the site's language. */
+export function detailPage(detail: RequestedDetail, language: SiteLanguage): PageSpec {
+  const { slug, section } = DETAIL_SECTIONS[detail];
+  return { slug, title: SITE_WORDS[language].pageTitles[detail], sections: [{ id: section, kind: section }] };
+}
+
+/** A detail's page by slug or alias, or a custom page with a text section headed by its name. */
+export function catalogPage(slugOrName: string, language: SiteLanguage = 'en'): PageSpec {
+  const detail = findCatalogPage(slugOrName);
+  if (detail) return detailPage(detail, language);
   const title = titleCase(slugOrName.replace(/-/g, ' '));
   return { slug: slugify(slugOrName), title, sections: [{ id: 'main', kind: 'text', heading: title }] };
 }
 
-/** The catalog page a phrase names ("blog", "opening hours"), if any. */
-export function findCatalogPage(phrase: string): CatalogPage | undefined {
+/** The detail a phrase names ("blog", "opening hours", "horario"), in any site language. */
+export function findCatalogPage(phrase: string): RequestedDetail | undefined {
   const normalized = phrase.toLowerCase().trim();
-  return (
-    PAGE_CATALOG.find((page) => page.slug === normalized || page.words.includes(normalized)) ??
-    PAGE_CATALOG.find((page) =>
-      page.words.some((word) => new RegExp(`\\b${escapeRegExp(word)}\\b`).test(normalized)),
-    )
-  );
-}
-
-function sectionsOf(kinds: SectionKind[]): PageSpec['sections'] {
-  return kinds.map((kind) => ({ id: kind, kind }));
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const bySlug = REQUESTED_DETAILS.find((detail) => DETAIL_SECTIONS[detail].slug === normalized);
+  if (bySlug) return bySlug;
+  if (PAGE_ALIASES[normalized]) return PAGE_ALIASES[normalized];
+  const named = (detail: RequestedDetail) =>
+    SITE_LANGUAGES.some((language) => SITE_WORDS[language].detailWords[detail].includes(normalized));
+  return REQUESTED_DETAILS.find(named);
 }

@@ -1,25 +1,12 @@
 import { ValidationError } from '@app/agent-sdk';
 import { WorkflowType } from '@app/contracts';
-import { LlmClient, LlmCompletion, LlmRequest } from '../llm/llm.client';
-import { OfflineLlmClient } from '../llm/offline-llm.client';
 import { SiteSpec } from '../site-spec.model';
-import { createTestContext } from '../testing/agent-context.fixture';
+import { createTestContext, scriptedLlm } from '../testing/agent-context.fixture';
 import { MAX_REQUEST_LENGTH } from '../workflow-input.schema';
 import { PlannerAgent, PlannerOutput } from './planner.agent';
 import { planSiteByRules } from './site-request.rules';
 
-/** A language model that answers with a fixed text and remembers what it was asked. */
-class ScriptedLlmClient implements LlmClient {
-  readonly provider = 'scripted-model';
-  readonly requests: LlmRequest[] = [];
-  constructor(private readonly answer: string) {}
-  async complete(request: LlmRequest): Promise<LlmCompletion> {
-    this.requests.push(request);
-    return { text: this.answer, provider: this.provider };
-  }
-}
-
-const planner = new PlannerAgent({ llm: new OfflineLlmClient() });
+const planner = new PlannerAgent();
 
 async function plan(
   request: unknown,
@@ -49,7 +36,7 @@ describe('PlannerAgent, creating a site', () => {
       'wildlife photographer',
       'dark',
     ],
-    ['Make a blog about sourdough baking', 'blog', 'The Sourdough Baking Blog', 'sourdough baking', null],
+    ['Make a blog about sourdough baking', 'blog', 'Sourdough Baking Blog', 'sourdough baking', null],
     [
       "Build a website for Luigi's, an Italian trattoria in Naples",
       'restaurant',
@@ -57,13 +44,7 @@ describe('PlannerAgent, creating a site', () => {
       'Italian trattoria',
       null,
     ],
-    [
-      'Website for Acme Plumbing in Leeds, light theme',
-      'small-business',
-      'Acme Plumbing',
-      'Acme Plumbing',
-      'light',
-    ],
+    ['Website for Acme Plumbing in Leeds, light theme', 'trades', 'Acme Plumbing', 'Acme Plumbing', 'light'],
     [
       'A landing page for the Harbour Jazz Festival on 14 June 2025 in Bristol',
       'event',
@@ -99,17 +80,17 @@ describe('PlannerAgent, creating a site', () => {
       'A wedding website for Sam and Alex on 12 September 2026 in Porto with gold and navy accents',
     );
     expect(spec).toMatchObject({
-      kind: 'event',
+      kind: 'wedding',
       location: 'Porto',
       eventDate: '12 September 2026',
       theme: { colors: ['#b8860b', '#1a237e'] },
     });
-    expect(spec.pages.map((page) => page.slug)).toContain('wedding-party');
+    expect(spec.pages.map((page) => page.slug)).toContain('rsvp');
   });
 
   it('adds the pages a request lists', async () => {
     const { spec } = await plan('Create a portfolio for a designer with a blog and a FAQ page');
-    expect(spec.pages.map((page) => page.slug)).toEqual(['index', 'work', 'about', 'contact', 'blog', 'faq']);
+    expect(spec.pages.map((page) => page.slug)).toEqual(['index', 'gallery', 'faq', 'blog', 'contact']);
   });
 
   it('uses the session tone when the request names none, and the request tone when it does', async () => {
@@ -146,28 +127,24 @@ describe('PlannerAgent, creating a site', () => {
     await expect(plan(request)).resolves.toMatchObject({ spec: { kind: 'blog' } });
   });
 
-  it('plans a sensible site from a Spanish request and warns that the copy will be English', async () => {
+  it('plans a Spanish site from a Spanish request, with Spanish page titles and no warning', async () => {
     const context = createTestContext({
       input: { request: 'Crea un sitio web para mi restaurante italiano en Madrid' },
     });
     const { spec } = await planner.execute(context);
     expect(spec).toMatchObject({ kind: 'restaurant', requestLanguage: 'es', location: 'Madrid' });
-    expect(context.logs).toContainEqual(
-      expect.objectContaining({
-        level: 'warning',
-        message: expect.stringContaining('appears to be in "es"'),
-      }),
-    );
+    expect(spec.pages.map((page) => page.title)).toEqual(['Inicio', 'Carta', 'Horario', 'Contacto']);
+    expect(context.logs.filter((log) => log.level === 'warning')).toEqual([]);
   });
 
-  it('falls back to a personal site for a request in a script it cannot read, with warnings', async () => {
+  it('falls back to an English general site for a request in a script it cannot read, with warnings', async () => {
     const context = createTestContext({ input: { request: 'Сделай мне сайт, пожалуйста' } });
     const { spec } = await planner.execute(context);
-    expect(spec).toMatchObject({ kind: 'personal', requestLanguage: 'ru' });
-    expect(spec.pages.length).toBeGreaterThan(1);
+    expect(spec).toMatchObject({ kind: 'general', requestLanguage: 'ru' });
+    expect(spec.pages.map((page) => page.title)).toEqual(['Home', 'Contact']);
     expect(context.logs.filter((log) => log.level === 'warning').map((log) => log.message)).toEqual([
-      expect.stringContaining('appears to be in "ru"'),
-      'the request names no kind of site the planner knows; a personal site is the fallback',
+      'request appears to be in "ru", which sites cannot be written in yet; the site will be in English',
+      'the request names no kind of site the planner knows; a general site in its own words is the fallback',
     ]);
   });
 });
@@ -178,7 +155,7 @@ describe('PlannerAgent, updating a site', () => {
   it('adds a blog page and switches to a light theme, saying what changed', async () => {
     const { spec, change } = await update(previous, 'Add a blog page and make it light');
     expect(change).toBe('Added a Blog page; Switched to a light theme');
-    expect(spec.pages.map((page) => page.slug)).toEqual(['index', 'work', 'about', 'contact', 'blog']);
+    expect(spec.pages.map((page) => page.slug)).toEqual(['index', 'gallery', 'contact', 'blog']);
     expect(spec.theme.mode).toBe('light');
     expect(previous.theme.mode).toBe('dark');
   });
@@ -186,7 +163,7 @@ describe('PlannerAgent, updating a site', () => {
   it('removes a page', async () => {
     const { spec, change } = await update(previous, 'remove the contact page');
     expect(change).toBe('Removed the Contact page');
-    expect(spec.pages.map((page) => page.slug)).toEqual(['index', 'work', 'about']);
+    expect(spec.pages.map((page) => page.slug)).toEqual(['index', 'gallery']);
   });
 
   it('renames the site, keeping a name with "and" in it whole', async () => {
@@ -201,15 +178,15 @@ describe('PlannerAgent, updating a site', () => {
   });
 
   it('adds a custom page and a section to a named page', async () => {
-    const { spec } = await update(previous, 'add a workshops page, add a FAQ section to the about page');
+    const { spec } = await update(previous, 'add a workshops page, add a FAQ section to the gallery page');
     expect(spec.pages.find((page) => page.slug === 'workshops')).toEqual({
       slug: 'workshops',
       title: 'Workshops',
       sections: [{ id: 'main', kind: 'text', heading: 'Workshops' }],
     });
-    expect(spec.pages.find((page) => page.slug === 'about')?.sections.map((section) => section.kind)).toEqual(
-      ['about', 'testimonials', 'faq'],
-    );
+    expect(
+      spec.pages.find((page) => page.slug === 'gallery')?.sections.map((section) => section.kind),
+    ).toEqual(['gallery', 'faq']);
   });
 
   it('changes the main colour', async () => {
@@ -221,7 +198,7 @@ describe('PlannerAgent, updating a site', () => {
     ['remove the home page', 'the home page cannot be removed'],
     [
       'remove the pricing page',
-      'the site has no "pricing" page to remove; its pages are: Home, Work, About, Contact',
+      'the site has no "pricing" page to remove; its pages are: Home, Gallery, Contact',
     ],
     ['sing me a song', 'could not understand the change "sing me a song"; try for example "add a blog page"'],
   ])('refuses "%s" with a ValidationError', async (request, message) => {
@@ -265,9 +242,12 @@ describe('PlannerAgent with a language model', () => {
   };
 
   it('uses a valid answer, in canonical form, and asks with the request in the prompt', async () => {
-    const llm = new ScriptedLlmClient(`Here you go:\n\`\`\`json\n${JSON.stringify(modelSpec)}\n\`\`\``);
-    const { spec, source } = await new PlannerAgent({ llm }).execute(
-      createTestContext({ input: { request: 'A blog about tea' } }),
+    const llm = scriptedLlm(
+      'scripted-model',
+      `Here you go:\n\`\`\`json\n${JSON.stringify(modelSpec)}\n\`\`\``,
+    );
+    const { spec, source } = await new PlannerAgent().execute(
+      createTestContext({ input: { request: 'A blog about tea' }, llmSettings: llm.settings }),
     );
     expect(source).toBe('scripted-model');
     expect(spec).toMatchObject({
@@ -285,8 +265,11 @@ describe('PlannerAgent with a language model', () => {
     [JSON.stringify({ ...modelSpec, kind: 'spaceship' }), 'kind "spaceship" is not one of'],
     [JSON.stringify({ ...modelSpec, pages: [] }), 'pages must hold 1 to 12 pages'],
   ])('falls back to the rules, with a warning, when the answer is %s', async (answer, problem) => {
-    const context = createTestContext({ input: { request: 'A blog about tea' } });
-    const { spec, source } = await new PlannerAgent({ llm: new ScriptedLlmClient(answer) }).execute(context);
+    const context = createTestContext({
+      input: { request: 'A blog about tea' },
+      llmSettings: scriptedLlm('scripted-model', answer).settings,
+    });
+    const { spec, source } = await new PlannerAgent().execute(context);
     expect(source).toBe('rules');
     expect(spec).toMatchObject({ kind: 'blog', subject: 'tea' });
     expect(context.logs).toContainEqual(
@@ -294,17 +277,68 @@ describe('PlannerAgent with a language model', () => {
     );
   });
 
+  describe('when the answer drops what the request asked for', () => {
+    const request = 'A wedding site for Ana and Luis in Sintra with RSVP info and travel tips';
+    const complete = planSiteByRules(request).spec;
+    const dropped = {
+      ...complete,
+      pages: complete.pages.filter((page) => !['rsvp', 'travel'].includes(page.slug)),
+    };
+
+    it('rejects it, asks again with the reason, and uses the repaired answer', async () => {
+      const llm = scriptedLlm('scripted-model', JSON.stringify(dropped), JSON.stringify(complete));
+      const context = createTestContext({ input: { request }, llmSettings: llm.settings });
+      const { spec, source } = await new PlannerAgent().execute(context);
+
+      expect(source).toBe('scripted-model');
+      expect(spec.pages.map((page) => page.slug)).toEqual(expect.arrayContaining(['rsvp', 'travel']));
+      expect(llm.requests).toHaveLength(2);
+      expect(llm.requests[0].messages[0].content).toContain('rsvp (a section of kind "rsvp")');
+      expect(llm.requests[1].messages.slice(-2)).toEqual([
+        { role: 'assistant', content: JSON.stringify(dropped) },
+        {
+          role: 'user',
+          content: expect.stringContaining(
+            'it drops what the request asked for: no section of kind rsvp, travel',
+          ),
+        },
+      ]);
+      expect(context.logs).toContainEqual(
+        expect.objectContaining({ level: 'warning', message: expect.stringContaining('asking again') }),
+      );
+    });
+
+    it('falls back to the rules when the repaired answer drops it too', async () => {
+      const llm = scriptedLlm('scripted-model', JSON.stringify(dropped));
+      const context = createTestContext({ input: { request }, llmSettings: llm.settings });
+      const { spec, source } = await new PlannerAgent().execute(context);
+
+      expect(llm.requests).toHaveLength(2);
+      expect(source).toBe('rules');
+      expect(spec.pages.map((page) => page.slug)).toEqual(expect.arrayContaining(['rsvp', 'travel']));
+      expect(context.logs).toContainEqual(
+        expect.objectContaining({
+          level: 'warning',
+          message: expect.stringContaining(
+            'planner ignored the scripted-model answer: it drops what the request asked for',
+          ),
+        }),
+      );
+    });
+  });
+
   it('applies the change with rules when the model answers with an unchanged plan', async () => {
     const previous = planSiteByRules('Make a blog about tea').spec;
-    const llm = new ScriptedLlmClient(JSON.stringify({ spec: previous, change: 'nothing' }));
+    const llm = scriptedLlm('scripted-model', JSON.stringify({ spec: previous, change: 'nothing' }));
     const context = createTestContext({
+      llmSettings: llm.settings,
       workflowType: WorkflowType.UpdateSite,
       input: { request: 'add a recipes page' },
       dependencies: {
         memory: { sessionId: 's', preferences: {}, siteId: 'x', siteSpec: previous, history: [] },
       },
     });
-    const output = await new PlannerAgent({ llm }).execute(context);
+    const output = await new PlannerAgent().execute(context);
     expect(output).toMatchObject({ source: 'rules', change: 'Added a Recipes page' });
     expect(context.logs).toContainEqual(
       expect.objectContaining({ message: expect.stringContaining('the answer changes nothing') }),

@@ -1,13 +1,23 @@
-import { Agent, AgentContext, AgentDescriptor, ValidationError } from '@app/agent-sdk';
+import {
+  Agent,
+  AgentContext,
+  AgentDescriptor,
+  InvalidOutputError,
+  LlmCompletion,
+  LlmMessage,
+  ValidationError,
+  parseJsonAnswer,
+} from '@app/agent-sdk';
 import { LogLevel, WorkflowType } from '@app/contracts';
-import { parseJsonAnswer } from '../llm/json-answer.parser';
-import { LlmClient, LlmMessage } from '../llm/llm.client';
+import { detectLanguage } from '../language/language-detection';
+import { DETAIL_SECTIONS } from '../language/requested-detail.model';
 import { MemoryOutput } from '../memory/memory.agent';
 import { SessionPreferences, parsePreferences } from '../session-preferences.model';
-import { SECTION_KINDS, SITE_KINDS, SiteSpec, TONES } from '../site-spec.model';
+import { SECTION_KINDS, SITE_KINDS, SiteSpec, TONES, isSiteLanguage } from '../site-spec.model';
 import { readSiteRequest } from '../workflow-input.model';
 import { applySiteChangeByRules } from './site-change.rules';
-import { detectKind, detectLanguage, detectTone, planSiteByRules } from './site-request.rules';
+import { detectKind, detectTone, planSiteByRules } from './site-request.rules';
+import { missingAskedSections, readRequestedDetails } from './requested-details.rules';
 import { isRecord, validateSiteSpec } from './site-spec.validation';
 
 /** The planner's output: the spec to build and, for an update, what changed. */
@@ -38,19 +48,13 @@ export class PlannerAgent implements Agent<PlannerOutput> {
     description: 'Plans the kind, name, pages, sections, tone and theme of a site from a request.',
   };
 
-  private readonly llm: LlmClient;
-
-  constructor(options: { llm: LlmClient }) {
-    this.llm = options.llm;
-  }
-
   async execute(context: AgentContext): Promise<PlannerOutput> {
     const request = readSiteRequest(context.input);
     const language = detectLanguage(request);
-    if (language !== 'en') {
+    if (!isSiteLanguage(language)) {
       context.log(
         LogLevel.Warning,
-        `request appears to be in "${language}"; planning from it anyway, copy will be in English`,
+        `request appears to be in "${language}", which sites cannot be written in yet; the site will be in English`,
         { language },
       );
     }
@@ -78,29 +82,41 @@ export class PlannerAgent implements Agent<PlannerOutput> {
     if (detectKind(request) === null) {
       context.log(
         LogLevel.Warning,
-        'the request names no kind of site the planner knows; a personal site is the fallback',
+        'the request names no kind of site the planner knows; a general site in its own words is the fallback',
       );
     }
+    const asked = readRequestedDetails(request)
+      .map((detail) => `${detail} (a section of kind "${DETAIL_SECTIONS[detail].section}")`)
+      .join(', ');
     const messages: LlmMessage[] = [
       {
         role: 'system',
-        content: `You plan small websites. Answer with one JSON object and nothing else, shaped like:\n${SPEC_SHAPE}\nThe first page is the home page. Use 3 to 6 pages.`,
+        content: `You plan small websites. Answer with one JSON object and nothing else, shaped like:\n${SPEC_SHAPE}\nThe first page is the home page. Use 3 to 8 pages. Write page titles in the language of the request.${asked ? ` The request asks for: ${asked}; give each its own page holding that section.` : ''}`,
       },
       { role: 'user', content: request },
     ];
-    const completion = await this.llm.complete({ task: { name: 'plan-site', request }, messages }, context);
-    const parsed = parseJsonAnswer(completion.text);
-    const validated =
-      'value' in parsed ? validateSiteSpec(parsed.value, { request, requestLanguage: language }) : parsed;
-
+    const known = { request, requestLanguage: language };
     let spec: SiteSpec;
-    let source = completion.provider;
-    if ('spec' in validated) {
-      spec = validated.spec;
-    } else {
+    let source: string;
+    try {
+      const answer = await context.llm.completeJson(
+        { messages, rules: () => planSiteByRules(request).spec },
+        (value) => {
+          const validated = validateSiteSpec(value, known);
+          if ('problem' in validated) return validated;
+          const missing = missingAskedSections(validated.spec);
+          return missing.length > 0
+            ? { problem: `it drops what the request asked for: no section of kind ${missing.join(', ')}` }
+            : { value: validated.spec };
+        },
+      );
+      spec = answer.value;
+      source = answer.completion.model;
+    } catch (error) {
+      if (!(error instanceof InvalidOutputError)) throw error;
       context.log(
         LogLevel.Warning,
-        `planner ignored the ${completion.provider} answer: ${validated.problem}; planned with rules`,
+        `planner ignored the ${error.model} answer: ${error.problem}; planned with rules`,
       );
       spec = planSiteByRules(request).spec;
       source = 'rules';
@@ -123,10 +139,14 @@ export class PlannerAgent implements Agent<PlannerOutput> {
       },
       { role: 'user', content: `Current plan:\n${JSON.stringify(previous)}\n\nChange request: ${request}` },
     ];
-    const completion = await this.llm.complete(
-      { task: { name: 'change-site', request, spec: previous }, messages },
-      context,
-    );
+    const completion: LlmCompletion = await context.llm.complete({
+      messages,
+      isJson: true,
+      rules: () => {
+        const { spec, changes } = applySiteChangeByRules(previous, request);
+        return { spec, change: changes.join('; ') };
+      },
+    });
     const parsed = parseJsonAnswer(completion.text);
     let problem: string;
     if ('value' in parsed && isRecord(parsed.value)) {
@@ -140,13 +160,13 @@ export class PlannerAgent implements Agent<PlannerOutput> {
         problem = 'the answer does not say what changed';
       else if (JSON.stringify(validated.spec) === JSON.stringify(previous))
         problem = 'the answer changes nothing';
-      else return this.changed(validated.spec, change.trim(), completion.provider, context);
+      else return this.changed(validated.spec, change.trim(), completion.model, context);
     } else {
       problem = 'problem' in parsed ? parsed.problem : 'the answer is not an object';
     }
     context.log(
       LogLevel.Warning,
-      `planner ignored the ${completion.provider} answer: ${problem}; applied the change with rules`,
+      `planner ignored the ${completion.model} answer: ${problem}; applied the change with rules`,
     );
     const { spec, changes } = applySiteChangeByRules(previous, request);
     return this.changed(spec, changes.join('; '), 'rules', context);

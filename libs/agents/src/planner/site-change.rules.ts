@@ -1,5 +1,6 @@
 import { ValidationError } from '@app/agent-sdk';
-import { SECTION_KINDS, SectionKind, SiteSpec, TONES, Tone } from '../site-spec.model';
+import { DETAIL_SECTIONS } from '../language/requested-detail.model';
+import { SECTION_KINDS, SectionKind, SiteSpec, TONES, Tone, siteLanguageOf } from '../site-spec.model';
 import { slugify, truncate } from '../text.format';
 import { catalogPage, findCatalogPage } from './page-catalog.rules';
 import { COLOR_NAMES, detectTheme } from './site-request.rules';
@@ -97,8 +98,7 @@ function addPageChange(spec: SiteSpec, phrase: string): string {
     .replace(/^(?:called|named)\s+/i, '')
     .replace(/["“”']/g, '')
     .trim();
-  const catalog = findCatalogPage(name);
-  const page = catalogPage(catalog ? catalog.slug : name);
+  const page = catalogPage(name, siteLanguageOf(spec));
   if (!page.slug)
     throw new ValidationError(`cannot make a page called "${name}": use letters or digits in its name`);
   const existing = spec.pages.find((candidate) => candidate.slug === page.slug);
@@ -111,7 +111,8 @@ function addPageChange(spec: SiteSpec, phrase: string): string {
 
 function removePageChange(spec: SiteSpec, phrase: string): string {
   const name = phrase.trim().toLowerCase();
-  const slug = findCatalogPage(name)?.slug ?? slugify(name);
+  const detail = findCatalogPage(name);
+  const slug = detail ? DETAIL_SECTIONS[detail].slug : slugify(name);
   const page = spec.pages.find(
     (candidate) => candidate.slug === slug || candidate.title.toLowerCase() === name,
   );

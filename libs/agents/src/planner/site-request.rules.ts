@@ -1,7 +1,20 @@
+import { detectEventDate } from '../language/event-date';
+import { detectLanguage } from '../language/language-detection';
+import { SITE_WORDS } from '../language/site-words';
 import { SessionPreferences } from '../session-preferences.model';
-import { PageSpec, SiteKind, SiteSpec, ThemeHints, Tone } from '../site-spec.model';
-import { titleCase, truncate } from '../text.format';
-import { PAGE_CATALOG, basePages, catalogPage, escapeRegExp } from './page-catalog.rules';
+import {
+  SITE_LANGUAGES,
+  SiteKind,
+  SiteSpec,
+  ThemeHints,
+  Tone,
+  isSiteLanguage,
+  siteLanguageOf,
+} from '../site-spec.model';
+import { capitalize } from '../language/copy-template';
+import { TextWords, escapeRegExp, titleCase, truncate } from '../text.format';
+import { plannedPages } from './page-catalog.rules';
+import { readRequestedDetails } from './requested-details.rules';
 
 /** A spec planned from a request, with what the planner had to guess. */
 export interface RulePlan {
@@ -10,131 +23,17 @@ export interface RulePlan {
   warnings: string[];
 }
 
-// Weighted words per kind: an explicit kind word outweighs words that merely suggest it.
-const KIND_WORDS: Record<SiteKind, Array<[string, number]>> = {
-  portfolio: [
-    ['portfolio', 5],
-    ['portafolio', 5],
-    ['portefeuille', 5],
-    ['photographer', 3],
-    ['photography', 3],
-    ['designer', 3],
-    ['illustrator', 3],
-    ['artist', 3],
-    ['architect', 3],
-    ['painter', 3],
-    ['showcase', 2],
-    ['fotógrafo', 3],
-    ['photographe', 3],
-    ['fotograf', 3],
-    ['videographer', 3],
-    ['sculptor', 3],
-    ['animator', 3],
-  ],
-  blog: [
-    ['blog', 5],
-    ['блог', 5],
-    ['journal', 2],
-    ['articles', 2],
-    ['newsletter', 2],
-    ['writing', 1],
-    ['diary', 2],
-    ['recipes', 1],
-  ],
-  restaurant: [
-    ['restaurant', 5],
-    ['restaurante', 5],
-    ['ristorante', 5],
-    ['ресторан', 5],
-    ['餐厅', 5],
-    ['レストラン', 5],
-    ['café', 4],
-    ['cafe', 4],
-    ['coffee shop', 4],
-    ['bistro', 4],
-    ['bakery', 4],
-    ['pizzeria', 4],
-    ['diner', 4],
-    ['trattoria', 4],
-    ['brasserie', 4],
-    ['food truck', 4],
-    ['taqueria', 4],
-    ['eatery', 4],
-    ['sushi', 3],
-    ['bar', 2],
-    ['pub', 3],
-  ],
-  'small-business': [
-    ['business', 4],
-    ['company', 3],
-    ['shop', 3],
-    ['store', 3],
-    ['agency', 3],
-    ['salon', 3],
-    ['plumber', 3],
-    ['plumbing', 3],
-    ['consultancy', 3],
-    ['consulting', 3],
-    ['firm', 3],
-    ['clinic', 3],
-    ['gym', 3],
-    ['startup', 3],
-    ['services', 1],
-    ['negocio', 4],
-    ['empresa', 4],
-    ['entreprise', 4],
-    ['tienda', 3],
-    ['boutique', 3],
-    ['unternehmen', 4],
-    ['firma', 3],
-    ['electrician', 3],
-    ['landscaping', 3],
-    ['repair', 2],
-    ['cleaning', 2],
-    ['accountant', 3],
-    ['dentist', 3],
-    ['florist', 3],
-    ['bookshop', 3],
-    ['garage', 3],
-  ],
-  event: [
-    ['event', 4],
-    ['conference', 4],
-    ['festival', 4],
-    ['wedding', 4],
-    ['meetup', 4],
-    ['concert', 4],
-    ['summit', 4],
-    ['workshop', 3],
-    ['party', 3],
-    ['gala', 4],
-    ['hackathon', 4],
-    ['evento', 4],
-    ['boda', 4],
-    ['événement', 4],
-    ['conférence', 4],
-    ['mariage', 4],
-    ['veranstaltung', 4],
-    ['hochzeit', 4],
-    ['konferenz', 4],
-    ['fair', 2],
-    ['tournament', 4],
-    ['marathon', 4],
-    ['exhibition', 3],
-  ],
-  personal: [
-    ['personal', 4],
-    ['resume', 4],
-    ['résumé', 4],
-    ['cv', 4],
-    ['about me', 4],
-    ['homepage', 2],
-    ['myself', 3],
-    ['personal site', 5],
-    ['personnel', 3],
-    ['personal website', 5],
-  ],
-};
+// Every language's kind words at once: a Spanish word in an English request still counts.
+const KIND_WORDS = new Map<SiteKind, Map<string, number>>();
+for (const language of SITE_LANGUAGES) {
+  for (const [kind, words] of Object.entries(SITE_WORDS[language].kindWords) as Array<
+    [SiteKind, Array<[string, number]>]
+  >) {
+    const known = KIND_WORDS.get(kind) ?? new Map<string, number>();
+    for (const [word, weight] of words) known.set(word, Math.max(weight, known.get(word) ?? 0));
+    KIND_WORDS.set(kind, known);
+  }
+}
 
 const KIND_TONES: Record<SiteKind, Tone> = {
   portfolio: 'elegant',
@@ -143,7 +42,16 @@ const KIND_TONES: Record<SiteKind, Tone> = {
   'small-business': 'professional',
   event: 'bold',
   personal: 'friendly',
+  wedding: 'elegant',
+  podcast: 'bold',
+  trades: 'professional',
+  fitness: 'bold',
+  nonprofit: 'friendly',
+  general: 'friendly',
 };
+
+// Kinds whose date in the request is the day of the event.
+const DATED_KINDS: SiteKind[] = ['event', 'wedding'];
 
 const TONE_WORDS: Array<[Tone, string[]]> = [
   ['professional', ['professional', 'corporate', 'formal', 'serious', 'trustworthy']],
@@ -197,161 +105,6 @@ export const COLOR_NAMES: Record<string, string> = {
 
 const COLOR_CONTEXT = '(?:accents?|colou?rs?|palette|theme|tones?|highlights?|scheme|buttons?|links?)';
 
-const LANGUAGE_WORDS: Record<string, string[]> = {
-  en: [
-    'the',
-    'a',
-    'an',
-    'for',
-    'with',
-    'and',
-    'my',
-    'of',
-    'website',
-    'site',
-    'create',
-    'make',
-    'build',
-    'page',
-    'about',
-    'our',
-  ],
-  es: [
-    'el',
-    'la',
-    'los',
-    'las',
-    'para',
-    'con',
-    'un',
-    'una',
-    'sitio',
-    'web',
-    'página',
-    'de',
-    'y',
-    'mi',
-    'crea',
-    'crear',
-    'nuestro',
-  ],
-  fr: [
-    'le',
-    'la',
-    'les',
-    'pour',
-    'avec',
-    'un',
-    'une',
-    'site',
-    'de',
-    'et',
-    'mon',
-    'ma',
-    'créer',
-    'crée',
-    'notre',
-    'du',
-  ],
-  de: [
-    'der',
-    'die',
-    'das',
-    'für',
-    'mit',
-    'ein',
-    'eine',
-    'und',
-    'mein',
-    'meine',
-    'erstelle',
-    'webseite',
-    'unser',
-    'von',
-  ],
-  pt: [
-    'o',
-    'os',
-    'para',
-    'com',
-    'um',
-    'uma',
-    'site',
-    'de',
-    'e',
-    'meu',
-    'minha',
-    'criar',
-    'crie',
-    'página',
-    'nosso',
-  ],
-  it: [
-    'il',
-    'lo',
-    'gli',
-    'per',
-    'con',
-    'un',
-    'una',
-    'sito',
-    'di',
-    'e',
-    'mio',
-    'mia',
-    'crea',
-    'creare',
-    'nostro',
-  ],
-};
-
-const SCRIPTS: Array<[RegExp, string]> = [
-  [/[\u3040-\u30ff]/, 'ja'],
-  [/[\uac00-\ud7af]/, 'ko'],
-  [/[\u4e00-\u9fff]/, 'zh'],
-  [/[\u0400-\u04ff]/, 'ru'],
-  [/[\u0600-\u06ff]/, 'ar'],
-  [/[\u0590-\u05ff]/, 'he'],
-  [/[\u0370-\u03ff]/, 'el'],
-  [/[\u0900-\u097f]/, 'hi'],
-  [/[\u0e00-\u0e7f]/, 'th'],
-];
-
-/** Best guess at the language of a request: a script, or the most frequent function words. */
-export function detectLanguage(text: string): string {
-  for (const [pattern, language] of SCRIPTS) if (pattern.test(text)) return language;
-  const words = text
-    .toLowerCase()
-    .split(/[^\p{L}]+/u)
-    .filter(Boolean);
-  let best = 'en';
-  let bestScore = 0;
-  for (const [language, vocabulary] of Object.entries(LANGUAGE_WORDS)) {
-    const score = words.filter((word) => vocabulary.includes(word)).length;
-    // English wins ties: shared words ("site", "de") should not flip an English request.
-    if (score > bestScore || (score === bestScore && language === 'en')) {
-      best = language;
-      bestScore = score;
-    }
-  }
-  return bestScore === 0 && words.length > 0 && !/[a-z]/i.test(text) ? 'und' : best;
-}
-
-/** Scores each kind by its words in the request; null when none appears. */
-export function detectKind(text: string): SiteKind | null {
-  const lower = text.toLowerCase();
-  let best: SiteKind | null = null;
-  let bestScore = 0;
-  for (const [kind, words] of Object.entries(KIND_WORDS) as Array<[SiteKind, Array<[string, number]>]>) {
-    const score = words.reduce((sum, [word, weight]) => sum + (containsWord(lower, word) ? weight : 0), 0);
-    if (score > bestScore) {
-      best = kind;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
 /** Dark/light and colours the request names. */
 export function detectTheme(text: string): ThemeHints {
   const lower = text.toLowerCase();
@@ -376,9 +129,25 @@ export function detectTheme(text: string): ThemeHints {
 
 /** A tone word in the request, if any. */
 export function detectTone(text: string): Tone | null {
-  const lower = text.toLowerCase();
-  for (const [tone, words] of TONE_WORDS) if (words.some((word) => containsWord(lower, word))) return tone;
+  const request = new TextWords(text);
+  for (const [tone, words] of TONE_WORDS) if (words.some((word) => request.has(word))) return tone;
   return null;
+}
+
+/** Scores each kind by its words in the request; null when none appears. */
+export function detectKind(text: string): SiteKind | null {
+  const request = new TextWords(text);
+  let best: SiteKind | null = null;
+  let bestScore = 0;
+  for (const [kind, words] of KIND_WORDS) {
+    let score = 0;
+    for (const [word, weight] of words) if (request.has(word)) score += weight;
+    if (score > bestScore) {
+      best = kind;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /**
@@ -387,178 +156,153 @@ export function detectTone(text: string): Tone | null {
  */
 export function planSiteByRules(request: string, preferences: SessionPreferences = {}): RulePlan {
   const warnings: string[] = [];
-  const language = detectLanguage(request);
-  if (language !== 'en') {
+  const requestLanguage = detectLanguage(request);
+  if (!isSiteLanguage(requestLanguage)) {
     warnings.push(
-      `the request looks like it is written in "${language}"; the site's copy will be written in English`,
+      `the request looks like it is written in "${requestLanguage}", which sites cannot be written in yet; the site will be in English`,
     );
   }
+  const language = siteLanguageOf({ requestLanguage });
   const detectedKind = detectKind(request);
-  const kind = detectedKind ?? 'personal';
+  const kind = detectedKind ?? 'general';
   if (!detectedKind)
-    warnings.push('could not tell which kind of site was asked for; planning a personal site');
+    warnings.push(
+      'could not tell which kind of site was asked for; planning a general site in its own words',
+    );
 
-  const { name, subject } = detectNameAndSubject(request, kind);
-  const theme = detectTheme(request);
-  const pages = basePages(kind);
-  if (kind === 'event') namePeoplePage(request, pages);
-  addRequestedPages(request, pages);
-
+  const { name, subject } = detectNameAndSubject(request, kind, language);
   return {
     spec: {
       kind,
       name,
       subject,
       tone: detectTone(request) ?? preferences.tone ?? KIND_TONES[kind],
-      theme,
-      pages,
-      location: detectLocation(request),
-      eventDate: kind === 'event' ? detectDate(request) : null,
-      requestLanguage: language,
+      theme: detectTheme(request),
+      pages: plannedPages(kind, readRequestedDetails(request), language),
+      location: detectLocation(request, requestLanguage),
+      eventDate: DATED_KINDS.includes(kind) ? detectEventDate(request) : null,
+      requestLanguage,
       request,
     },
     warnings,
   };
 }
 
-// Stop words that end a subject phrase: what follows is styling or extra pages, not the subject.
-const SUBJECT_END =
-  /\s*(?:[,.;:!?(]|\bon\s+(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)|\bwho\b|\bwith\b|\bthat\b|\bwhich\b|\busing\b|\bin (?:a |an )?(?:dark|light|bright)\b|\b(?:dark|light) (?:theme|mode)\b|\bcon\b|\bavec\b|\bmit\b|$)/i;
-const FOR_WORDS = '(?:for|about|para|pour|für|per|sobre)';
+// What ends a subject phrase: styling, a date, or the list of what the site should have.
+const SUBJECT_END = new RegExp(
+  String.raw`\s*(?:[,.;:!?(]|\b(?:on|el|le|am|il|em|a|no dia)\s+(?=\d)|\bon\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)|\b(?:who|with|that|which|using|con|avec|mit|com|che|que|qui)\b|\bin (?:a |an )?(?:dark|light|bright)\b|\b(?:dark|light) (?:theme|mode)\b|$)`,
+  'iu',
+);
+const FOR_WORDS = '(?:for|about|para|pour|für|per|sobre|über)';
 const ARTICLES =
-  /^(?:(?:a|an|the|my|our|his|her|their|mi|mis|nuestro|nuestra|un|una|el|la|mon|ma|notre|une|le|les|mein|meine|unser|unsere|ein|eine|il|lo|o|os|meu|minha)\s+)+/i;
+  /^(?:(?:a|an|the|my|our|his|her|their|mi|mis|nuestro|nuestra|un|una|el|la|los|las|mon|ma|mes|notre|une|le|les|l'|mein|meine|meinen|unser|unsere|unseren|ein|eine|einen|il|lo|i|gli|le|o|os|a|as|um|uma|meu|minha|nosso|nossa|mio|mia|nostro|nostra)\s+)+/iu;
+const SITE_WORDS_PATTERN =
+  /(?<![\p{L}])(?:landing page|web site|website|webseite|homepage|webpage|sitio web|página web|site web|sito web|site|sitio|sito|web|página|seite|page|pagina)(?![\p{L}])/giu;
+const SELF_DESCRIPTION =
+  /(?<![\p{L}])(?:I am|I'm|I’m|soy|je suis|ich bin|sou|sono)\s+(?:(?:a|an|un|una|une|ein|eine|um|uma)\s+)?(.+)/iu;
+const FIRST_ARTICLE =
+  /(?<![\p{L}])(?:a|an|my|our|un|una|une|ein|eine|einen|um|uma|mi|mon|ma|mein|meine|meu|minha|mio|mia)\s+(.+)/iu;
+// A name of a business or of people: capitalised words, joined by "and" in any site language.
+const PROPER_NAME = /^\p{Lu}[\p{L}\d'’&.-]*(?:\s+(?:\p{Lu}[\p{L}\d'’&.-]*|&|and|y|e|et|und))*$/u;
 
-function detectNameAndSubject(request: string, kind: SiteKind): { name: string; subject: string } {
-  const quoted = /["“«']([^"”»']{2,60})["”»']/.exec(request)?.[1];
+function detectNameAndSubject(
+  request: string,
+  kind: SiteKind,
+  language: keyof typeof SITE_WORDS,
+): { name: string; subject: string } {
+  const quoted = /["“«]([^"”»]{2,60})["”»]/.exec(request)?.[1];
   const called =
-    /\b(?:called|named|titled|llamad[oa]|appelée?|namens)\s+([A-Z0-9][\w'&.-]*(?:\s+[A-Z0-9&][\w'&.-]*){0,5})/.exec(
+    /(?<![\p{L}])(?:called|named|titled|llamad[oa]|appelée?|namens|chamad[oa]|chiamat[oa])\s+(\p{Lu}[\p{L}\d'’&.-]*(?:\s+\p{Lu}[\p{L}\d'’&.-]*){0,5})/u.exec(
       request,
     )?.[1];
-  const forMatch = new RegExp(`\\b${FOR_WORDS}\\s+(.+)`, 'i').exec(request);
+  const forMatch = new RegExp(`(?<![\\p{L}])${FOR_WORDS}\\s+(.+)`, 'iu').exec(request);
   let subject = '';
   let properName: string | undefined;
-  // "I am a software engineer who loves hiking": a personal site says who it is about.
-  const selfDescription = /\b(?:I am|I'm|I’m)\s+((?:a|an)\s+.+)/i.exec(request);
+  const selfDescription = SELF_DESCRIPTION.exec(request);
   if (selfDescription && !forMatch) {
     subject = selfDescription[1].split(SUBJECT_END)[0];
   } else if (forMatch) {
     const phrase = forMatch[1];
     // "for Luigi's, an Italian trattoria in Naples": the name, then what it is.
-    const appositive = /^([A-Z][\w'&.-]*(?:\s+[A-Z&][\w'&.-]*){0,4}),\s+((?:a|an|the)\s+[^,.;]+)/.exec(
-      phrase,
-    );
+    const appositive =
+      /^(\p{Lu}[\p{L}\d'’&.-]*(?:\s+[\p{Lu}&][\p{L}\d'’&.-]*){0,4}),\s+((?:a|an|the|un|una|une|ein|eine|um|uma)\s+[^,.;]+)/u.exec(
+        phrase,
+      );
     if (appositive) {
       properName = appositive[1];
-      subject = appositive[2];
+      subject = appositive[2].split(SUBJECT_END)[0];
     } else {
       subject = phrase.split(SUBJECT_END)[0];
-      if (
-        /^[A-Z][\w'&.-]*(?:\s+[A-Z&][\w'&.-]*){0,4}$/.test(subject.trim()) &&
-        !/^(?:A|An|The|My|Our)\b/.test(subject)
-      ) {
-        properName = subject.trim();
+      const trimmed = subject.trim().replace(/(?:'s|’s)$/u, '');
+      if (PROPER_NAME.test(trimmed) && !ARTICLES.test(`${trimmed} `)) {
+        // "A 40th birthday party for Maria": Maria names the site, the words before say what it is.
+        properName = trimmed;
+        subject = request.slice(0, forMatch.index);
       }
     }
   }
+  if (!cleanSubject(subject) && !properName) {
+    // "A bike repair shop in Porto with prices": what the site is for, after its first article.
+    subject = FIRST_ARTICLE.exec(request)?.[1].split(SUBJECT_END)[0] ?? '';
+  }
   subject = cleanSubject(subject);
-  if (!subject) subject = defaultSubject(kind);
+  if (!subject && kind === 'general') subject = cleanSubject(request.split(SUBJECT_END)[0]);
+  if (!subject) subject = SITE_WORDS[language].kinds[kind].subject;
   const name = truncate((quoted ?? called ?? properName ?? nameFromSubject(subject, kind)).trim(), 50);
   return { name, subject: truncate(subject, 80) };
 }
 
+const LEADING_VERBS =
+  /^(?:please\s+)?(?:create|make|build|design|i need|i want|we need|crea|crear|haz|hazme|necesito|quiero|crée|créez|créer|fais|erstelle|erstellen|baue|bau|cria|crie|criar|faz|preciso|fai|realizza|vorrei)\s+/iu;
+
 function cleanSubject(subject: string): string {
   return subject
+    .replace(LEADING_VERBS, '')
+    .replace(SITE_WORDS_PATTERN, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
     .replace(ARTICLES, '')
-    .replace(/\s+\b(?:in|en|à|in der|im|a)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s*$/u, '')
-    .replace(/\b(?:website|web site|site|web|webpage|landing page|homepage)\b/gi, '')
+    .replace(
+      /\s+(?:in|en|à|im|in der|a|no|na|em|nel|nella)\s*(?:\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)*)?\s*$/u,
+      '',
+    )
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-function defaultSubject(kind: SiteKind): string {
-  return {
-    portfolio: 'creative work',
-    blog: 'everyday life',
-    restaurant: 'neighbourhood restaurant',
-    'small-business': 'local business',
-    event: 'community event',
-    personal: 'personal projects',
-  }[kind];
 }
 
 function nameFromSubject(subject: string, kind: SiteKind): string {
   const core = titleCase(subject.replace(/^(?:about|on)\s+/i, ''));
   switch (kind) {
     case 'blog':
-      return /\bblog\b/i.test(core) ? core : `The ${core} Blog`;
+      return /\bblog\b/i.test(core) ? core : `${core} Blog`;
     case 'portfolio':
       return /\bportfolio\b/i.test(core) ? core : `${core} Portfolio`;
-    case 'personal':
-      return core;
+    case 'general':
+      // The request's own words, perhaps in a language the planner cannot read: no title case.
+      return truncate(capitalize(subject), 40);
     default:
       return core;
   }
 }
 
-function detectLocation(request: string): string | null {
-  const match = /\b(?:in|en|à|im|in der)\s+([A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+){0,2})/u.exec(request);
-  return match ? match[1] : null;
-}
+const NOT_PLACES = new Set(
+  SITE_LANGUAGES.flatMap((language) => SITE_WORDS[language].months.flatMap((names) => names.split('|'))),
+);
 
-const MONTHS =
-  'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
-
-function detectDate(request: string): string | null {
-  const patterns = [
-    new RegExp(`\\b\\d{1,2}(?:st|nd|rd|th)?\\s+(?:${MONTHS})\\b(?:\\s+\\d{4})?`, 'i'),
-    new RegExp(`\\b(?:${MONTHS})\\s+\\d{1,2}(?:st|nd|rd|th)?\\b(?:,?\\s+\\d{4})?`, 'i'),
-    /\b\d{4}-\d{2}-\d{2}\b/,
-  ];
-  for (const pattern of patterns) {
-    const match = pattern.exec(request);
-    if (match) return match[0];
+/** A place named after a preposition of the request's language ("in Porto", "no Porto", "a Napoli"). */
+function detectLocation(request: string, requestLanguage: string): string | null {
+  const prepositions = new Set([
+    'in',
+    ...(isSiteLanguage(requestLanguage) ? SITE_WORDS[requestLanguage].placePrepositions : []),
+  ]);
+  const pattern = new RegExp(
+    `(?<![\\p{L}])(?:${[...prepositions].map(escapeRegExp).join('|')})\\s+(\\p{Lu}[\\p{L}'-]+(?:\\s+\\p{Lu}[\\p{L}'-]+){0,2})`,
+    'gu',
+  );
+  for (const match of request.matchAll(pattern)) {
+    if (!NOT_PLACES.has(match[1].toLowerCase())) return match[1];
   }
   return null;
-}
-
-/** A festival has a lineup and a wedding a wedding party, not speakers. */
-function namePeoplePage(request: string, pages: PageSpec[]): void {
-  const page = pages.find((candidate) => candidate.slug === 'speakers');
-  if (!page) return;
-  const lower = request.toLowerCase();
-  if (/wedding|boda|mariage|hochzeit/.test(lower))
-    Object.assign(page, { slug: 'wedding-party', title: 'Wedding party' });
-  else if (/festival|concert|gig|music/.test(lower)) Object.assign(page, { slug: 'lineup', title: 'Lineup' });
-}
-
-function addRequestedPages(request: string, pages: PageSpec[]): void {
-  const lower = request.toLowerCase();
-  // Only words after "with"/"including"/"pages" ask for pages; "a blog about..." names the kind.
-  const listing = /\b(?:with|including|include|plus|pages?:?|and a|and an)\b(.*)$/i.exec(lower)?.[1];
-  if (!listing) return;
-  for (const page of PAGE_CATALOG) {
-    if (pages.some((existing) => existing.slug === page.slug || sameSections(existing, page.sections)))
-      continue;
-    if (
-      page.words.some((word) => containsWord(listing, word)) &&
-      /\b(page|section|blog|menu|gallery|faq|schedule|tickets|contact|about)\b/.test(listing)
-    ) {
-      pages.push(catalogPage(page.slug));
-    }
-  }
-}
-
-function sameSections(page: PageSpec, sections: string[]): boolean {
-  return (
-    page.slug !== 'index' &&
-    page.sections.length === sections.length &&
-    page.sections.every((section, index) => section.kind === sections[index])
-  );
-}
-
-export function containsWord(text: string, word: string): boolean {
-  // \b does not work around non-ASCII letters, so look for letters either side explicitly.
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'iu').test(text);
 }
 
 function lastMention(lower: string): 'dark' | 'light' {

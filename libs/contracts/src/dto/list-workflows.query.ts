@@ -1,28 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { WorkflowStatus } from '../workflow.enums';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { WorkflowFilter } from './workflow-filter';
 
-/** Query of `GET /workflows`: newest first, paged by offset. */
-export class ListWorkflowsQuery {
+/**
+ * Query of `GET /workflows`: filters, newest first, keyset pages on (createdAt, workflowId). Pass
+ * the `nextCursor` of a page as `cursor` (with the same filters) for the next one; workflows
+ * started meanwhile never shift a page.
+ */
+export class ListWorkflowsQuery extends WorkflowFilter {
   @IsOptional()
-  @IsEnum(WorkflowStatus)
-  status?: WorkflowStatus;
-
-  /** Only workflows of this type. */
-  @IsOptional()
-  @Matches(/^[A-Z][A-Z0-9_]{0,99}$/, { message: 'type must be an UPPER_SNAKE_CASE workflow type' })
-  type?: string;
-
-  /** Only this tenant's workflows (admins; a client key always lists its own tenant). */
-  @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9_-]{0,99}$/, { message: 'tenantId must be a tenant id' })
-  tenantId?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
 
   @IsOptional()
   @Type(() => Number)

@@ -1,0 +1,132 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { WorkflowState } from '../../api/types';
+import { DISPLAY_LABELS, displayOf, layoutOf, subStepSummaryOf } from './run-model';
+
+const NODE_WIDTH = 184;
+const NODE_HEIGHT = 56;
+/** Between depths (columns across, rows down) and between the steps of one depth. */
+const DEPTH_GAP = 56;
+const SIBLING_GAP = 20;
+/** Below this width the graph runs top to bottom, so a phone sees it without scrolling sideways. */
+const NARROW = '(max-width: 600px)';
+
+function useIsNarrow(): boolean {
+  const [isNarrow, setIsNarrow] = useState(() => window.matchMedia(NARROW).matches);
+  useEffect(() => {
+    const query = window.matchMedia(NARROW);
+    const update = () => setIsNarrow(query.matches);
+    query.addEventListener('change', update);
+    return () => query.removeEventListener('change', update);
+  }, []);
+  return isNarrow;
+}
+
+/**
+ * The workflow's steps by depth (columns left to right; rows top to bottom on a narrow screen),
+ * arrows from each dependency. Nodes are buttons over an SVG of the arrows, so they take focus
+ * and read as text; the lifecycle is a word, not only a colour.
+ */
+export function WorkflowGraph({
+  state,
+  selectedStepId,
+  onSelect,
+}: {
+  state: WorkflowState;
+  selectedStepId: string | null;
+  onSelect: (stepId: string) => void;
+}) {
+  const isVertical = useIsNarrow();
+  const { columns, positions } = layoutOf(state.steps);
+  const breadth = Math.max(1, ...columns.map((column) => column.length));
+  // Depth runs along `main` (x, or y when vertical), the steps of one depth along `cross`.
+  const mainSize = isVertical ? NODE_HEIGHT : NODE_WIDTH;
+  const crossSize = isVertical ? NODE_WIDTH : NODE_HEIGHT;
+  const mainExtent = columns.length * mainSize + (columns.length - 1) * DEPTH_GAP;
+  const crossExtent = breadth * crossSize + (breadth - 1) * SIBLING_GAP;
+  const mainOf = (depth: number) => depth * (mainSize + DEPTH_GAP);
+  const crossOf = (depth: number, index: number) => {
+    const count = columns[depth]?.length ?? 1;
+    return ((breadth - count) * (crossSize + SIBLING_GAP)) / 2 + index * (crossSize + SIBLING_GAP);
+  };
+  const width = isVertical ? crossExtent : mainExtent;
+  const height = isVertical ? mainExtent : crossExtent;
+  const xOf = (depth: number, index: number) => (isVertical ? crossOf(depth, index) : mainOf(depth));
+  const yOf = (depth: number, index: number) => (isVertical ? mainOf(depth) : crossOf(depth, index));
+  /** Where an arrow leaves a node (its end along the depth axis) and where one enters it. */
+  const exitOf = (depth: number, index: number): [number, number] =>
+    isVertical
+      ? [xOf(depth, index) + NODE_WIDTH / 2, yOf(depth, index) + NODE_HEIGHT]
+      : [xOf(depth, index) + NODE_WIDTH, yOf(depth, index) + NODE_HEIGHT / 2];
+  const entryOf = (depth: number, index: number): [number, number] =>
+    isVertical
+      ? [xOf(depth, index) + NODE_WIDTH / 2, yOf(depth, index) - 2]
+      : [xOf(depth, index) - 2, yOf(depth, index) + NODE_HEIGHT / 2];
+  return (
+    <div class="graph-scroll" tabIndex={-1}>
+      <div class="graph" style={{ width: `${width}px`, height: `${height}px` }} data-testid="graph">
+        <svg width={width} height={height} aria-hidden="true" class="graph-edges">
+          <defs>
+            <marker
+              id="arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto"
+            >
+              <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
+            </marker>
+          </defs>
+          {state.steps.flatMap((step) =>
+            step.dependsOn.map((dependency) => {
+              const from = positions.get(dependency);
+              const to = positions.get(step.stepId);
+              if (!from || !to) return null;
+              const [x1, y1] = exitOf(from.column, from.row);
+              const [x2, y2] = entryOf(to.column, to.row);
+              const d = isVertical
+                ? `M${x1},${y1} C${x1},${(y1 + y2) / 2} ${x2},${(y1 + y2) / 2} ${x2},${y2}`
+                : `M${x1},${y1} C${(x1 + x2) / 2},${y1} ${(x1 + x2) / 2},${y2} ${x2},${y2}`;
+              return (
+                <path key={`${dependency}-${step.stepId}`} d={d} class="edge" marker-end="url(#arrow)" />
+              );
+            }),
+          )}
+        </svg>
+        {state.steps.map((step) => {
+          const position = positions.get(step.stepId);
+          if (!position) return null;
+          const display = displayOf(step, state.status);
+          const subStepSummary = subStepSummaryOf(step);
+          return (
+            <button
+              type="button"
+              key={step.stepId}
+              class={`node lifecycle-${display.toLowerCase()}${selectedStepId === step.stepId ? ' selected' : ''}`}
+              style={{
+                left: `${xOf(position.column, position.row)}px`,
+                top: `${yOf(position.column, position.row)}px`,
+                width: `${NODE_WIDTH}px`,
+                height: `${NODE_HEIGHT}px`,
+              }}
+              data-testid={`node-${step.stepId}`}
+              data-lifecycle={step.lifecycle}
+              data-display={display}
+              aria-pressed={selectedStepId === step.stepId}
+              onClick={() => onSelect(step.stepId)}
+            >
+              <span class="node-name">{step.stepId}</span>
+              <span class="node-state">
+                {DISPLAY_LABELS[display]}
+                {step.iteration ? ` · iteration ${step.iteration.current}/${step.iteration.max}` : ''}
+                {step.attempts > 1 && !step.iteration ? ` · attempt ${step.attempts}` : ''}
+                {subStepSummary ? ` · ${subStepSummary}` : ''}
+              </span>
+            </button>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

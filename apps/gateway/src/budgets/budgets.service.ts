@@ -1,0 +1,75 @@
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { SetBudgetRequest } from '@app/contracts';
+import { BudgetScope, BudgetStore, exhaustedLimitOf } from '@app/flow-control';
+import { StepQueues, WorkflowStore } from '@app/workflow-store';
+import { BudgetStatus } from './budget-status.dto';
+
+/** The path's plural of each scope: `/admin/budgets/tenants/acme`. */
+const SCOPES: Record<string, BudgetScope> = { workflows: 'workflow', tenants: 'tenant', agents: 'agent' };
+
+/**
+ * Budgets as admins see and set them, in Redis where the workers read them. Raising one wakes the
+ * steps waiting for it: their delayed jobs are promoted, so they ask the gate again at once rather
+ * than at the end of their long wait.
+ */
+@Injectable()
+export class BudgetsService {
+  private readonly logger = new Logger(BudgetsService.name);
+
+  constructor(
+    private readonly budgets: BudgetStore,
+    private readonly store: WorkflowStore,
+    private readonly queues: StepQueues,
+  ) {}
+
+  async get(scopePath: string, subject: string): Promise<BudgetStatus> {
+    return this.statusOf(await this.scopeOf(scopePath, subject), subject);
+  }
+
+  /** Replaces the budget, then wakes the steps that waited for it (whether it was raised or not: each asks again). */
+  async set(scopePath: string, subject: string, request: SetBudgetRequest): Promise<BudgetStatus> {
+    const scope = await this.scopeOf(scopePath, subject);
+    await this.budgets.set(scope, subject, { tokens: request.tokens, costUsd: request.costUsd });
+    const wokenSteps = await this.wake(scope, subject);
+    return { ...(await this.statusOf(scope, subject)), wokenSteps };
+  }
+
+  private async scopeOf(scopePath: string, subject: string): Promise<BudgetScope> {
+    const scope = SCOPES[scopePath];
+    if (!scope) throw new NotFoundException(`no budgets of ${scopePath}: use workflows, tenants or agents`);
+    if (scope === 'workflow' && !(await this.store.metaAndGraph(subject)))
+      throw new NotFoundException(`workflow ${subject} does not exist (or has finished and left Redis)`);
+    return scope;
+  }
+
+  private async statusOf(scope: BudgetScope, subject: string): Promise<BudgetStatus> {
+    const standing = await this.budgets.read(scope, subject);
+    return {
+      scope,
+      subject,
+      period: standing.period,
+      limit: standing.limit,
+      spent: standing.spent,
+      isExhausted: exhaustedLimitOf(standing) !== null,
+    };
+  }
+
+  /** Promotes the delayed jobs of the steps waiting for this budget; a job gone or already running is skipped. */
+  private async wake(scope: BudgetScope, subject: string): Promise<number> {
+    const waiting = await this.budgets.takeWaiting(scope, subject);
+    const woken = await Promise.all(
+      waiting.map(async ({ queue, jobId }) => {
+        const job = await this.queues.queue(queue).getJob(jobId);
+        if (!job || !(await job.isDelayed())) return false;
+        // It may have been taken meanwhile: then it is asking the gate already.
+        return job.promote().then(
+          () => true,
+          () => false,
+        );
+      }),
+    );
+    const count = woken.filter(Boolean).length;
+    if (count > 0) this.logger.log(`budget of ${scope} ${subject} changed: woke ${count} waiting step(s)`);
+    return count;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './breaker-keys';
+export * from './breaker-settings';
+export * from './breaker-store';

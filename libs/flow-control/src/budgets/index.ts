@@ -1,0 +1,3 @@
+export * from './budget-admission-check';
+export * from './budget-settings';
+export * from './budget-store';

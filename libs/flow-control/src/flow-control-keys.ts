@@ -1,0 +1,57 @@
+/**
+ * Every Redis key flow control uses, declared once. Each function call touches one key, and each
+ * key carries its own hash tag (the `{...}` part), so on a Redis Cluster every call lands on the
+ * node owning its key's slot and different keys spread across nodes. A key value that holds a
+ * brace is escaped, or it would end the tag early and two limits could share a slot by accident.
+ *
+ * Layout (P = the deployment's key prefix, REDIS_PREFIX):
+ *   P:flow:{rate:L:V}      string: a GCRA rate limit's theoretical arrival time in ms (limit L, key value V)
+ *   P:flow:{slots:L:V}     sorted set: a concurrency limit's leased slots, holder token → lease end ms
+ *   P:flow:{fair:Q:T}      hash: tenant T's steps queued on queue Q, by workflow priority 1..5
+ *   P:flow:{budget:S:N}:limit    hash: the budget an admin set for subject N of scope S (tenant, agent,
+ *                                workflow): tokens, costUsd (a number, or 'off' to lift a default)
+ *   P:flow:{budget:S:N}:D        hash: what N spent in period D (a UTC day, or 'all' for a workflow):
+ *                                tokens, costUsd; a day's key expires a day after that day ends
+ *   P:flow:{budget:S:N}:waiting  set: the step jobs (`queue|jobId`) waiting for N's budget, woken when it is raised
+ *   P:flow:{llm:PR:M}:requests   string: the GCRA arrival time in ms of model M's calls at provider PR
+ *   P:flow:{llm:PR:M}:tokens     string: the same of its tokens (a weighted GCRA: a token bucket)
+ */
+export class FlowControlKeys {
+  constructor(private readonly prefix: string) {}
+
+  rate(limit: string, value: string): string {
+    return `${this.prefix}:flow:{rate:${escape(limit)}:${escape(value)}}`;
+  }
+
+  slots(limit: string, value: string): string {
+    return `${this.prefix}:flow:{slots:${escape(limit)}:${escape(value)}}`;
+  }
+
+  fairShare(queue: string, tenant: string): string {
+    return `${this.prefix}:flow:{fair:${escape(queue)}:${escape(tenant)}}`;
+  }
+
+  /**
+   * A budget's keys: what an admin set, what was spent in `period`, and the jobs waiting for it.
+   * They share one hash tag, so one function call may read the limit and the spend together.
+   */
+  budget(scope: string, subject: string, period: string): { limit: string; spent: string; waiting: string } {
+    const tag = `${this.prefix}:flow:{budget:${escape(scope)}:${escape(subject)}}`;
+    return { limit: `${tag}:limit`, spent: `${tag}:${escape(period)}`, waiting: `${tag}:waiting` };
+  }
+
+  /** A model's request and token limits, under one hash tag: one function call asks both. */
+  llm(provider: string, model: string): { requests: string; tokens: string } {
+    const tag = `${this.prefix}:flow:{llm:${escape(provider)}:${escape(model)}}`;
+    return { requests: `${tag}:requests`, tokens: `${tag}:tokens` };
+  }
+
+  /** Every flow-control key of the prefix, for tests and an operator's cleanup. */
+  get pattern(): string {
+    return `${this.prefix}:flow:*`;
+  }
+}
+
+function escape(part: string): string {
+  return part.replace(/[{}%]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
+}

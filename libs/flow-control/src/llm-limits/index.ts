@@ -1,0 +1,2 @@
+export * from './llm-limit-settings';
+export * from './llm-limiter';

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StepLimit } from '@app/contracts';
+import Redis from 'ioredis';
+import { FairShare } from './fair-share';
+import { FlowControlKeys } from './flow-control-keys';
+import { FlowControlRedis } from './flow-control-redis';
+import { LimitAdmissionCheck } from './limit-admission-check';
+import { AdmissionStep, StepAdmissionGate } from './step-admission';
+import { StepLimiter } from './step-limiter';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('StepLimiter and FairShare (real Redis)', () => {
+  const prefix = `test-limits-${randomUUID().slice(0, 8)}`;
+  const keys = new FlowControlKeys(prefix);
+  let redis: Redis;
+  let limiter: StepLimiter;
+  let fairShare: FairShare;
+
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+    const flowControl = new FlowControlRedis(redis);
+    limiter = new StepLimiter(flowControl, keys);
+    fairShare = new FairShare(flowControl, keys);
+  });
+
+  afterAll(async () => {
+    const found = await redis.keys(keys.pattern);
+    if (found.length > 0) await redis.del(...found);
+    await redis.quit();
+  });
+
+  describe('rate (GCRA)', () => {
+    it('lets a burst through at once, then refuses with the wait until the next request conforms', async () => {
+      const rate = { requests: 10, periodSeconds: 1, burst: 3 };
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await limiter.takeRate('burst', 'a', rate));
+      expect(answers.slice(0, 3).every((answer) => answer.isAllowed)).toBe(true);
+      const refused = answers[3];
+      expect(refused.isAllowed).toBe(false);
+      // One emission interval (100 ms) after the first request, less the time spent asking.
+      if (!refused.isAllowed) {
+        expect(refused.retryInMs).toBeGreaterThan(50);
+        expect(refused.retryInMs).toBeLessThanOrEqual(100);
+      }
+      // Another key value has a budget of its own.
+      expect((await limiter.takeRate('burst', 'b', rate)).isAllowed).toBe(true);
+    });
+
+    it('spaces requests at the configured rate when each waits as long as it is told', async () => {
+      const rate = { requests: 20, periodSeconds: 1 };
+      // Each admission happened (by Redis's clock) between the call's sending and its answer.
+      const admitted: { asked: number; answered: number }[] = [];
+      const begin = Date.now();
+      while (admitted.length < 21) {
+        const asked = Date.now();
+        const answer = await limiter.takeRate('spacing', 'a', rate);
+        if (answer.isAllowed) admitted.push({ asked: asked - begin, answered: Date.now() - begin });
+        else await sleep(answer.retryInMs);
+      }
+      // 21 requests at 20/s with no burst: the last one 1 s after the first, never sooner.
+      expect(admitted[20].answered).toBeGreaterThanOrEqual(990);
+      expect(admitted[20].asked).toBeLessThan(1400);
+      // Two admissions 50 ms apart: however long each answer took to come back, the later one's
+      // answer cannot arrive sooner than 50 ms after the earlier one was asked (1 ms: the clocks' rounding).
+      const gaps = admitted.slice(1).map((at, i) => at.answered - admitted[i].asked);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(49);
+    });
+
+    it('counts nothing for a refused request', async () => {
+      const rate = { requests: 1, periodSeconds: 0.2 };
+      expect((await limiter.takeRate('refused', 'a', rate)).isAllowed).toBe(true);
+      for (let i = 0; i < 5; i++)
+        expect((await limiter.takeRate('refused', 'a', rate)).isAllowed).toBe(false);
+      await sleep(210);
+      expect((await limiter.takeRate('refused', 'a', rate)).isAllowed).toBe(true);
+    });
+  });
+
+  describe('concurrency (leased slots)', () => {
+    const concurrency = { slots: 2, leaseSeconds: 10 };
+
+    it('gives out the slots, refuses one more, and gives a released slot to the next', async () => {
+      expect((await limiter.takeSlot('slots', 'a', concurrency, 't1')).isAllowed).toBe(true);
+      expect((await limiter.takeSlot('slots', 'a', concurrency, 't2')).isAllowed).toBe(true);
+      const refused = await limiter.takeSlot('slots', 'a', concurrency, 't3');
+      expect(refused).toEqual({ isAllowed: false, retryInMs: expect.any(Number) });
+      await limiter.releaseSlot('slots', 'a', 't1');
+      expect((await limiter.takeSlot('slots', 'a', concurrency, 't3')).isAllowed).toBe(true);
+      expect(await redis.zcard(keys.slots('slots', 'a'))).toBe(2);
+    });
+
+    it('frees the slot of a holder that stopped renewing when its lease ends, not before', async () => {
+      const short = { slots: 1, leaseSeconds: 0.4 };
+      expect((await limiter.takeSlot('lease', 'a', short, 'dead')).isAllowed).toBe(true);
+      const refused = await limiter.takeSlot('lease', 'a', short, 'next');
+      expect(refused.isAllowed).toBe(false);
+      if (refused.isAllowed) return;
+      expect(refused.retryInMs).toBeGreaterThan(300);
+      expect(refused.retryInMs).toBeLessThanOrEqual(400);
+      await sleep(refused.retryInMs + 5);
+      expect((await limiter.takeSlot('lease', 'a', short, 'next')).isAllowed).toBe(true);
+    });
+
+    it('keeps a renewed lease past its first end, and says when a lease was already lost', async () => {
+      const short = { slots: 1, leaseSeconds: 0.3 };
+      expect((await limiter.takeSlot('renew', 'a', short, 'holder')).isAllowed).toBe(true);
+      for (let i = 0; i < 4; i++) {
+        await sleep(100);
+        expect(await limiter.renewSlot('renew', 'a', short, 'holder')).toBe(true);
+      }
+      expect((await limiter.takeSlot('renew', 'a', short, 'other')).isAllowed).toBe(false);
+      await sleep(350);
+      expect(await limiter.renewSlot('renew', 'a', short, 'holder')).toBe(false);
+    });
+  });
+
+  describe('the limit check through the gate', () => {
+    const limits: StepLimit[] = [
+      {
+        name: 'provider',
+        key: ['agent', 'tenant'],
+        concurrency: { slots: 1 },
+        rate: { requests: 50, periodSeconds: 1, burst: 5 },
+      },
+    ];
+    const warnings: string[] = [];
+    const check = () =>
+      new LimitAdmissionCheck(limiter, new Map(), { warn: (message) => warnings.push(message) });
+    const step = (overrides: Partial<AdmissionStep> = {}): AdmissionStep => ({
+      workflowId: 'w1',
+      stepId: 's1',
+      queue: 'steps.content@1',
+      agent: 'content',
+      tenantId: 'acme',
+      hasWorkflowLimits: false,
+      agentLimits: limits,
+      details: () => Promise.resolve(null),
+      ...overrides,
+    });
+
+    it('refuses a second step of the same key with a reason naming the limit, until the first releases', async () => {
+      const gate = new StepAdmissionGate([check()]);
+      const first = await gate.admit(step());
+      expect(first.admitted).toBe(true);
+      const second = await gate.admit(step({ workflowId: 'w2' }));
+      expect(second).toMatchObject({
+        admitted: false,
+        kind: 'concurrency',
+        reason: 'concurrency limit agent=content tenant=acme: 1 at once (agent:content/provider)',
+      });
+      // Another tenant's key flows meanwhile.
+      const other = await gate.admit(step({ workflowId: 'w3', tenantId: 'globex' }));
+      expect(other.admitted).toBe(true);
+      if (first.admitted) await first.release();
+      if (other.admitted) await other.release();
+      expect((await gate.admit(step({ workflowId: 'w2' }))).admitted).toBe(true);
+    });
+
+    it('reads a missing input field as one shared budget and logs it', async () => {
+      const byInput: StepLimit[] = [
+        { name: 'per-site', key: ['input.site.id'], rate: { requests: 1, periodSeconds: 60 } },
+      ];
+      const details = () =>
+        Promise.resolve({
+          subject: { agent: 'content', tenant: 'acme', workflowType: 'T', input: {}, preferences: {} },
+          workflowLimits: [],
+        });
+      const gate = new StepAdmissionGate([check()]);
+      expect((await gate.admit(step({ agentLimits: byInput, details }))).admitted).toBe(true);
+      expect(await gate.admit(step({ agentLimits: byInput, details }))).toMatchObject({
+        admitted: false,
+        reason: expect.stringContaining('rate limit input.site.id=-: 1/60s'),
+      });
+      expect(warnings.some((line) => line.includes('has no input.site.id'))).toBe(true);
+    });
+  });
+
+  describe('fair share', () => {
+    it('puts a new tenant in band 0 ahead of a backlog, and priority 1 ahead of priority 3 within a tenant', async () => {
+      const queue = `q-${randomUUID()}`;
+      const backlog = [];
+      for (let i = 0; i < 100; i++)
+        backlog.push(await fairShare.queued(queue, { tenantId: 'a', priority: 3 }));
+      expect(backlog[0]).toBe(3);
+      expect(backlog[99]).toBe(1 + 5 * 99 + 2);
+      // Tenant b's first step: band 0, behind only a's first step (3 = 3, first in first out).
+      expect(await fairShare.queued(queue, { tenantId: 'b', priority: 3 })).toBe(3);
+      // Tenant a's urgent workflow counts only a's priority-1 steps ahead of it.
+      expect(await fairShare.queued(queue, { tenantId: 'a', priority: 1 })).toBe(1);
+      // ...and a's next priority-3 step counts it too.
+      expect(await fairShare.queued(queue, { tenantId: 'a', priority: 3 })).toBe(1 + 5 * 101 + 2);
+      for (let i = 0; i < 100; i++) await fairShare.taken(queue, { tenantId: 'a', priority: 3 });
+      expect(await fairShare.queued(queue, { tenantId: 'a', priority: 3 })).toBe(1 + 5 * 2 + 2);
+    });
+  });
+});
