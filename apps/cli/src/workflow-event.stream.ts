@@ -1,6 +1,7 @@
 import {
   ClientSocketEvent,
   SocketAck,
+  SocketConnectRefusal,
   WorkflowEvent,
   WorkflowEventType,
   WorkflowStatus,
@@ -23,7 +24,6 @@ export interface StreamHandlers {
  */
 export class WorkflowEventStream {
   private socket: Socket | null = null;
-  private hasConnected = false;
   private lastEventId = 0;
 
   /**
@@ -34,6 +34,8 @@ export class WorkflowEventStream {
     private readonly connection: Connection,
     private readonly workflowId: string,
     private readonly endsFrom = 0,
+    /** How long the gateway may stay unreachable before the stream gives up. */
+    private readonly unreachableForMs = 120_000,
   ) {}
 
   follow(handlers: StreamHandlers): Promise<WorkflowEvent> {
@@ -58,9 +60,15 @@ export class WorkflowEventStream {
         }
       };
       for (const type of Object.values(WorkflowEventType)) socket.on(type, receive);
+      let isReconnecting = false;
+      let unreachableSince: number | null = null;
+      const connectionLost = () => {
+        if (isReconnecting) return;
+        isReconnecting = true;
+        handlers.onConnectionChange?.(true);
+      };
       socket.on('connect', () => {
-        const isReconnect = this.hasConnected;
-        this.hasConnected = true;
+        unreachableSince = null;
         socket
           .timeout(15_000)
           .emitWithAck(ClientSocketEvent.Subscribe, {
@@ -72,7 +80,8 @@ export class WorkflowEventStream {
             if (!ack.ok) {
               const code = ack.error.code === 'NOT_FOUND' ? ExitCode.NotFound : ExitCode.GatewayError;
               fail(new CliError(`${ack.error.message}`, code));
-            } else if (isReconnect) {
+            } else if (isReconnecting) {
+              isReconnecting = false;
               handlers.onConnectionChange?.(false);
             }
           })
@@ -81,22 +90,32 @@ export class WorkflowEventStream {
       });
       socket.on('disconnect', (reason) => {
         if (!this.socket) return;
-        handlers.onConnectionChange?.(true);
+        connectionLost();
         // The server closed this socket on purpose (a shutdown): Socket.IO does not retry by itself.
         if (reason === 'io server disconnect') setTimeout(() => this.socket?.connect(), 1_000);
       });
       socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
-        if (error.data?.code === 'UNAUTHORIZED') {
+        const refusal = error.data?.code;
+        if (refusal === SocketConnectRefusal.Unauthorized) {
           fail(new CliError('the gateway refused the API key', ExitCode.Unauthorized));
-        } else if (!this.hasConnected) {
+          return;
+        }
+        // The gateway answered this command over HTTP a moment ago, so a failed connection is a
+        // restart (or a replica going away) more often than a wrong address: keep trying, and say
+        // so, for a while before giving up.
+        unreachableSince ??= Date.now();
+        if (Date.now() - unreachableSince > this.unreachableForMs) {
           fail(
             new CliError(
               `cannot reach the gateway at ${this.connection.url} (${error.message})`,
               ExitCode.Unreachable,
             ),
           );
+          return;
         }
-        // Once connected, a failed reconnect is retried: the gateway may be restarting.
+        connectionLost();
+        // Socket.IO does not retry a refused connection (a gateway shutting down) by itself.
+        if (refusal === SocketConnectRefusal.ShuttingDown) setTimeout(() => this.socket?.connect(), 1_000);
       });
     });
   }
