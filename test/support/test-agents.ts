@@ -139,11 +139,15 @@ const large = recordingAgent('test-large', async (context) => ({
   blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)),
 }));
 
-/** Fails with a validation error until the test opens its gate: `<REDIS_PREFIX>:test:gate:<workflowId>`. */
+/**
+ * Fails with a validation error until the test opens its gate: `<REDIS_PREFIX>:test:gate:<workflowId>`,
+ * or, for a replay, `<REDIS_PREFIX>:test:gate:replays-of:<original workflowId>` (set before the
+ * replay starts: its id is not known until then, and its gate step may run at once).
+ */
 const gate = recordingAgent('test-gate', async (context) => {
-  if (!(await connection().exists(`${namespace()}:test:gate:${context.workflowId}`))) {
-    throw new ValidationError('the gate is closed');
-  }
+  const keys = [`${namespace()}:test:gate:${context.workflowId}`];
+  if (context.replayOf) keys.push(`${namespace()}:test:gate:replays-of:${context.replayOf.workflowId}`);
+  if (!(await connection().exists(...keys))) throw new ValidationError('the gate is closed');
   return { passed: true };
 });
 
