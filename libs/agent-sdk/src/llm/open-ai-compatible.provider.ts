@@ -56,41 +56,45 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   async call(call: LlmProviderCall): Promise<LlmProviderAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
-    let response: Response;
+    const abort = new CallAbort(call.signal, this.requestTimeoutMs);
     try {
-      response = await this.fetch(this.endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          model: call.model,
-          messages: call.messages,
-          temperature: call.temperature,
-          ...(call.maxTokens ? { max_tokens: call.maxTokens } : {}),
-          ...(call.isJson ? { response_format: { type: 'json_object' } } : {}),
-          ...(call.isStreamed ? { stream: true, stream_options: { include_usage: true } } : {}),
-        }),
-        signal: AbortSignal.any([call.signal, timeout]),
-      });
-    } catch (error) {
-      throw this.failure(error, call.signal, timeout);
+      let response: Response;
+      try {
+        response = await this.fetch(this.endpoint, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            model: call.model,
+            messages: call.messages,
+            temperature: call.temperature,
+            ...(call.maxTokens ? { max_tokens: call.maxTokens } : {}),
+            ...(call.isJson ? { response_format: { type: 'json_object' } } : {}),
+            ...(call.isStreamed ? { stream: true, stream_options: { include_usage: true } } : {}),
+          }),
+          signal: abort.signal,
+        });
+      } catch (error) {
+        throw this.failure(error, call.signal, abort);
+      }
+      if (!response.ok) throw await this.refusal(response);
+      return call.isStreamed
+        ? await this.readStream(response, call, abort)
+        : await this.readAnswer(response, call, abort);
+    } finally {
+      abort.dispose();
     }
-    if (!response.ok) throw await this.refusal(response);
-    return call.isStreamed
-      ? this.readStream(response, call, timeout)
-      : this.readAnswer(response, call, timeout);
   }
 
   private async readAnswer(
     response: Response,
     call: LlmProviderCall,
-    timeout: AbortSignal,
+    abort: CallAbort,
   ): Promise<LlmProviderAnswer> {
     let body: ChatCompletionBody;
     try {
-      body = (await response.json()) as ChatCompletionBody;
+      body = (await abort.race(response.json())) as ChatCompletionBody;
     } catch (error) {
-      if (call.signal.aborted || timeout.aborted) throw this.failure(error, call.signal, timeout);
+      if (abort.signal.aborted) throw this.failure(error, call.signal, abort);
       throw new NetworkError('language model answered with a body that is not JSON', { cause: error });
     }
     const choice = body.choices?.[0];
@@ -106,7 +110,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   private async readStream(
     response: Response,
     call: LlmProviderCall,
-    timeout: AbortSignal,
+    abort: CallAbort,
   ): Promise<LlmProviderAnswer> {
     if (!response.body) throw new NetworkError('language model answered a streamed call without a body');
     let text = '';
@@ -114,7 +118,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     let usage: LlmProviderAnswer['usage'] = null;
     let isFiltered = false;
     try {
-      for await (const data of serverSentEventData(response.body)) {
+      for await (const data of serverSentEventData(response.body, abort.signal)) {
         if (data.trim() === '[DONE]') break;
         let chunk: ChatCompletionBody;
         try {
@@ -136,17 +140,17 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     } catch (error) {
       if (call.signal.aborted) throw new LlmCallAborted(call.signal.reason, text, usage);
       if (error instanceof LlmError) throw error;
-      throw this.failure(error, call.signal, timeout);
+      throw this.failure(error, call.signal, abort);
     }
     if (isFiltered) throw new ContentFilterError('language model content filter cut the streamed answer');
     return { text, model, usage };
   }
 
   /** A thrown fetch or body read, as the taxonomy names it. */
-  private failure(error: unknown, signal: AbortSignal, timeout: AbortSignal): Error {
+  private failure(error: unknown, signal: AbortSignal, abort: CallAbort): Error {
     // A cancelled step must stop, not retry: the abort keeps its reason.
     if (signal.aborted) return new LlmCallAborted(signal.reason, '', null);
-    if (timeout.aborted) {
+    if (abort.isTimedOut) {
       return new TimeoutError(`language model did not answer within ${this.requestTimeoutMs} ms`, {
         cause: error,
       });
@@ -201,4 +205,52 @@ function usageOf(body: ChatCompletionBody): LlmProviderAnswer['usage'] {
   return typeof promptTokens === 'number' && typeof completionTokens === 'number'
     ? { promptTokens, completionTokens }
     : null;
+}
+
+/**
+ * What ends one HTTP call early: the step's signal (a cancel, its deadline) or the call's own time
+ * limit, with the listeners held here until {@link dispose}. A streamed body is read against this
+ * signal directly (its reader is cancelled), rather than trusting the abort to travel through
+ * fetch: undici follows a request's signal weakly, and once the request object is collected an
+ * abort may no longer reach the body (nodejs/undici#3644).
+ */
+class CallAbort {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onStepAbort = () => this.controller.abort(this.step.reason);
+  isTimedOut = false;
+
+  constructor(
+    private readonly step: AbortSignal,
+    timeoutMs: number,
+  ) {
+    if (step.aborted) this.controller.abort(step.reason);
+    else step.addEventListener('abort', this.onStepAbort, { once: true });
+    this.timer = setTimeout(() => {
+      this.isTimedOut = true;
+      this.controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+    }, timeoutMs);
+    this.timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** `work`, or the abort's reason as soon as the call is aborted. */
+  race<T>(work: Promise<T>): Promise<T> {
+    const { signal } = this.controller;
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.step.removeEventListener('abort', this.onStepAbort);
+  }
 }
