@@ -57,6 +57,8 @@ export interface StepJobFlow {
   /** The workflow's priority, 1 (first) to 5. */
   priority: number;
   hasWorkflowLimits?: boolean;
+  /** The workflow was started with a budget of its own: the worker reads it before the step begins. */
+  hasBudget?: boolean;
 }
 
 export enum ApprovalDeadlineJobName {

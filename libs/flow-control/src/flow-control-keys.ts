@@ -13,6 +13,10 @@
  *   P:flow:{budget:S:N}:D        hash: what N spent in period D (a UTC day, or 'all' for a workflow):
  *                                tokens, costUsd; a day's key expires a day after that day ends
  *   P:flow:{budget:S:N}:waiting  set: the step jobs (`queue|jobId`) waiting for N's budget, woken when it is raised
+ *   P:flow:{budgets}:subjects    sorted set: every subject with a budget of its own (`scope:subject` → when
+ *                                it lapses, ms), read by workers so that a step nobody budgeted costs no check
+ *   P:flow:{budgets}:version     string: bumped on every change of that index
+ *   P:flow:budgets:changed       pub/sub channel (not a key): the index's new version, after each change
  *   P:flow:{llm:PR:M}:requests   string: the GCRA arrival time in ms of model M's calls at provider PR
  *   P:flow:{llm:PR:M}:tokens     string: the same of its tokens (a weighted GCRA: a token bucket)
  */
@@ -38,6 +42,19 @@ export class FlowControlKeys {
   budget(scope: string, subject: string, period: string): { limit: string; spent: string; waiting: string } {
     const tag = `${this.prefix}:flow:{budget:${escape(scope)}:${escape(subject)}}`;
     return { limit: `${tag}:limit`, spent: `${tag}:${escape(period)}`, waiting: `${tag}:waiting` };
+  }
+
+  /**
+   * The index of budgeted subjects and its version, under one hash tag, and the channel its
+   * changes are announced on (see BudgetedSubjects).
+   */
+  budgetIndex(): { subjects: string; version: string; changes: string } {
+    const tag = `${this.prefix}:flow:{budgets}`;
+    return {
+      subjects: `${tag}:subjects`,
+      version: `${tag}:version`,
+      changes: `${this.prefix}:flow:budgets:changed`,
+    };
   }
 
   /** A model's request and token limits, under one hash tag: one function call asks both. */

@@ -14,6 +14,8 @@ export interface AdmissionStep {
   tenantId: string;
   /** Whether the step's workflow type declares limits of its own (its compiled graph has some). */
   hasWorkflowLimits: boolean;
+  /** Whether the step's workflow was started with a budget of its own (its job says so). */
+  hasBudget?: boolean;
   /** The agent's declared limits (its descriptor's), before a deployment's overrides. */
   agentLimits: readonly StepLimit[];
   /**
@@ -51,8 +53,9 @@ export type Admission =
  * - `appliesTo` must answer from memory: a step no check applies to begins with no Redis call.
  *   A successor claimed by the finishing worker (eager dispatch) is asked about like a queued
  *   step (StepAdmissions.admitClaimed); refused, it is handed back to its queue, delayed. The
- *   budget check applies to every step (any tenant or agent may be given a budget at any time),
- *   so today every step costs one gate call.
+ *   budget check applies only to steps whose workflow, tenant or agent has a budget (it holds the
+ *   budgeted subjects in memory, see BudgetedSubjects), so a step with no limit, breaker or budget
+ *   costs no gate call.
  * - `admit` answers `admitted: false` with when to ask again: the step's job goes back to its
  *   queue delayed by that long, its attempt unspent, and its READY state says `reason`. A check
  *   must not throw for a step it refuses; an error thrown is an infrastructure fault (Redis

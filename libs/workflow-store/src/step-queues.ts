@@ -12,7 +12,7 @@ import { JobsOptions, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { AgentDirectory } from './agent-directory';
 
-import { StepDispatch, WorkflowStore } from './workflow-store';
+import { StepDispatch, WorkflowMeta, WorkflowStore } from './workflow-store';
 
 /**
  * Queue options of one step attempt. The job id is unique per attempt (attempt numbers go on
@@ -29,6 +29,14 @@ export function stepJobOptions(workflowId: string, stepId: string, attempt: numb
     attempts: 5,
     backoff: { type: 'exponential', delay: 500 },
   };
+}
+
+/**
+ * Who a workflow's steps run for, as their jobs carry it (StepJobFlow): the tenant and priority
+ * that order the queue, and whether the workflow has a budget of its own.
+ */
+export interface StepOrigin extends FairShareOrigin {
+  hasBudget?: boolean;
 }
 
 /** A retry's job: after `delayMs`, with the attempt's own time limit when it has one. */
@@ -75,7 +83,7 @@ export class StepQueues {
     dispatches: StepDispatch[],
     retry?: StepRetry,
     /** Who the workflow runs for, when the caller holds it; read from the store otherwise. */
-    origin?: FairShareOrigin,
+    origin?: StepOrigin,
   ): Promise<void> {
     // An approval step waits for a person, not a worker: only its deadline is queued.
     await this.addDeadlines(
@@ -95,6 +103,7 @@ export class StepQueues {
               tenantId: fairOrigin.tenantId,
               priority: fairOrigin.priority,
               ...(hasWorkflowLimits ? { hasWorkflowLimits } : {}),
+              ...(fairOrigin.hasBudget ? { hasBudget: true } : {}),
             };
             return {
               name: WorkflowStepJobName.ExecuteStep,
@@ -122,10 +131,9 @@ export class StepQueues {
   }
 
   /** The tenant and priority of a workflow whose caller did not say (a recovery, an approval). */
-  private async originOf(workflowId: string): Promise<FairShareOrigin | undefined> {
+  private async originOf(workflowId: string): Promise<StepOrigin | undefined> {
     const found = await this.watch?.store.metaAndGraph(workflowId);
-    if (!found) return undefined;
-    return { tenantId: found.meta.tenantId, priority: found.meta.priority ?? DEFAULT_WORKFLOW_PRIORITY };
+    return found ? stepOriginOf(found.meta) : undefined;
   }
 
   /** A delayed job per approval step with a deadline, due then; one per attempt (its job id). */
@@ -171,3 +179,10 @@ export class StepQueues {
 export function unservedReason(queue: string): string {
   return `no live worker serves ${queue.slice(AGENT_STEPS_QUEUE_PREFIX.length)}`;
 }
+
+/** Who a workflow's steps run for, read from its meta (see {@link StepOrigin}). */
+export const stepOriginOf = (meta: WorkflowMeta): StepOrigin => ({
+  tenantId: meta.tenantId,
+  priority: meta.priority ?? DEFAULT_WORKFLOW_PRIORITY,
+  ...(meta.hasBudget ? { hasBudget: true } : {}),
+});

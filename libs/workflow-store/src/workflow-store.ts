@@ -30,6 +30,8 @@ export type WorkflowMeta = Pick<
   traceparent?: string;
   /** The workflow's priority, 1 (first) to 5 (see the start request); 3 when absent. */
   priority?: number;
+  /** Started with a budget of its own (see the start request's `budget`). */
+  hasBudget?: boolean;
 };
 
 /** An event as stored: its workflow and time are those of the transition that caused it. */

@@ -83,6 +83,7 @@ export class WorkflowsService {
             preferences: request.preferences ?? {},
             traceparent: traceParentOf(span.spanContext()),
             priority: request.priority ?? DEFAULT_WORKFLOW_PRIORITY,
+            ...(request.budget ? { hasBudget: true } : {}),
           },
           graph,
           idempotencyKey,
@@ -92,6 +93,7 @@ export class WorkflowsService {
         await this.steps.add(created.workflowId, created.readySteps, undefined, {
           tenantId: caller.tenantId,
           priority: request.priority ?? DEFAULT_WORKFLOW_PRIORITY,
+          ...(request.budget ? { hasBudget: true } : {}),
         });
         return created;
       },

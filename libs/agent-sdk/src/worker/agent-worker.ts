@@ -8,6 +8,7 @@ import {
   BudgetAdmissionCheck,
   BudgetDefaults,
   BudgetStore,
+  BudgetedSubjects,
   FairShare,
   FlowControlKeys,
   FlowControlRedis,
@@ -138,6 +139,7 @@ class RunningAgentWorker implements AgentWorker {
   private readonly stepQueues: StepQueues;
   private readonly telemetry: TelemetryShipper;
   private readonly cancellations: Cancellations;
+  private readonly budgeted: BudgetedSubjects;
   private readonly cpuPool: CpuPool;
   private readonly consumers: StepConsumers;
   private readonly announcement: WorkerAnnouncement;
@@ -191,6 +193,10 @@ class RunningAgentWorker implements AgentWorker {
     const flowKeys = new FlowControlKeys(options.prefix);
     const fairShare = new FairShare(flowControl, flowKeys);
     const budgets = new BudgetStore(flowControl, flowKeys, options.budgetDefaults);
+    this.budgeted = new BudgetedSubjects(budgets, {
+      subscriber: createRedisConnection(options.redisUrl, `${options.prefix}-worker-budgets`),
+      onError: (error) => this.logger.warn(`could not read the budgeted subjects: ${String(error)}`),
+    });
     this.breakers =
       options.circuitBreakers ??
       new CircuitBreakers({
@@ -248,7 +254,7 @@ class RunningAgentWorker implements AgentWorker {
           new Map(options.agents.map(({ descriptor }) => [descriptor.name, descriptor.dependencies ?? []])),
         ),
         // Budgets before limits: a step with no budget left then holds no slot and spends no rate.
-        new BudgetAdmissionCheck(budgets, (workflowId, stepId, attempt) =>
+        new BudgetAdmissionCheck(budgets, this.budgeted, (workflowId, stepId, attempt) =>
           String(stepJobOptions(workflowId, stepId, attempt).jobId),
         ),
         new LimitAdmissionCheck(new StepLimiter(flowControl, flowKeys), options.limitOverrides ?? new Map(), {
@@ -312,6 +318,7 @@ class RunningAgentWorker implements AgentWorker {
   async start(): Promise<void> {
     await this.directory.announce(this.announcement);
     await this.cancellations.start();
+    await this.budgeted.start();
     this.consumers.start();
     this.heartbeat = setInterval(() => void this.beat(), this.announcement.heartbeatMs);
     this.heartbeat.unref();
@@ -331,7 +338,7 @@ class RunningAgentWorker implements AgentWorker {
     await this.telemetry.close();
     await this.cpuPool.close();
     this.stopWatchingPool();
-    await Promise.all([this.stepQueues.close(), this.cancellations.close()]);
+    await Promise.all([this.stepQueues.close(), this.cancellations.close(), this.budgeted.close()]);
     await Promise.all(
       [this.commands, this.telemetryConnection].map((connection) =>
         connection.quit().catch(() => connection.disconnect()),

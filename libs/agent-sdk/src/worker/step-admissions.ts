@@ -1,13 +1,6 @@
 import { ExecuteStepJob, LogLevel, StepJobFlow } from '@app/contracts';
-import {
-  Admission,
-  AdmissionStep,
-  DEFAULT_WORKFLOW_PRIORITY,
-  FairShare,
-  StepAdmissionGate,
-  StepSubject,
-} from '@app/flow-control';
-import { StepExecution, StepQueues, WorkflowStore } from '@app/workflow-store';
+import { Admission, AdmissionStep, FairShare, StepAdmissionGate, StepSubject } from '@app/flow-control';
+import { StepExecution, StepQueues, WorkflowStore, stepOriginOf } from '@app/workflow-store';
 import { Counter, Registry, register } from 'prom-client';
 import { Agent } from '../agent';
 import { WorkerLogger } from './worker-logger';
@@ -121,7 +114,7 @@ export class StepAdmissions {
           },
         ],
         { delayMs: admission.retryInMs },
-        { tenantId: meta.tenantId, priority: meta.priority ?? DEFAULT_WORKFLOW_PRIORITY },
+        stepOriginOf(meta),
       );
     }
     return { admitted: false };
@@ -177,12 +170,18 @@ export class StepAdmissions {
         };
         return { subject, workflowLimits: graph.limits ?? [] };
       }));
-    // A job queued without its flow (by an older version): what it lacks is read from the workflow.
-    const known: Pick<StepJobFlow, 'tenantId'> & { hasWorkflowLimits: boolean } = flow
-      ? { tenantId: flow.tenantId, hasWorkflowLimits: flow.hasWorkflowLimits ?? false }
+    // A job queued without its flow (by an older version): what it lacks is read from the workflow,
+    // and its workflow's budget is read in case it has one.
+    const known: Pick<StepJobFlow, 'tenantId' | 'hasBudget'> & { hasWorkflowLimits: boolean } = flow
+      ? {
+          tenantId: flow.tenantId,
+          hasWorkflowLimits: flow.hasWorkflowLimits ?? false,
+          hasBudget: flow.hasBudget,
+        }
       : await readDetails().then((found) => ({
           tenantId: found?.subject.tenant ?? '',
           hasWorkflowLimits: (found?.workflowLimits.length ?? 0) > 0,
+          hasBudget: true,
         }));
     return {
       workflowId,
@@ -192,6 +191,7 @@ export class StepAdmissions {
       agent: agent?.descriptor.name ?? '',
       tenantId: known.tenantId,
       hasWorkflowLimits: known.hasWorkflowLimits,
+      hasBudget: known.hasBudget ?? false,
       agentLimits: agent?.descriptor.limits ?? [],
       details: readDetails,
     };

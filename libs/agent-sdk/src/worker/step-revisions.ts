@@ -1,6 +1,5 @@
 import { LogLevel } from '@app/contracts';
-import { DEFAULT_WORKFLOW_PRIORITY } from '@app/flow-control';
-import { StepExecution, StepQueues, WorkflowStore } from '@app/workflow-store';
+import { StepExecution, StepQueues, WorkflowStore, stepOriginOf } from '@app/workflow-store';
 import { ValidationError, describeError } from '../agent-errors';
 import { RevisionRequested } from '../revision-requested';
 import { WorkerLogger } from './worker-logger';
@@ -60,10 +59,7 @@ export class StepRevisions {
           false,
         );
         const { meta } = execution;
-        await this.parts.queues.add(workflowId, result.readySteps, undefined, {
-          tenantId: meta.tenantId,
-          priority: meta.priority ?? DEFAULT_WORKFLOW_PRIORITY,
-        });
+        await this.parts.queues.add(workflowId, result.readySteps, undefined, stepOriginOf(meta));
         return;
       }
       case 'failed':

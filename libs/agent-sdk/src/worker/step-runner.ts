@@ -11,8 +11,8 @@ import {
   WorkflowStore,
   fanOutItems,
   parseChildStepId,
+  stepOriginOf,
 } from '@app/workflow-store';
-import { DEFAULT_WORKFLOW_PRIORITY, FairShareOrigin } from '@app/flow-control';
 import { Agent, AgentContext } from '../agent';
 import {
   CancelledError,
@@ -351,7 +351,7 @@ export class StepRunner {
           delayMs: delay,
           timeoutMs: kind === ErrorKind.Timeout ? timeoutMs * policy.timeoutMultiplier : job.timeoutMs,
         },
-        fairShareOriginOf(meta),
+        stepOriginOf(meta),
       );
     } else if (failed.outcome === 'failed') {
       log(
@@ -436,7 +436,7 @@ export class StepRunner {
 
   /** Queues steps; with the workflow's meta at hand, fair sharing need not read it. */
   private enqueue(workflowId: string, steps: StepDispatch[], meta?: WorkflowMeta): Promise<void> {
-    return this.parts.queues.add(workflowId, steps, undefined, meta && fairShareOriginOf(meta));
+    return this.parts.queues.add(workflowId, steps, undefined, meta && stepOriginOf(meta));
   }
 
   /** A log line to PostgreSQL and, unless `isLive` is false, a live `log` event. */
@@ -477,9 +477,3 @@ export class StepRunner {
       );
   }
 }
-
-/** Who a workflow's steps are queued for, by fair sharing (see FairShare). */
-const fairShareOriginOf = (meta: WorkflowMeta): FairShareOrigin => ({
-  tenantId: meta.tenantId,
-  priority: meta.priority ?? DEFAULT_WORKFLOW_PRIORITY,
-});

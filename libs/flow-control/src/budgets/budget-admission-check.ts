@@ -1,6 +1,7 @@
 import { Admission, AdmissionStep, StepAdmissionCheck } from '../step-admission';
 import { BudgetScope } from './budget-settings';
 import { BudgetStore, describeStanding, exhaustedLimitOf } from './budget-store';
+import { BudgetedSubjects } from './budgeted-subjects';
 
 /**
  * How long a step refused for a budget waits before it asks again on its own. Long, because
@@ -21,29 +22,26 @@ export type StepJobIdOf = (workflowId: string, stepId: string, attempt: number) 
  * running when the budget runs out finishes and is counted in full; the next step waits. No
  * estimate of a step's cost is made: a step's calls are not known before it runs.
  *
- * It applies to every step: any tenant or agent may be given a budget by an admin at any moment,
- * and any workflow may carry one; the three reads go to Redis in one round trip.
+ * It reads only the budgets that exist: a deployment default (BUDGETS) budgets every tenant or
+ * agent; otherwise {@link BudgetedSubjects} knows which subjects an admin budgeted, and a step's
+ * job says whether its workflow was started with a budget. A step with none begins unasked.
  */
 export class BudgetAdmissionCheck implements StepAdmissionCheck {
   readonly name = 'budgets';
 
   constructor(
     private readonly budgets: BudgetStore,
+    private readonly budgeted: BudgetedSubjects,
     private readonly jobIdOf: StepJobIdOf,
   ) {}
 
-  appliesTo(): boolean {
-    return true;
+  appliesTo(step: AdmissionStep): boolean {
+    return this.subjectsOf(step).length > 0;
   }
 
   async admit(step: AdmissionStep): Promise<Admission> {
-    const subjects: [BudgetScope, string][] = [
-      ['workflow', step.workflowId],
-      ['tenant', step.tenantId],
-      ['agent', step.agent],
-    ];
     const standings = await Promise.all(
-      subjects.map(([scope, subject]) => this.budgets.read(scope, subject)),
+      this.subjectsOf(step).map(([scope, subject]) => this.budgets.read(scope, subject)),
     );
     const exhausted = standings.flatMap((standing) => {
       const limit = exhaustedLimitOf(standing);
@@ -66,5 +64,17 @@ export class BudgetAdmissionCheck implements StepAdmissionCheck {
       kind: 'budget',
       holdsWorkflow: true,
     };
+  }
+
+  /** The budgets that may hold this step back: those its workflow, tenant and agent have. */
+  private subjectsOf(step: AdmissionStep): [BudgetScope, string][] {
+    const subjects: [BudgetScope, string][] = [];
+    if (step.hasBudget || this.budgeted.has('workflow', step.workflowId))
+      subjects.push(['workflow', step.workflowId]);
+    if (this.budgets.hasDefault('tenant') || this.budgeted.has('tenant', step.tenantId))
+      subjects.push(['tenant', step.tenantId]);
+    if (this.budgets.hasDefault('agent') || this.budgeted.has('agent', step.agent))
+      subjects.push(['agent', step.agent]);
+    return subjects;
   }
 }

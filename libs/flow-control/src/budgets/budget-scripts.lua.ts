@@ -65,6 +65,35 @@ redis.call('DEL', KEYS[1])
 return waiting
 `;
 
+/**
+ * Adds a subject to the index of budgeted subjects, or removes it (KEYS[1] = the index, a sorted
+ * set of `scope:subject` → when its budget lapses in epoch ms, '+inf' for never; KEYS[2] = the
+ * index's version, one hash tag). ARGV: member, then an epoch ms, '+inf', or 'remove', then the
+ * channel workers listen on. Every change bumps the version and publishes it, so that workers read
+ * the index again at once (and, should a message be lost, at their next poll). Returns the version.
+ */
+const BUDGET_INDEX = `
+if ARGV[2] == 'remove' then redis.call('ZREM', KEYS[1], ARGV[1])
+else redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
+local version = redis.call('INCR', KEYS[2])
+redis.call('PUBLISH', ARGV[3], version)
+return version
+`;
+
+/**
+ * The budgeted subjects, if they changed (KEYS as for budget_index). ARGV: the version the caller
+ * holds, and now in epoch ms. Returns { version } when unchanged, else { version, members... }
+ * without those that lapsed (dropped here: the index heals as it is read).
+ */
+const BUDGET_SUBJECTS = `
+local version = redis.call('GET', KEYS[2]) or '0'
+if version == ARGV[1] then return { version } end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+table.insert(members, 1, version)
+return members
+`;
+
 export const BUDGET_SCRIPTS: FlowControlScripts = {
   helpers: '',
   functions: {
@@ -73,5 +102,7 @@ export const BUDGET_SCRIPTS: FlowControlScripts = {
     budget_set: BUDGET_SET,
     budget_wait: BUDGET_WAIT,
     budget_take_waiting: BUDGET_TAKE_WAITING,
+    budget_index: BUDGET_INDEX,
+    budget_subjects: BUDGET_SUBJECTS,
   },
 };

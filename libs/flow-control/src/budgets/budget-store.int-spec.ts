@@ -5,6 +5,7 @@ import { FlowControlRedis } from '../flow-control-redis';
 import { AdmissionStep } from '../step-admission';
 import { BUDGET_RECHECK_MS, BudgetAdmissionCheck } from './budget-admission-check';
 import { BudgetStore, exhaustedLimitOf } from './budget-store';
+import { BudgetedSubjects } from './budgeted-subjects';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -106,7 +107,11 @@ describe('BudgetStore and BudgetAdmissionCheck (real Redis)', () => {
   it('refuses a step whose tenant has spent its day, names the budget, and remembers the job for waking', async () => {
     const tenant = `acme-${randomUUID().slice(0, 6)}`;
     const workflowId = randomUUID();
-    const check = new BudgetAdmissionCheck(budgets, (w, s, a) => `${w}.${s}.${a}`);
+    const budgeted = new BudgetedSubjects(budgets);
+    await budgeted.refresh();
+    const check = new BudgetAdmissionCheck(budgets, budgeted, (w, s, a) => `${w}.${s}.${a}`);
+    // The deployment's default budgets every tenant.
+    expect(check.appliesTo(stepOf(workflowId, tenant, 'writer'))).toBe(true);
     expect((await check.admit(stepOf(workflowId, tenant, 'writer'))).admitted).toBe(true);
     await budgets.spend({ workflowId, tenantId: tenant, agent: 'writer' }, { tokens: 1000, costUsd: 0.01 });
     const refused = await check.admit(stepOf(workflowId, tenant, 'writer'));
@@ -136,7 +141,9 @@ describe('BudgetStore and BudgetAdmissionCheck (real Redis)', () => {
     await budgets.set('workflow', workflowId, { tokens: 100 });
     await budgets.set('agent', 'pricey', { costUsd: 0.02 });
     await budgets.spend({ workflowId, tenantId: tenant, agent: 'pricey' }, { tokens: 150, costUsd: 0.0213 });
-    const check = new BudgetAdmissionCheck(budgets, (w, s, a) => `${w}.${s}.${a}`);
+    const budgeted = new BudgetedSubjects(budgets);
+    await budgeted.refresh();
+    const check = new BudgetAdmissionCheck(budgets, budgeted, (w, s, a) => `${w}.${s}.${a}`);
     const refused = await check.admit(stepOf(workflowId, tenant, 'pricey'));
     expect(refused).toMatchObject({
       admitted: false,
@@ -144,5 +151,66 @@ describe('BudgetStore and BudgetAdmissionCheck (real Redis)', () => {
     });
     expect(keys.budget('tenant', tenant, 'all').limit).toContain('{budget:tenant:%7bb%7d-');
     await budgets.set('agent', 'pricey', {});
+  });
+
+  it('reads only the budgets that exist: a step nobody budgeted is not asked about, one budgeted after a refresh is', async () => {
+    // No deployment defaults: only what admins set, and a workflow started with a budget.
+    const unbudgeted = new BudgetStore(flowControl, keys);
+    const budgeted = new BudgetedSubjects(unbudgeted);
+    const check = new BudgetAdmissionCheck(unbudgeted, budgeted, (w, s, a) => `${w}.${s}.${a}`);
+    const agent = `agent-${randomUUID().slice(0, 6)}`;
+    const step = stepOf(randomUUID(), `t-${randomUUID().slice(0, 6)}`, agent);
+    // Before the index was read, every step is checked: a failure costs reads, never a budget.
+    expect(check.appliesTo(step)).toBe(true);
+    await budgeted.refresh();
+    expect(check.appliesTo(step)).toBe(false);
+    expect(check.appliesTo({ ...step, hasBudget: true })).toBe(true);
+
+    await unbudgeted.set('agent', agent, { tokens: 10 });
+    expect(check.appliesTo(step)).toBe(false); // until the next refresh
+    await budgeted.refresh();
+    expect(check.appliesTo(step)).toBe(true);
+    await unbudgeted.spend(
+      { workflowId: step.workflowId, tenantId: step.tenantId, agent },
+      { tokens: 10, costUsd: 0 },
+    );
+    expect(await check.admit(step)).toMatchObject({
+      admitted: false,
+      reason: `budget exhausted: agent ${agent} today 10/10 tokens`,
+    });
+
+    // Lifted (nothing left but 'off' or defaults): out of the index again.
+    await unbudgeted.set('agent', agent, { tokens: null });
+    await budgeted.refresh();
+    expect(check.appliesTo(step)).toBe(false);
+  });
+
+  it("drops a workflow's budget from the index once it lapses, and answers an unchanged index with its version alone", async () => {
+    const workflowId = randomUUID();
+    const longAgo = Date.now() - 40 * 24 * 3600 * 1000;
+    await budgets.set('workflow', workflowId, { tokens: 5 }, longAgo);
+    const changed = await budgets.subjects('');
+    expect(changed?.subjects).not.toContain(`workflow:${workflowId}`);
+    expect(await budgets.subjects(changed!.version)).toBeNull();
+  });
+
+  it('hears a change announced by another process and reads the index again at once, without waiting for its poll', async () => {
+    const unbudgeted = new BudgetStore(flowControl, keys);
+    const budgeted = new BudgetedSubjects(unbudgeted, {
+      subscriber: new Redis(REDIS_URL),
+      refreshMs: 60_000,
+    });
+    try {
+      await budgeted.start();
+      const tenant = `heard-${randomUUID().slice(0, 6)}`;
+      expect(budgeted.has('tenant', tenant)).toBe(false);
+      await unbudgeted.set('tenant', tenant, { costUsd: 1 });
+      const deadline = Date.now() + 5_000;
+      while (!budgeted.has('tenant', tenant) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(budgeted.has('tenant', tenant)).toBe(true);
+    } finally {
+      await budgeted.close();
+    }
   });
 });

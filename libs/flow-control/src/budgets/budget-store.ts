@@ -93,14 +93,54 @@ export class BudgetStore {
     ]);
   }
 
-  /** Sets a budget (a workflow's lives as long as its spend; a tenant's or an agent's until changed). */
-  async set(scope: BudgetScope, subject: string, setting: BudgetSetting): Promise<void> {
+  /**
+   * Sets a budget (a workflow's lives as long as its spend; a tenant's or an agent's until changed),
+   * and keeps the index of budgeted subjects that workers read (see BudgetedSubjects): indexed
+   * before a limit is set, so no worker skips a limit in force; removed after the last is lifted.
+   */
+  async set(scope: BudgetScope, subject: string, setting: BudgetSetting, now = Date.now()): Promise<void> {
     const encode = (value: number | null | undefined) =>
       value === undefined ? '' : value === null ? 'off' : String(value);
+    const hasLimit = typeof setting.tokens === 'number' || typeof setting.costUsd === 'number';
+    const lapsesAt = scope === 'workflow' ? now + WORKFLOW_BUDGET_TTL_MS : '+inf';
+    if (hasLimit) await this.index(scope, subject, lapsesAt);
     await this.redis.call(
       'budget_set',
       [this.keys.budget(scope, subject, 'all').limit],
       [encode(setting.tokens), encode(setting.costUsd), scope === 'workflow' ? WORKFLOW_BUDGET_TTL_MS : 0],
+    );
+    if (!hasLimit) await this.index(scope, subject, 'remove');
+  }
+
+  /**
+   * The subjects with a budget of their own, when they changed since `version`: `null` when they
+   * did not, else the new version and the `scope:subject` members (see {@link budgetedSubject}).
+   */
+  /** The channel each change of the index is announced on, with its new version. */
+  get changesChannel(): string {
+    return this.keys.budgetIndex().changes;
+  }
+
+  async subjects(version: string, now = Date.now()): Promise<{ version: string; subjects: string[] } | null> {
+    const index = this.keys.budgetIndex();
+    const [current, ...subjects] = (await this.redis.call(
+      'budget_subjects',
+      [index.subjects, index.version],
+      [version, now],
+    )) as string[];
+    return current === version ? null : { version: current, subjects };
+  }
+
+  private async index(
+    scope: BudgetScope,
+    subject: string,
+    lapsesAt: number | '+inf' | 'remove',
+  ): Promise<void> {
+    const index = this.keys.budgetIndex();
+    await this.redis.call(
+      'budget_index',
+      [index.subjects, index.version],
+      [budgetedSubject(scope, subject), lapsesAt, index.changes],
     );
   }
 
@@ -126,12 +166,21 @@ export class BudgetStore {
     });
   }
 
+  /** Whether the deployment budgets every subject of `scope` (BUDGETS), whatever admins set. */
+  hasDefault(scope: BudgetScope): boolean {
+    const fallback = this.defaultOf(scope);
+    return fallback.tokens !== undefined || fallback.costUsd !== undefined;
+  }
+
   private defaultOf(scope: BudgetScope): BudgetLimit {
     if (scope === 'tenant') return this.defaults.tenantDaily ?? {};
     if (scope === 'agent') return this.defaults.agentDaily ?? {};
     return {};
   }
 }
+
+/** A subject's member in the index of budgeted subjects: `tenant:acme`. */
+export const budgetedSubject = (scope: BudgetScope, subject: string) => `${scope}:${subject}`;
 
 /** Whether a standing leaves nothing to spend: spent reached a limit (tokens first). */
 export function exhaustedLimitOf(standing: BudgetStanding): 'tokens' | 'costUsd' | null {
