@@ -203,6 +203,7 @@ async function privateRedis(): Promise<{ url: string; stop: () => void }> {
   const url = `redis://127.0.0.1:${port}`;
   await waitFor(async () => {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined); // refused until the server listens: the loop asks again
     try {
       await client.connect();
       return (await client.ping()) === 'PONG' ? true : undefined;
