@@ -3,9 +3,9 @@ import { MetricsConfig } from '@app/config';
 import { MaintenanceJobName, MaintenanceReport } from '@app/contracts';
 import { REDIS_CLIENT } from '@app/redis';
 import Redis from 'ioredis';
+import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const HISTORY_SUFFIX = ':history';
 
 /** Deletes each key given that still has no TTL (a write in between gave it one); returns keys deleted. */
 const DELETE_IF_NO_TTL = `
@@ -31,8 +31,8 @@ interface SessionKeys {
 }
 
 /**
- * CleanupSessions: session memory (`P:session:<id>` hash and `P:session:<id>:history` list, see
- * libs/agents/src/memory/session-memory.store.ts) normally expires by its TTL. This removes the
+ * CleanupSessions: session memory (a hash and a history list per session, see SessionMemoryKeys)
+ * normally expires by its TTL. This removes the
  * stragglers that carry no TTL (written by an older version, or persisted by hand) once the
  * session has been quiet for `SESSION_CLEANUP_DAYS`. A session's last activity is its newest
  * request in the history, or when the hash was last touched (OBJECT IDLETIME, which this job's
@@ -42,12 +42,14 @@ interface SessionKeys {
 export class SessionRetentionService {
   private readonly logger = new Logger(SessionRetentionService.name);
   private readonly redis: RetentionRedis;
+  private readonly keys: SessionMemoryKeys;
 
   constructor(
     @Inject(REDIS_CLIENT) redis: Redis,
     private readonly config: MetricsConfig,
   ) {
     this.redis = redis as RetentionRedis;
+    this.keys = new SessionMemoryKeys(config.REDIS_PREFIX);
     if (!('deleteIfNoTtl' in redis)) redis.defineCommand('deleteIfNoTtl', { lua: DELETE_IF_NO_TTL });
   }
 
@@ -59,19 +61,11 @@ export class SessionRetentionService {
     let withTtl = 0;
     let cursor = '0';
     do {
-      const [next, found] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        `${this.config.REDIS_PREFIX}:session:*`,
-        'COUNT',
-        1000,
-      );
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.pattern, 'COUNT', 1000);
       cursor = next;
-      const hashKeys = [
-        ...new Set(
-          found.map((key) => (key.endsWith(HISTORY_SUFFIX) ? key.slice(0, -HISTORY_SUFFIX.length) : key)),
-        ),
-      ].filter((key) => !seen.has(key));
+      const hashKeys = [...new Set(found.map((key) => this.keys.sessionKeyOf(key)))].filter(
+        (key) => !seen.has(key),
+      );
       hashKeys.forEach((key) => seen.add(key));
       for (const session of await this.inspect(hashKeys)) {
         const stragglers = [
@@ -110,15 +104,15 @@ export class SessionRetentionService {
       pipeline
         .object('IDLETIME', hashKey)
         .ttl(hashKey)
-        .ttl(`${hashKey}${HISTORY_SUFFIX}`)
-        .lindex(`${hashKey}${HISTORY_SUFFIX}`, -1);
+        .ttl(this.keys.historyKeyOf(hashKey))
+        .lindex(this.keys.historyKeyOf(hashKey), -1);
     }
     const replies = (await pipeline.exec()) ?? [];
     return hashKeys.map((hashKey, index) => {
       const [idle, hashTtl, historyTtl, newest] = replies.slice(index * 4, index * 4 + 4);
       return {
         hashKey,
-        historyKey: `${hashKey}${HISTORY_SUFFIX}`,
+        historyKey: this.keys.historyKeyOf(hashKey),
         hashIdleSeconds: idle[0] === null && typeof idle[1] === 'number' ? idle[1] : null,
         hashTtl: hashTtl[1] as number,
         historyTtl: historyTtl[1] as number,

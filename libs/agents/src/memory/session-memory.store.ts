@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { SessionPreferences } from '../session-preferences.model';
 import { SiteSpec } from '../site-spec.model';
+import { SessionMemoryKeys } from './session-memory-keys';
 
 /** One request the session sent, as remembered. */
 export interface RequestRecord {
@@ -38,23 +39,20 @@ export const HISTORY_LIMIT = 50;
  */
 export class SessionMemoryStore {
   private readonly redis: Redis;
-  private readonly keyPrefix: string;
+  private readonly keys: SessionMemoryKeys;
   private readonly ttlSeconds: number;
 
   constructor(options: SessionMemoryStoreOptions) {
     if (!(options.ttlHours > 0)) throw new Error(`ttlHours must be positive, got ${options.ttlHours}`);
     this.redis = options.redis;
-    this.keyPrefix =
-      options.keyPrefix === '' || options.keyPrefix.endsWith(':')
-        ? options.keyPrefix
-        : `${options.keyPrefix}:`;
+    this.keys = new SessionMemoryKeys(options.keyPrefix);
     this.ttlSeconds = Math.round(options.ttlHours * 3600);
   }
 
   async load(sessionId: string): Promise<SessionMemory> {
     const [fields, history] = await Promise.all([
-      this.redis.hgetall(this.sessionKey(sessionId)),
-      this.redis.lrange(this.historyKey(sessionId), 0, -1),
+      this.redis.hgetall(this.keys.session(sessionId)),
+      this.redis.lrange(this.keys.history(sessionId), 0, -1),
     ]);
     return {
       sessionId,
@@ -70,14 +68,14 @@ export class SessionMemoryStore {
    * again, so a request already recorded for this workflow is not added twice.
    */
   async recordRequest(sessionId: string, record: RequestRecord): Promise<void> {
-    const recent = await this.redis.lrange(this.historyKey(sessionId), -HISTORY_LIMIT, -1);
+    const recent = await this.redis.lrange(this.keys.history(sessionId), -HISTORY_LIMIT, -1);
     const isRecorded = recent.some(
       (entry) => parseJson<RequestRecord>(entry)?.workflowId === record.workflowId,
     );
     const transaction = this.redis.multi();
     if (!isRecorded) {
-      transaction.rpush(this.historyKey(sessionId), JSON.stringify(record));
-      transaction.ltrim(this.historyKey(sessionId), -HISTORY_LIMIT, -1);
+      transaction.rpush(this.keys.history(sessionId), JSON.stringify(record));
+      transaction.ltrim(this.keys.history(sessionId), -HISTORY_LIMIT, -1);
     }
     await this.refreshTtl(transaction, sessionId).exec();
   }
@@ -85,11 +83,11 @@ export class SessionMemoryStore {
   /** Merges preferences over the remembered ones. */
   async savePreferences(sessionId: string, preferences: SessionPreferences): Promise<SessionPreferences> {
     const current =
-      parseJson<SessionPreferences>(await this.redis.hget(this.sessionKey(sessionId), 'preferences')) ?? {};
+      parseJson<SessionPreferences>(await this.redis.hget(this.keys.session(sessionId), 'preferences')) ?? {};
     const merged = { ...current, ...preferences };
     const transaction = this.redis
       .multi()
-      .hset(this.sessionKey(sessionId), 'preferences', JSON.stringify(merged));
+      .hset(this.keys.session(sessionId), 'preferences', JSON.stringify(merged));
     await this.refreshTtl(transaction, sessionId).exec();
     return merged;
   }
@@ -98,28 +96,20 @@ export class SessionMemoryStore {
   async saveSite(sessionId: string, site: { siteId: string; spec: SiteSpec }): Promise<void> {
     const transaction = this.redis
       .multi()
-      .hset(this.sessionKey(sessionId), 'siteId', site.siteId, 'siteSpec', JSON.stringify(site.spec));
+      .hset(this.keys.session(sessionId), 'siteId', site.siteId, 'siteSpec', JSON.stringify(site.spec));
     await this.refreshTtl(transaction, sessionId).exec();
   }
 
   /** Forgets the session entirely. */
   async clear(sessionId: string): Promise<void> {
-    await this.redis.del(this.sessionKey(sessionId), this.historyKey(sessionId));
+    await this.redis.del(this.keys.session(sessionId), this.keys.history(sessionId));
   }
 
   private refreshTtl(transaction: ReturnType<Redis['multi']>, sessionId: string): ReturnType<Redis['multi']> {
     // EXPIRE on a key that does not exist (no history yet) is a harmless no-op.
     return transaction
-      .expire(this.sessionKey(sessionId), this.ttlSeconds)
-      .expire(this.historyKey(sessionId), this.ttlSeconds);
-  }
-
-  private sessionKey(sessionId: string): string {
-    return `${this.keyPrefix}session:${sessionId}`;
-  }
-
-  private historyKey(sessionId: string): string {
-    return `${this.keyPrefix}session:${sessionId}:history`;
+      .expire(this.keys.session(sessionId), this.ttlSeconds)
+      .expire(this.keys.history(sessionId), this.ttlSeconds);
   }
 }
 
