@@ -12,7 +12,9 @@ import { JobsOptions, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { AgentDirectory } from './agent-directory';
 
-import { StepDispatch, WorkflowMeta, WorkflowStore } from './workflow-store';
+import { WorkflowMeta } from './workflow-records';
+import { WorkflowStore } from './workflow-store';
+import { StepDispatch } from './workflow-transition-results';
 
 /**
  * Queue options of one step attempt. The job id is unique per attempt (attempt numbers go on

@@ -4,7 +4,8 @@ import Redis from 'ioredis';
 import { APPROVAL_WAITING_REASON } from './approval-steps';
 import { APPROVAL_GRAPH } from './testing/approval-graph';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
-import { WorkflowMeta, WorkflowStore } from './workflow-store';
+import { WorkflowMeta } from './workflow-records';
+import { WorkflowStore } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

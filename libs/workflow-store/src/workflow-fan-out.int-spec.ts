@@ -9,8 +9,11 @@ import {
 } from '@app/contracts';
 import Redis from 'ioredis';
 import { fanOutItems } from './fan-out';
+import { parseEventMessage } from './workflow-events.wire';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
-import { StepExecution, WorkflowMeta, WorkflowStore, parseEventMessage } from './workflow-store';
+import { WorkflowMeta } from './workflow-records';
+import { WorkflowStore } from './workflow-store';
+import { StepExecution } from './workflow-transition-results';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -3,7 +3,8 @@ import { WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
 import { APPROVAL_GRAPH } from './testing/approval-graph';
-import { WorkflowMeta, WorkflowStore } from './workflow-store';
+import { WorkflowMeta } from './workflow-records';
+import { WorkflowStore } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BUDGET = 'budget exhausted: tenant t1 today 10/10 tokens';

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
-import { WorkflowMeta, WorkflowStore, parseEventMessage } from './workflow-store';
+import { parseEventMessage } from './workflow-events.wire';
+import { WorkflowMeta } from './workflow-records';
+import { WorkflowStore } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
-import { WorkflowMeta, WorkflowStore } from './workflow-store';
+import { WorkflowMeta } from './workflow-records';
+import { WorkflowStore } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

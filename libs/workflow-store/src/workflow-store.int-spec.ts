@@ -5,7 +5,9 @@ import { DIAMOND_GRAPH } from './testing/diamond-graph';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
 import { parseWorkflowChange, workflowChangesStream } from './workflow-changes';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
-import { WorkflowMeta, WorkflowStore, eventMessageWorkflowId, parseEventMessage } from './workflow-store';
+import { eventMessageWorkflowId, parseEventMessage } from './workflow-events.wire';
+import { WorkflowMeta } from './workflow-records';
+import { WorkflowStore } from './workflow-store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
