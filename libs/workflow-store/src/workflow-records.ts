@@ -1,8 +1,8 @@
-// How the workflow store keeps a workflow in Redis, where both its transitions and its reads
+// How the workflow store keeps a workflow in Redis, where its transitions and its reads both
 // need it: what a workflow is created with (WorkflowMeta), the store's options, a workflow's key,
 // its graph (stored once per graph, read back once per process) and large outputs (stored once
-// under their SHA-256, read back in full). One instance is shared by both sides, so a graph is
-// read from Redis once.
+// under their SHA-256, read back in full). The store makes one instance for all its parts, so a
+// graph is read from Redis once per process.
 import { createHash } from 'node:crypto';
 import { WorkflowState } from '@app/contracts';
 import Redis from 'ioredis';

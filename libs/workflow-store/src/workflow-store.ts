@@ -1,14 +1,19 @@
 // The workflow store as every caller uses it: one class over the parts it is made of, so that a
 // caller holds one thing (and Nest injects one thing) whichever part answers. The parts, by role:
-//   workflow-transitions.ts         every change of a workflow: one call of the Redis function library
-//   workflow-transition-results.ts  what the transitions answer, and the steps they hand out
-//   workflow-creation-plan.ts       what creating a workflow of a graph writes
-//   workflow-reads.ts               a workflow's state, outputs and events, and the indexes
-//   workflow-records.ts             a workflow's key, graph and large outputs, which both sides use
-//   workflow-events.wire.ts         the event messages published on the events channel
+//   workflow-transitions.ts          a workflow's own transitions: its steps', its lifecycle's
+//   workflow-control-transitions.ts  the transitions a person asks for: approvals, pauses, replays
+//   workflow-functions.ts            the calls of the Redis function library each transition is
+//   workflow-transition-results.ts   what the transitions answer, and the steps they hand out
+//   workflow-creation-plan.ts        what creating a workflow of a graph writes
+//   workflow-reads.ts                a workflow's state, outputs and events, and the indexes
+//   workflow-records.ts              a workflow's key, graph and large outputs, which all parts use
+//   workflow-events.wire.ts          the event messages published on the events channel
+// The function library's loader is FunctionLibraryClient (@app/redis).
 import { WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { WorkflowGraph } from './workflow-graph';
+import { WorkflowControlTransitions } from './workflow-control-transitions';
+import { WorkflowFunctions } from './workflow-functions';
 import { WorkflowReads } from './workflow-reads';
 import { WorkflowMeta, WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
 import { WorkflowTransitions } from './workflow-transitions';
@@ -23,6 +28,7 @@ export const FINISHED_STATE_GRACE_HOURS = 6;
  */
 export class WorkflowStore {
   private readonly transitions: WorkflowTransitions;
+  private readonly control: WorkflowControlTransitions;
   private readonly reads: WorkflowReads;
 
   constructor(
@@ -30,7 +36,9 @@ export class WorkflowStore {
     private readonly options: WorkflowStoreOptions,
   ) {
     const records = new WorkflowRecords(redis, options);
-    this.transitions = new WorkflowTransitions(redis, options, records);
+    const functions = new WorkflowFunctions(redis, options, records);
+    this.transitions = new WorkflowTransitions(redis, options, records, functions);
+    this.control = new WorkflowControlTransitions(redis, options, records, functions);
     this.reads = new WorkflowReads(redis, options, records);
   }
 
@@ -84,29 +92,29 @@ export class WorkflowStore {
     return this.transitions.resume(workflowId);
   }
 
-  /** See {@link WorkflowTransitions.replay}. */
-  replay(meta: Parameters<WorkflowTransitions['replay']>[0]) {
-    return this.transitions.replay(meta);
+  /** See {@link WorkflowControlTransitions.replay}. */
+  replay(meta: Parameters<WorkflowControlTransitions['replay']>[0]) {
+    return this.control.replay(meta);
   }
 
-  /** See {@link WorkflowTransitions.decideApproval}. */
-  decideApproval(params: Parameters<WorkflowTransitions['decideApproval']>[0]) {
-    return this.transitions.decideApproval(params);
+  /** See {@link WorkflowControlTransitions.decideApproval}. */
+  decideApproval(params: Parameters<WorkflowControlTransitions['decideApproval']>[0]) {
+    return this.control.decideApproval(params);
   }
 
-  /** See {@link WorkflowTransitions.expireApproval}. */
+  /** See {@link WorkflowControlTransitions.expireApproval}. */
   expireApproval(workflowId: string, stepId: string) {
-    return this.transitions.expireApproval(workflowId, stepId);
+    return this.control.expireApproval(workflowId, stepId);
   }
 
-  /** See {@link WorkflowTransitions.pause}. */
+  /** See {@link WorkflowControlTransitions.pause}. */
   pause(workflowId: string, message: string) {
-    return this.transitions.pause(workflowId, message);
+    return this.control.pause(workflowId, message);
   }
 
-  /** See {@link WorkflowTransitions.unpause}. */
+  /** See {@link WorkflowControlTransitions.unpause}. */
   unpause(workflowId: string, message: string) {
-    return this.transitions.unpause(workflowId, message);
+    return this.control.unpause(workflowId, message);
   }
 
   /** See {@link WorkflowTransitions.markWaiting}. */

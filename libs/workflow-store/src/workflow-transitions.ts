@@ -1,31 +1,27 @@
-// A workflow's transitions: every change of a workflow's state is one call of the store's
-// Redis function library (workflow-scripts.lua.ts and the scripts it includes), which also
-// numbers, logs and publishes the events the change causes. Each method here prepares one call
-// and reads its reply into a result (workflow-transition-results.ts); the loading of the library
-// is FunctionLibraryClient's (@app/redis).
+// A workflow's own transitions, its steps' and its lifecycle's: creating it; beginning,
+// completing, fanning out, sending back, failing and holding a step; logging; cancelling,
+// resuming and removing it. Each is one call of the store's Redis function library
+// (workflow-functions.ts), its reply read into a result (workflow-transition-results.ts). The
+// transitions a person asks for are in workflow-control-transitions.ts, as their functions are
+// in workflow-control-scripts.lua.ts.
 import { randomUUID } from 'node:crypto';
-import { AgentLifecycle, LogLevel, RevisionFeedback, WorkflowStatus } from '@app/contracts';
-import { FunctionLibraryClient } from '@app/redis/function-library';
+import { LogLevel, RevisionFeedback, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { parseChildStepId } from './fan-out';
 import { creationPlan } from './workflow-creation-plan';
+import { WorkflowFunctions } from './workflow-functions';
 import { WorkflowGraph, stepQueueOf } from './workflow-graph';
 import { WorkflowMeta, WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
-import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import {
-  ApprovalDecisionResult,
   BeginStepResult,
   CancelResult,
   CompleteStepResult,
   FailStepResult,
   FanOutResult,
-  PauseResult,
-  ReplayResult,
   ResumeResult,
   RevisionResult,
   StepDispatch,
   StepExecution,
-  UnpauseResult,
   dispatchOf,
   dispatchPairs,
   firstAttempts,
@@ -43,8 +39,6 @@ const FEEDBACK_FIELD = '#feedback';
  * numbers, stores and publishes the events it causes (see workflow-scripts.lua.ts).
  */
 export class WorkflowTransitions {
-  /** The state machine's function library, loaded where Redis lacks it. */
-  private readonly library: FunctionLibraryClient;
   /** Ids of graphs known to be stored in Redis (they never change). */
   private readonly storedGraphs = new Set<string>();
 
@@ -52,9 +46,8 @@ export class WorkflowTransitions {
     private readonly redis: Redis,
     private readonly options: WorkflowStoreOptions,
     private readonly records: WorkflowRecords,
-  ) {
-    this.library = new FunctionLibraryClient(redis, WORKFLOW_LIBRARY, 'the workflow store');
-  }
+    private readonly functions: WorkflowFunctions,
+  ) {}
 
   /**
    * Creates a PENDING workflow with its root steps READY and returns them for the caller to
@@ -73,7 +66,7 @@ export class WorkflowTransitions {
     const plan = creationPlan(graph);
     const metaJson = JSON.stringify(meta);
     const send = (withGraph: boolean) =>
-      this.run('create', meta.workflowId, [
+      this.functions.run('create', meta.workflowId, [
         metaJson,
         plan.graphId,
         idemKey,
@@ -106,7 +99,12 @@ export class WorkflowTransitions {
    */
   async beginStep(workflowId: string, stepId: string, attempt: number, jobId = ''): Promise<BeginStepResult> {
     const runToken = randomUUID();
-    const reply = (await this.run('begin', workflowId, [stepId, attempt, runToken, jobId])) as string[];
+    const reply = (await this.functions.run('begin', workflowId, [
+      stepId,
+      attempt,
+      runToken,
+      jobId,
+    ])) as string[];
     switch (reply[0]) {
       case 'RUN':
       case 'RUN_FIRST':
@@ -159,7 +157,7 @@ export class WorkflowTransitions {
       : [];
     const claimToken = claimable.length > 0 ? randomUUID() : '';
     const claimJobId = params.claimForJob?.jobId ?? '';
-    const reply = (await this.run('complete', params.workflowId, [
+    const reply = (await this.functions.run('complete', params.workflowId, [
       params.stepId,
       params.runToken,
       await this.records.storeOutput(params.output),
@@ -234,7 +232,7 @@ export class WorkflowTransitions {
     items: unknown[];
   }): Promise<FanOutResult> {
     const items = await Promise.all(params.items.map((item) => this.records.storeOutput(item)));
-    const [outcome, ...rest] = (await this.run('fanOut', params.workflowId, [
+    const [outcome, ...rest] = (await this.functions.run('fanOut', params.workflowId, [
       params.stepId,
       params.runToken,
       ...items,
@@ -261,7 +259,7 @@ export class WorkflowTransitions {
     durationMs: number;
     graphId: string;
   }): Promise<RevisionResult> {
-    const reply = (await this.run('revise', params.workflowId, [
+    const reply = (await this.functions.run('revise', params.workflowId, [
       params.stepId,
       params.runToken,
       JSON.stringify(params.feedback ?? null),
@@ -299,7 +297,7 @@ export class WorkflowTransitions {
     durationMs: number;
     retryDelayMs: number | null;
   }): Promise<FailStepResult> {
-    const reply = (await this.run('fail', params.workflowId, [
+    const reply = (await this.functions.run('fail', params.workflowId, [
       params.stepId,
       params.runToken,
       params.error,
@@ -312,7 +310,7 @@ export class WorkflowTransitions {
   }
 
   async cancel(workflowId: string, reason = 'cancelled by request'): Promise<CancelResult> {
-    const reply = (await this.run('cancel', workflowId, [
+    const reply = (await this.functions.run('cancel', workflowId, [
       reason,
       this.options.finishedTtlSeconds,
       randomUUID(),
@@ -324,139 +322,13 @@ export class WorkflowTransitions {
 
   /** FAILED → RUNNING, readying the failed steps again; completed steps keep their outputs. */
   async resume(workflowId: string): Promise<ResumeResult> {
-    const [outcome, ...rest] = (await this.run('resume', workflowId, [randomUUID()])) as string[];
+    const [outcome, ...rest] = (await this.functions.run('resume', workflowId, [randomUUID()])) as string[];
     if (outcome === 'RESUMED')
       return {
         outcome: 'resumed',
         readySteps: dispatchPairs(await this.records.graph(rest[0]), rest.slice(1)),
       };
     if (outcome === 'NOT_FAILED') return { outcome: 'not-failed', status: rest[0] as WorkflowStatus };
-    return { outcome: 'missing' };
-  }
-
-  /**
-   * Creates a workflow (`meta`, with `replayOf`) that replays `replayOf.workflowId` from
-   * `replayOf.fromStep` in one call: on the original's graph, the steps that do not depend on
-   * `fromStep` start COMPLETED with the original's recorded outputs, `fromStep` starts READY.
-   */
-  async replay(
-    meta: WorkflowMeta & { replayOf: { workflowId: string; fromStep: string } },
-  ): Promise<ReplayResult> {
-    const original = this.records.key(meta.replayOf.workflowId);
-    const graphId = await this.redis.hget(original, 'graphId');
-    if (!graphId) return { outcome: 'gone' };
-    const graph = await this.records.graph(graphId).catch(() => null);
-    if (!graph) return { outcome: 'gone' };
-    const { fromStep } = meta.replayOf;
-    if (!graph.order.includes(fromStep)) return { outcome: 'unknown-step', steps: graph.order };
-    const reusedSteps = graph.order.filter(
-      (id) => id !== fromStep && !graph.ancestors[id].includes(fromStep),
-    );
-    const reply = (await this.run(
-      'replay',
-      meta.workflowId,
-      [JSON.stringify(meta), reusedSteps.join(','), this.options.finishedTtlSeconds * 2],
-      [original],
-    )) as string[];
-    if (reply[0] === 'GONE') return { outcome: 'gone' };
-    if (reply[0] === 'NOT_COMPLETED')
-      return { outcome: 'not-completed', stepId: reply[1], lifecycle: reply[2] };
-    // 'EXISTS': this replay was created already (a caller that chose the id ran again after a
-    // crash): the same answer, and queueing its first step again is deduplicated by its job id.
-    return {
-      outcome: 'created',
-      workflowId: meta.workflowId,
-      reusedSteps,
-      readySteps: firstAttempts(graph, [fromStep]),
-    };
-  }
-
-  /**
-   * Decides a waiting approval step: `approve` completes it with `output` and readies its
-   * successors; `fail` ends the workflow FAILED with `message` naming why (a rejection, a deadline).
-   */
-  async decideApproval(params: {
-    workflowId: string;
-    stepId: string;
-    decision: 'approve' | 'fail';
-    output?: unknown;
-    /** Logged with an approval; the workflow's error when it fails. */
-    message: string;
-  }): Promise<ApprovalDecisionResult> {
-    const [outcome, ...rest] = (await this.run('decideApproval', params.workflowId, [
-      params.stepId,
-      params.decision,
-      params.decision === 'approve' ? await this.records.storeOutput(params.output) : 'null',
-      params.message,
-      this.options.finishedTtlSeconds,
-    ])) as string[];
-    switch (outcome) {
-      case 'APPROVED':
-        return {
-          outcome: 'approved',
-          status: rest[0] as WorkflowStatus,
-          readySteps: dispatchPairs(await this.records.graph(rest[1]), rest.slice(2)),
-        };
-      case 'FAILED':
-        return { outcome: 'failed' };
-      case 'NOT_WAITING':
-        return {
-          outcome: 'not-waiting',
-          status: rest[0] as WorkflowStatus,
-          lifecycle: rest[1] as AgentLifecycle,
-        };
-      case 'NOT_APPROVAL':
-        return { outcome: 'not-approval' };
-      case 'NO_STEP':
-        return { outcome: 'no-step' };
-      default:
-        return { outcome: 'missing' };
-    }
-  }
-
-  /**
-   * Applies an approval step's `onTimeout` when its deadline has passed, if it still waits:
-   * fails the workflow, or approves with the policy's default output.
-   */
-  async expireApproval(workflowId: string, stepId: string): Promise<ApprovalDecisionResult> {
-    const graphId = await this.redis.hget(this.records.key(workflowId), 'graphId');
-    if (!graphId) return { outcome: 'missing' };
-    const policy = (await this.records.graph(graphId)).approvals?.[stepId];
-    if (!policy) return { outcome: 'not-approval' };
-    return policy.onTimeout === 'default'
-      ? this.decideApproval({
-          workflowId,
-          stepId,
-          decision: 'approve',
-          output: policy.default ?? { approved: true, by: 'deadline' },
-          message: `step ${stepId} approved by its deadline (${policy.deadlineSeconds} s) with its default`,
-        })
-      : this.decideApproval({
-          workflowId,
-          stepId,
-          decision: 'fail',
-          message: `no decision before the deadline (${policy.deadlineSeconds} s)`,
-        });
-  }
-
-  /** PENDING, RUNNING or WAITING → PAUSED; `message` is logged (who paused it). */
-  async pause(workflowId: string, message: string): Promise<PauseResult> {
-    const [outcome, status] = (await this.run('pause', workflowId, [message])) as string[];
-    if (outcome === 'PAUSED') return { outcome: 'paused' };
-    if (outcome === 'NOT_ACTIVE') return { outcome: 'not-active', status: status as WorkflowStatus };
-    return { outcome: 'missing' };
-  }
-
-  /** PAUSED → RUNNING (or WAITING, PENDING), returning the steps it held for the queues. */
-  async unpause(workflowId: string, message: string): Promise<UnpauseResult> {
-    const [outcome, status, ...rest] = (await this.run('unpause', workflowId, [message])) as string[];
-    if (outcome === 'UNPAUSED')
-      return {
-        outcome: 'unpaused',
-        status: status as WorkflowStatus,
-        readySteps: dispatchPairs(await this.records.graph(rest[0]), rest.slice(1)),
-      };
-    if (outcome === 'NOT_PAUSED') return { outcome: 'not-paused', status: status as WorkflowStatus };
     return { outcome: 'missing' };
   }
 
@@ -473,7 +345,7 @@ export class WorkflowTransitions {
     options: { holdsWorkflow?: boolean } = {},
   ): Promise<number> {
     if (stepIds.length === 0) return 0;
-    return (await this.run('markWaiting', workflowId, [
+    return (await this.functions.run('markWaiting', workflowId, [
       reason,
       options.holdsWorkflow ? '1' : '0',
       ...stepIds,
@@ -493,7 +365,7 @@ export class WorkflowTransitions {
     options: { holdsWorkflow?: boolean } = {},
   ): Promise<boolean> {
     return (
-      (await this.run('returnClaim', workflowId, [
+      (await this.functions.run('returnClaim', workflowId, [
         stepId,
         runToken,
         reason,
@@ -513,7 +385,7 @@ export class WorkflowTransitions {
     /** The id of the same line in PostgreSQL, so a reader of both shows it once. */
     logId?: string | null;
   }): Promise<number> {
-    return (await this.run('appendLog', params.workflowId, [
+    return (await this.functions.run('appendLog', params.workflowId, [
       params.level,
       params.message,
       params.stepId ?? '',
@@ -532,25 +404,7 @@ export class WorkflowTransitions {
     status: WorkflowStatus,
     finishedAt: string,
   ): Promise<'removed' | 'index-only' | 'kept'> {
-    const outcome = (await this.run('removeFinished', workflowId, [status, finishedAt])) as number;
+    const outcome = (await this.functions.run('removeFinished', workflowId, [status, finishedAt])) as number;
     return outcome === 1 ? 'removed' : outcome === 2 ? 'index-only' : 'kept';
-  }
-
-  /**
-   * Calls one of the state machine's functions, loading the library first where Redis lacks it.
-   * `extraKeys` follow the workflow's two keys (KEYS[3], ...) for a function that reads another.
-   */
-  private async run(
-    script: WorkflowScript,
-    workflowId: string,
-    args: (string | number)[],
-    extraKeys: string[] = [],
-  ): Promise<unknown> {
-    const key = this.records.key(workflowId);
-    return this.library.fcall(
-      WORKFLOW_LIBRARY.functionName(script),
-      [key, `${key}:events`, ...extraKeys],
-      [this.options.prefix, workflowId, new Date().toISOString(), Date.now(), ...args],
-    );
   }
 }

@@ -1,0 +1,39 @@
+// The calls of the store's Redis function library (workflow-scripts.lua.ts), in the one shape its
+// functions all take: the workflow's key and its event log first, then the prefix, the workflow
+// id and the time. Both kinds of transitions call through it; the library's loading is
+// FunctionLibraryClient's (@app/redis).
+import { FunctionLibraryClient } from '@app/redis/function-library';
+import Redis from 'ioredis';
+import { WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
+import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
+
+export class WorkflowFunctions {
+  /** The state machine's function library, loaded where Redis lacks it. */
+  private readonly library: FunctionLibraryClient;
+
+  constructor(
+    redis: Redis,
+    private readonly options: WorkflowStoreOptions,
+    private readonly records: WorkflowRecords,
+  ) {
+    this.library = new FunctionLibraryClient(redis, WORKFLOW_LIBRARY, 'the workflow store');
+  }
+
+  /**
+   * Calls one of the state machine's functions, loading the library first where Redis lacks it.
+   * `extraKeys` follow the workflow's two keys (KEYS[3], ...) for a function that reads another.
+   */
+  async run(
+    script: WorkflowScript,
+    workflowId: string,
+    args: (string | number)[],
+    extraKeys: string[] = [],
+  ): Promise<unknown> {
+    const key = this.records.key(workflowId);
+    return this.library.fcall(
+      WORKFLOW_LIBRARY.functionName(script),
+      [key, `${key}:events`, ...extraKeys],
+      [this.options.prefix, workflowId, new Date().toISOString(), Date.now(), ...args],
+    );
+  }
+}
