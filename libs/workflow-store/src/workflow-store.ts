@@ -11,9 +11,9 @@
 // The function library's loader is FunctionLibraryClient (@app/redis).
 import { WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
-import { WorkflowGraph } from './workflow-graph';
 import { WorkflowControlTransitions } from './workflow-control-transitions';
 import { WorkflowFunctions } from './workflow-functions';
+import { WorkflowGraph } from './workflow-graph';
 import { WorkflowReads } from './workflow-reads';
 import { WorkflowMeta, WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
 import { WorkflowTransitions } from './workflow-transitions';
