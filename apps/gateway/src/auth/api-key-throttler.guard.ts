@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Caller } from './caller';
 import { isInfrastructureRoute } from './public-route';
+import { RateLimitKeys } from './rate-limit-keys';
 
 /**
  * Rate limits per API key (per address on public routes), counted in Redis so the limit holds
@@ -11,7 +12,7 @@ import { isInfrastructureRoute } from './public-route';
 export class ApiKeyThrottlerGuard extends ThrottlerGuard {
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
     const caller = request.caller as Caller | undefined;
-    return Promise.resolve(caller ? `key:${caller.keyId}` : `ip:${String(request.ip)}`);
+    return Promise.resolve(RateLimitKeys.tracker(caller, request.ip));
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {

@@ -10,6 +10,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { IdentityController } from './identity.controller';
+import { RateLimitKeys } from './rate-limit-keys';
 
 /**
  * API keys and what hangs on them: the guard every route passes (authentication, then roles),
@@ -21,12 +22,14 @@ import { IdentityController } from './identity.controller';
     ThrottlerModule.forRootAsync({
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => ({
-        throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+        throttlers: [
+          { name: RateLimitKeys.throttler, ttl: RateLimitKeys.windowMs, limit: config.RATE_LIMIT_PER_MINUTE },
+        ],
         // One budget per key for the whole API, not one per route.
-        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+        generateKey: (_context, tracker, name) => RateLimitKeys.counter(tracker, name),
         errorMessage: 'too many requests: slow down and retry after the number of seconds in Retry-After',
         storage: new ThrottlerStorageRedisService(config.REDIS_URL, {
-          keyPrefix: `${config.REDIS_PREFIX}:rate-limit:`,
+          keyPrefix: RateLimitKeys.storagePrefix(config.REDIS_PREFIX),
           connectionName: `${config.REDIS_PREFIX}-rate-limit`,
         }),
       }),

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { ThrottlerStorage } from '@nestjs/throttler';
-
-const WINDOW_MS = 60_000;
+import { RateLimitKeys } from '../auth/rate-limit-keys';
 
 /**
  * Counts a socket's events against its API key's budget, the same Redis counter the REST rate
- * limit uses (`default:key:<id>`), so a key has one budget whichever way it calls.
+ * limit uses (see RateLimitKeys), so a key has one budget whichever way it calls.
  */
 @Injectable()
 export class SocketRateLimiter {
@@ -18,11 +17,11 @@ export class SocketRateLimiter {
   /** Counts one event; returns the seconds to wait when over the limit, or null. */
   async take(keyId: string): Promise<number | null> {
     const record = await this.storage.increment(
-      `default:key:${keyId}`,
-      WINDOW_MS,
+      RateLimitKeys.ofKey(keyId),
+      RateLimitKeys.windowMs,
       this.config.RATE_LIMIT_PER_MINUTE,
-      WINDOW_MS,
-      'default',
+      RateLimitKeys.windowMs,
+      RateLimitKeys.throttler,
     );
     return record.isBlocked ? Math.max(1, record.timeToBlockExpire) : null;
   }
