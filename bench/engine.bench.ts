@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { inSpan } from '@app/agent-sdk';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Job, Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
 import { TEST_REDIS_URL, removeRedisKeys } from '../test/support/test-environment';
-import { WorkflowProducer } from '../test/support/workflow-producer';
 import { BenchRow, percentile, row } from './bench-row';
 import { CpuMeter } from './support/cpu-meter';
+import { InProcessOrchestrator } from './support/in-process-orchestrator';
 import { stepTimes } from './support/noop-agents';
-import { AgentWorkerHost } from '../apps/orchestrator/src/workflows/agent-worker.host';
 
 const STEPS = 6;
 const IN_FLIGHT = 50;
@@ -68,45 +63,15 @@ function chainHops<T extends { key: string; order: string | number; startedAt: n
 
 /** Our engine: an orchestrator (the real Nest app, in this process) running six no-op steps. */
 async function ourEngine(prefix: string): Promise<Contender> {
-  Object.assign(process.env, {
-    REDIS_URL: TEST_REDIS_URL,
-    DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
-    REDIS_PREFIX: prefix,
-    AGENT_MODULES: 'bench/support/noop-agents.ts',
-    STEP_CONCURRENCY: String(CONCURRENCY),
-    LOG_LEVEL: 'silent',
-    SITES_DIR: `/tmp/${prefix}-sites`,
+  const orchestrator = await InProcessOrchestrator.start({
+    prefix,
+    redisUrl: TEST_REDIS_URL,
+    agentModules: 'bench/support/noop-agents.ts',
+    concurrency: CONCURRENCY,
   });
-  const { OrchestratorModule } = await import('../apps/orchestrator/src/orchestrator.module');
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(OrchestratorModule, {
-    logger: false,
-  });
-  await app.init();
-  const redis = new Redis(TEST_REDIS_URL);
-  // Completion is heard through the in-process hook, as raw BullMQ's is: no event parsing here.
-  const producer = new WorkflowProducer(redis, TEST_REDIS_URL, prefix);
-  const waiting = new Map<string, () => void>();
-  app
-    .get(AgentWorkerHost)
-    .worker.hooks.on('workflow.completed', ({ workflowId }) => waiting.get(workflowId)?.());
-  const graph = producer.graph({
-    type: 'BENCH',
-    description: '',
-    steps: Array.from({ length: STEPS }, (_, i) => ({
-      id: `s${i}`,
-      agent: 'bench-noop',
-      dependsOn: i ? [`s${i - 1}`] : [],
-    })),
-  });
+  const graph = orchestrator.chain('bench-noop', STEPS);
   return {
-    runOne: async () => {
-      const workflowId = randomUUID();
-      const done = new Promise<void>((resolve) => waiting.set(workflowId, resolve));
-      // As the gateway does: the workflow's root span, which its steps continue (no-op with tracing off).
-      await inSpan('start_workflow BENCH', {}, () => producer.start(graph, {}, workflowId));
-      await done;
-      waiting.delete(workflowId);
-    },
+    runOne: () => orchestrator.runOne(graph),
     takeHops: () => {
       const hops = chainHops(
         stepTimes.map((time) => ({ ...time, key: time.workflowId, order: time.stepId })),
@@ -115,11 +80,7 @@ async function ourEngine(prefix: string): Promise<Contender> {
       return hops;
     },
     rssMb: () => process.memoryUsage().rss / 1024 / 1024,
-    close: async () => {
-      await producer.close();
-      await app.close();
-      await redis.quit();
-    },
+    close: () => orchestrator.close(),
   };
 }
 

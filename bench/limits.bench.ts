@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { spawn } from 'node:child_process';
 import { freePort } from '../test/support/test-environment';
 import { waitFor } from '../test/support/wait-for';
-import { WorkflowProducer } from '../test/support/workflow-producer';
-import { AgentWorkerHost } from '../apps/orchestrator/src/workflows/agent-worker.host';
 import { BenchRow, row } from './bench-row';
 import { Contender, closedLoop, median, rawBullmq } from './engine.bench';
 import { FlowControlKeys, FlowControlRedis } from '@app/flow-control';
 import { CpuMeter } from './support/cpu-meter';
+import { InProcessOrchestrator } from './support/in-process-orchestrator';
 
 const STEPS = 6;
 const IN_FLIGHT = 50;
@@ -34,55 +31,23 @@ async function engine(
   prefix: string,
   redisUrl: string,
 ): Promise<{ sides: Record<Side, Contender>; close: () => Promise<void> }> {
-  Object.assign(process.env, {
-    REDIS_URL: redisUrl,
-    DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
-    REDIS_PREFIX: prefix,
-    AGENT_MODULES: 'bench/support/limited-noop-agents.ts',
-    STEP_CONCURRENCY: String(IN_FLIGHT),
-    LOG_LEVEL: 'silent',
-    SITES_DIR: `/tmp/${prefix}-sites`,
+  const orchestrator = await InProcessOrchestrator.start({
+    prefix,
+    redisUrl,
+    agentModules: 'bench/support/limited-noop-agents.ts',
+    concurrency: IN_FLIGHT,
   });
-  const { OrchestratorModule } = await import('../apps/orchestrator/src/orchestrator.module');
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(OrchestratorModule, {
-    logger: false,
-  });
-  await app.init();
-  const redis = new Redis(redisUrl);
-  const producer = new WorkflowProducer(redis, redisUrl, prefix);
-  const waiting = new Map<string, () => void>();
-  app
-    .get(AgentWorkerHost)
-    .worker.hooks.on('workflow.completed', ({ workflowId }) => waiting.get(workflowId)?.());
   const contender = (agent: string): Contender => {
-    const graph = producer.graph({
-      type: 'BENCH',
-      description: '',
-      steps: Array.from({ length: STEPS }, (_, i) => ({
-        id: `s${i}`,
-        agent,
-        dependsOn: i ? [`s${i - 1}`] : [],
-      })),
-    });
+    const graph = orchestrator.chain(agent, STEPS);
     return {
-      runOne: async () => {
-        const workflowId = randomUUID();
-        const done = new Promise<void>((resolve) => waiting.set(workflowId, resolve));
-        await producer.start(graph, {}, workflowId);
-        await done;
-        waiting.delete(workflowId);
-      },
+      runOne: () => orchestrator.runOne(graph),
       takeHops: () => [],
       close: () => Promise.resolve(),
     };
   };
   return {
     sides: { off: contender(AGENT_OF.off), rate: contender(AGENT_OF.rate), slots: contender(AGENT_OF.slots) },
-    close: async () => {
-      await producer.close();
-      await app.close();
-      await redis.quit();
-    },
+    close: () => orchestrator.close(),
   };
 }
 
