@@ -84,8 +84,11 @@ export class WorkflowControl {
           (result.status === 'FAILED' ? '; a FAILED workflow is resumed with POST /workflows/:id/retry' : ''),
       );
     }
+    // The answer is the state the resume left, read before its steps are queued: read after, a
+    // short workflow may already have finished, and the caller would not see that it resumed.
+    const resumed = await this.workflows.get(workflowId, caller);
     await this.steps.add(workflowId, result.readySteps);
-    return this.workflows.get(workflowId, caller);
+    return resumed;
   }
 
   private refuse(workflowId: string, stepId: string, result: ApprovalDecisionResult): never {
