@@ -134,7 +134,10 @@ export function LogStream({
             const line = shown[index];
             return (
               <div class={`log-line level-${line.level}`} title={line.message} data-testid="log-line">
-                <time dateTime={line.timestamp}>{line.timestamp.slice(11, 23)}</time>
+                <time dateTime={line.timestamp}>
+                  {line.timestamp.slice(11, 19)}
+                  <span class="log-ms">{line.timestamp.slice(19, 23)}</span>
+                </time>
                 <span class="log-level">{line.level}</span>
                 {line.source && <span class="log-source">{line.source}</span>}
                 <span class="log-message">{line.message}</span>
