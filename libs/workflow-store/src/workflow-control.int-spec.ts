@@ -1,38 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE, WorkflowStatus } from '@app/contracts';
-import Redis from 'ioredis';
 import { APPROVAL_WAITING_REASON } from './approval-steps';
 import { APPROVAL_GRAPH } from './testing/approval-graph';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { useTestStore } from './testing/test-store';
 
 describe('approval steps and pauses in the WorkflowStore (real Redis)', () => {
-  const prefix = `test-${randomUUID().slice(0, 8)}`;
-  let redis: Redis;
+  const testing = useTestStore();
   let store: WorkflowStore;
 
-  const meta = (): WorkflowMeta => ({
-    workflowId: randomUUID(),
-    type: 'APPROVED',
-    tenantId: 't1',
-    sessionId: 's1',
-    input: {},
-    preferences: {},
-  });
+  const meta = (): WorkflowMeta => testing.meta('APPROVED');
 
-  beforeAll(() => {
-    redis = new Redis(REDIS_URL);
-    store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  beforeAll(() => ({ store } = testing));
 
   async function run(workflowId: string, stepId: string, attempt = 1) {
     const begun = await store.beginStep(workflowId, stepId, attempt);

@@ -3,19 +3,16 @@ import {
   FAN_OUT_ITEMS_CEILING,
   AgentLifecycle,
   AgentStatusEvent,
-  WorkflowEvent,
   WorkflowEventType,
   WorkflowStatus,
 } from '@app/contracts';
 import Redis from 'ioredis';
 import { fanOutItems } from './fan-out';
-import { parseEventMessage } from './workflow-events.wire';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
+import { useTestStore } from './testing/test-store';
 import { StepExecution } from './workflow-transition-results';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** plan → pages (one sub-step per item of plan.pages) → join. */
 const fanOutGraph = pinWorkflowGraph(
@@ -40,30 +37,13 @@ const fanOutGraph = pinWorkflowGraph(
 );
 
 describe('WorkflowStore fan-out steps (real Redis)', () => {
-  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  // Outputs over 1 kB go by reference, to show a join gets them whole.
+  const testing = useTestStore({ largeOutputBytes: 1024 });
+  const { prefix, published, cancellations } = testing;
   let redis: Redis;
-  let subscriber: Redis;
   let store: WorkflowStore;
-  const published: WorkflowEvent[] = [];
-  const cancellations: string[] = [];
 
-  beforeAll(async () => {
-    redis = new Redis(REDIS_URL);
-    subscriber = new Redis(REDIS_URL);
-    // Outputs over 1 kB go by reference, to show a join gets them whole.
-    store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600, largeOutputBytes: 1024 });
-    await subscriber.subscribe(store.eventsChannel, store.cancellationsChannel);
-    subscriber.on('message', (channel, message) => {
-      if (channel === store.cancellationsChannel) cancellations.push(message);
-      else published.push(...parseEventMessage(message));
-    });
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await Promise.all([redis.quit(), subscriber.quit()]);
-  });
+  beforeAll(() => ({ redis, store } = testing));
 
   const create = async () =>
     (

@@ -1,39 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
 import { APPROVAL_GRAPH } from './testing/approval-graph';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
+import { useTestStore } from './testing/test-store';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BUDGET = 'budget exhausted: tenant t1 today 10/10 tokens';
 
 describe('steps whose wait holds their workflow WAITING (a spent budget) in the WorkflowStore (real Redis)', () => {
-  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  const testing = useTestStore();
+  const { prefix } = testing;
   let redis: Redis;
   let store: WorkflowStore;
 
-  const meta = (type: string): WorkflowMeta => ({
-    workflowId: randomUUID(),
-    type,
-    tenantId: 't1',
-    sessionId: 's1',
-    input: {},
-    preferences: {},
-  });
+  const meta = (type: string): WorkflowMeta => testing.meta(type);
   const statusOf = async (workflowId: string) => (await store.get(workflowId))!.status;
 
-  beforeAll(() => {
-    redis = new Redis(REDIS_URL);
-    store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  beforeAll(() => ({ redis, store } = testing));
 
   async function run(workflowId: string, stepId: string) {
     const begun = await store.beginStep(workflowId, stepId, 1);

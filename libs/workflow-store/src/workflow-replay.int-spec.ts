@@ -1,45 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { AgentLifecycle, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
+import { AgentLifecycle, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
-import { parseEventMessage } from './workflow-events.wire';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { useTestStore } from './testing/test-store';
 
 const diamond = DIAMOND_GRAPH;
 
 describe('WorkflowStore.replay (real Redis)', () => {
-  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  // Outputs over 100 bytes are stored by reference, so the copy of a reference is covered too.
+  const testing = useTestStore({ largeOutputBytes: 100 });
+  const { prefix, published } = testing;
   let redis: Redis;
-  let subscriber: Redis;
   let store: WorkflowStore;
-  const published: WorkflowEvent[] = [];
 
-  const meta = (): WorkflowMeta => ({
-    workflowId: randomUUID(),
-    type: 'DIAMOND',
-    tenantId: 't1',
-    sessionId: 's1',
-    input: { topic: 'first' },
-    preferences: {},
-  });
+  const meta = (): WorkflowMeta => testing.meta('DIAMOND', { input: { topic: 'first' } });
 
-  beforeAll(async () => {
-    redis = new Redis(REDIS_URL);
-    subscriber = new Redis(REDIS_URL);
-    // Outputs over 100 bytes are stored by reference, so the copy of a reference is covered too.
-    store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600, largeOutputBytes: 100 });
-    await subscriber.subscribe(store.eventsChannel);
-    subscriber.on('message', (_channel, message) => published.push(...parseEventMessage(message)));
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await Promise.all([redis.quit(), subscriber.quit()]);
-  });
+  beforeAll(() => ({ redis, store } = testing));
 
   async function runStep(workflowId: string, stepId: string, output: unknown) {
     const begun = await store.beginStep(workflowId, stepId, 1);

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, WorkflowStatus } from '@app/contracts';
-import Redis from 'ioredis';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { useTestStore } from './testing/test-store';
 
 /** plan → builder → polish → audit (sends the work back to builder, 3 iterations at most) → deploy. */
 const graph = pinWorkflowGraph(
@@ -27,29 +24,12 @@ const graph = pinWorkflowGraph(
 );
 
 describe('quality loops in the WorkflowStore (real Redis)', () => {
-  const prefix = `test-${randomUUID().slice(0, 8)}`;
-  let redis: Redis;
+  const testing = useTestStore();
   let store: WorkflowStore;
 
-  const meta = (): WorkflowMeta => ({
-    workflowId: randomUUID(),
-    type: 'LOOPED',
-    tenantId: 't1',
-    sessionId: 's1',
-    input: {},
-    preferences: {},
-  });
+  const meta = (): WorkflowMeta => testing.meta('LOOPED');
 
-  beforeAll(() => {
-    redis = new Redis(REDIS_URL);
-    store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  beforeAll(() => ({ store } = testing));
 
   async function begin(workflowId: string, stepId: string, attempt: number) {
     const begun = await store.beginStep(workflowId, stepId, attempt);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AgentLifecycle, LogLevel, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
+import { AgentLifecycle, LogLevel, WorkflowEventType, WorkflowStatus } from '@app/contracts';
 import Redis from 'ioredis';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
@@ -8,44 +8,19 @@ import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { eventMessageWorkflowId, parseEventMessage } from './workflow-events.wire';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { useTestStore } from './testing/test-store';
 
 const diamond = DIAMOND_GRAPH;
 
 describe('WorkflowStore (real Redis)', () => {
-  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  const testing = useTestStore();
+  const { prefix, published, messages } = testing;
   let redis: Redis;
-  let subscriber: Redis;
   let store: WorkflowStore;
-  const published: WorkflowEvent[] = [];
-  const messages: string[] = [];
 
-  const meta = (): WorkflowMeta => ({
-    workflowId: randomUUID(),
-    type: 'DIAMOND',
-    tenantId: 't1',
-    sessionId: 's1',
-    input: { list: [] },
-    preferences: {},
-  });
+  const meta = (): WorkflowMeta => testing.meta('DIAMOND', { input: { list: [] } });
 
-  beforeAll(async () => {
-    redis = new Redis(REDIS_URL);
-    subscriber = new Redis(REDIS_URL);
-    store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
-    await subscriber.subscribe(store.eventsChannel);
-    subscriber.on('message', (_channel, message) => {
-      messages.push(message);
-      published.push(...parseEventMessage(message));
-    });
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await Promise.all([redis.quit(), subscriber.quit()]);
-  });
+  beforeAll(() => ({ redis, store } = testing));
 
   async function runStep(workflowId: string, stepId: string, output: unknown) {
     const begun = await store.beginStep(workflowId, stepId, 1);
