@@ -26,6 +26,7 @@ export * from './dto/step-output.response';
 export * from './dto/subscribe-workflow.message';
 export * from './dto/time-range.query';
 export * from './dto/usage-summary.response';
+export * from './dto/budget-status.response';
 export * from './dto/usage.query';
 export * from './dto/watch-runs.message';
 export * from './dto/workflow-budget.request';

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { SetBudgetRequest } from '@app/contracts';
+import { BudgetStatus, SetBudgetRequest } from '@app/contracts';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../docs/route-docs.decorators';
-import { BudgetStatus } from './budget-status.dto';
 import { BudgetsService } from './budgets.service';
 
 const NOT_FOUND = 'The scope is not workflows, tenants or agents, or the workflow does not exist.';

@@ -1,11 +1,7 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { SetBudgetRequest } from '@app/contracts';
-import { BudgetScope, BudgetStore, exhaustedLimitOf } from '@app/flow-control';
+import { BUDGET_SCOPE_PATHS, BudgetScope, BudgetStatus, SetBudgetRequest } from '@app/contracts';
+import { BudgetStore, exhaustedLimitOf } from '@app/flow-control';
 import { StepQueues, WorkflowStore } from '@app/workflow-store';
-import { BudgetStatus } from './budget-status.dto';
-
-/** The path's plural of each scope: `/admin/budgets/tenants/acme`. */
-const SCOPES: Record<string, BudgetScope> = { workflows: 'workflow', tenants: 'tenant', agents: 'agent' };
 
 /**
  * Budgets as admins see and set them, in Redis where the workers read them. Raising one wakes the
@@ -35,7 +31,7 @@ export class BudgetsService {
   }
 
   private async scopeOf(scopePath: string, subject: string): Promise<BudgetScope> {
-    const scope = SCOPES[scopePath];
+    const scope = BUDGET_SCOPE_PATHS[scopePath];
     if (!scope) throw new NotFoundException(`no budgets of ${scopePath}: use workflows, tenants or agents`);
     if (scope === 'workflow' && !(await this.store.metaAndGraph(subject)))
       throw new NotFoundException(`workflow ${subject} does not exist (or has finished and left Redis)`);

@@ -30,12 +30,13 @@ export default async () => {
       await import('../../../../libs/contracts/src/dto/workflow-budget.request'),
     ['../../../../libs/contracts/src/dto/usage-summary.response']:
       await import('../../../../libs/contracts/src/dto/usage-summary.response'),
+    ['../../../../libs/contracts/src/dto/budget-status.response']:
+      await import('../../../../libs/contracts/src/dto/budget-status.response'),
     ['../../../../libs/contracts/src/dto/workflow-diff.response']:
       await import('../../../../libs/contracts/src/dto/workflow-diff.response'),
     ['../admin/circuit-breaker-status.dto']: await import('../admin/circuit-breaker-status.dto'),
     ['../../../../libs/contracts/src/maintenance-queue']:
       await import('../../../../libs/contracts/src/maintenance-queue'),
-    ['../budgets/budget-status.dto']: await import('../budgets/budget-status.dto'),
     ['../../../../libs/contracts/src/input-error']:
       await import('../../../../libs/contracts/src/input-error'),
     ['./socket-acks.dto']: await import('./socket-acks.dto'),
@@ -1562,6 +1563,57 @@ export default async () => {
           },
         ],
         [
+          import('../../../../libs/contracts/src/dto/budget-status.response'),
+          {
+            BudgetLimits: {
+              tokens: { required: true, type: () => Number, nullable: true },
+              costUsd: { required: true, type: () => Number, nullable: true },
+            },
+            BudgetSpend: {
+              tokens: { required: true, type: () => Number },
+              costUsd: { required: true, type: () => Number },
+            },
+            BudgetStatus: {
+              scope: {
+                required: true,
+                description: 'workflow (its whole run), tenant or agent (per UTC day).',
+                enum: ['agent', 'tenant', 'workflow'],
+              },
+              subject: {
+                required: true,
+                type: () => String,
+                description: 'The workflow id, tenant id or agent name.',
+              },
+              period: {
+                required: true,
+                type: () => String,
+                description: 'The UTC day the spend is of (YYYY-MM-DD), or `all` for a workflow.',
+              },
+              limit: {
+                required: true,
+                type: () => t['../../../../libs/contracts/src/dto/budget-status.response'].BudgetLimits,
+                description:
+                  "What is in force: an admin's limits, else the deployment's defaults (`BUDGETS`).",
+              },
+              spent: {
+                required: true,
+                type: () => t['../../../../libs/contracts/src/dto/budget-status.response'].BudgetSpend,
+              },
+              isExhausted: {
+                required: true,
+                type: () => Boolean,
+                description: 'Whether a step of it would wait now: a limit is reached.',
+              },
+              wokenSteps: {
+                required: false,
+                type: () => Number,
+                description:
+                  'Step jobs this change woke (PUT only): they ask the admission gate again at once.',
+              },
+            },
+          },
+        ],
+        [
           import('../../../../libs/contracts/src/dto/watch-runs.message'),
           {
             WatchRunsMessage: {
@@ -1856,54 +1908,6 @@ export default async () => {
           },
         ],
         [
-          import('../budgets/budget-status.dto'),
-          {
-            BudgetLimits: {
-              tokens: { required: true, type: () => Number, nullable: true },
-              costUsd: { required: true, type: () => Number, nullable: true },
-            },
-            BudgetSpend: {
-              tokens: { required: true, type: () => Number },
-              costUsd: { required: true, type: () => Number },
-            },
-            BudgetStatus: {
-              scope: {
-                required: true,
-                description: 'workflow (its whole run), tenant or agent (per UTC day).',
-                enum: ['agent', 'tenant', 'workflow'],
-              },
-              subject: {
-                required: true,
-                type: () => String,
-                description: 'The workflow id, tenant id or agent name.',
-              },
-              period: {
-                required: true,
-                type: () => String,
-                description: 'The UTC day the spend is of (YYYY-MM-DD), or `all` for a workflow.',
-              },
-              limit: {
-                required: true,
-                type: () => t['../budgets/budget-status.dto'].BudgetLimits,
-                description:
-                  "What is in force: an admin's limits, else the deployment's defaults (`BUDGETS`).",
-              },
-              spent: { required: true, type: () => t['../budgets/budget-status.dto'].BudgetSpend },
-              isExhausted: {
-                required: true,
-                type: () => Boolean,
-                description: 'Whether a step of it would wait now: a limit is reached.',
-              },
-              wokenSteps: {
-                required: false,
-                type: () => Number,
-                description:
-                  'Step jobs this change woke (PUT only): they ask the admission gate again at once.',
-              },
-            },
-          },
-        ],
-        [
           import('./api-error.dto'),
           {
             ApiErrorResponse: {
@@ -2148,12 +2152,12 @@ export default async () => {
               get: {
                 summary:
                   "A budget in force and what was spent against it: a workflow's over its run, a tenant's or an\nagent's today (UTC). `scope` is workflows, tenants or agents.",
-                type: t['../budgets/budget-status.dto'].BudgetStatus,
+                type: t['../../../../libs/contracts/src/dto/budget-status.response'].BudgetStatus,
               },
               set: {
                 summary:
                   'Sets a budget (the whole of it: a limit left out goes back to the default, null lifts it) and\nwakes the steps waiting for it, which begin at once if it now allows them.',
-                type: t['../budgets/budget-status.dto'].BudgetStatus,
+                type: t['../../../../libs/contracts/src/dto/budget-status.response'].BudgetStatus,
               },
             },
           },

@@ -1,7 +1,5 @@
-/** Who a budget is kept for: one workflow (its whole run), one tenant per UTC day, one agent per UTC day. */
-export type BudgetScope = 'workflow' | 'tenant' | 'agent';
-
-export const BUDGET_SCOPES: readonly BudgetScope[] = ['workflow', 'tenant', 'agent'];
+// The scopes are the API's (the admin routes name them): declared with its answers.
+export { BUDGET_SCOPES, type BudgetScope } from '@app/contracts';
 
 /** A budget's limits; a limit left out is no limit. Tokens are prompt plus completion tokens. */
 export interface BudgetLimit {

@@ -1,4 +1,14 @@
-import type { BudgetScope } from '@app/flow-control';
+/** Who a budget is kept for: one workflow (its whole run), one tenant per UTC day, one agent per UTC day. */
+export type BudgetScope = 'workflow' | 'tenant' | 'agent';
+
+export const BUDGET_SCOPES: readonly BudgetScope[] = ['workflow', 'tenant', 'agent'];
+
+/** Each scope as the admin routes spell it: `/admin/budgets/tenants/acme`. */
+export const BUDGET_SCOPE_PATHS: Readonly<Record<string, BudgetScope>> = {
+  workflows: 'workflow',
+  tenants: 'tenant',
+  agents: 'agent',
+};
 
 /** Limits in force; null is no limit. */
 export class BudgetLimits {
