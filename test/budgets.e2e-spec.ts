@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import {
+  BudgetStatus,
   CreatedApiKey,
   WorkflowEvent,
   WorkflowEventType,
@@ -12,22 +13,13 @@ import {
 } from '../libs/agent-sdk/src/llm/testing/open-ai-compatible.test-server';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
+import { runCli } from './support/cli-process';
 import { TEST_ADMIN_KEY, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 
 /** What the test server reports for every call: each step of the chain spends exactly this. */
 const TOKENS_PER_CALL = 500;
 const MODEL = 'e2e-budget-model';
-
-/** A budget's answer on the admin routes, as far as these tests read it. */
-interface BudgetStatusBody {
-  scope: string;
-  subject: string;
-  limit: { tokens: number | null; costUsd: number | null };
-  spent: { tokens: number; costUsd: number };
-  isExhausted: boolean;
-  wokenSteps?: number;
-}
 
 /**
  * Budgets end to end: a gateway and an orchestrator whose test agent asks a local
@@ -142,7 +134,7 @@ describe('budgets enforced before a step begins', () => {
         message: `step third waits: ${reason}`,
       }),
     );
-    expect(await admin.json<BudgetStatusBody>('/admin/budgets/tenants/acme')).toMatchObject({
+    expect(await admin.json<BudgetStatus>('/admin/budgets/tenants/acme')).toMatchObject({
       spent: { tokens: 1000 },
       isExhausted: true,
     });
@@ -261,5 +253,46 @@ describe('budgets enforced before a step begins', () => {
     // null lifts a limit (no default here): nothing waits on it.
     const lifted = await put('/admin/budgets/tenants/acme', { tokens: null });
     expect(await lifted.json()).toMatchObject({ limit: { tokens: null, costUsd: null }, isExhausted: false });
+  });
+
+  it('ao budgets set and get a budget; a bad value or scope is a usage error that changes nothing, a client key is refused', async () => {
+    const env = { AO_URL: apps[0].url, AO_KEY: TEST_ADMIN_KEY };
+    const set = await runCli(
+      ['budgets', 'set', 'tenants', 'from-cli', '--tokens', '5000', '--cost-usd', 'none', '-o', 'json'],
+      env,
+    );
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual([
+      expect.objectContaining({
+        scope: 'tenant',
+        subject: 'from-cli',
+        limit: { tokens: 5000, costUsd: null },
+        isExhausted: false,
+        wokenSteps: 0,
+      }),
+    ]);
+    const got = await runCli(['budgets', 'get', 'tenants', 'from-cli'], env);
+    expect(got.code).toBe(0);
+    expect(got.stdout).toMatch(/tenant\s+from-cli\s+\d{4}-\d{2}-\d{2}\s+0\/5000\s+0\/none\s+no/);
+
+    const word = await runCli(['budgets', 'set', 'tenants', 'from-cli', '--tokens', 'lots'], env);
+    expect([word.code, word.stderr.trim()]).toEqual([
+      2,
+      'ao: --tokens must be a number or "none"; got "lots"',
+    ]);
+    const negative = await runCli(['budgets', 'set', 'tenants', 'from-cli', '--tokens', '-1'], env);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('invalid request');
+    const planets = await runCli(['budgets', 'get', 'planets', 'mars'], env);
+    expect([planets.code, planets.stderr.trim()]).toEqual([
+      2,
+      'ao: unknown scope "planets": use workflows, tenants, agents',
+    ]);
+    expect(await admin.json<BudgetStatus>('/admin/budgets/tenants/from-cli')).toMatchObject({
+      limit: { tokens: 5000, costUsd: null },
+    });
+
+    const asClient = await runCli(['budgets', 'get', 'tenants', 'acme'], { ...env, AO_KEY: keys.acme.key });
+    expect(asClient.code).toBe(5);
   });
 });

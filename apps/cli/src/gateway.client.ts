@@ -3,9 +3,11 @@ import type {
   BulkActionProgress,
   BulkActionRequest,
   BulkActionStarted,
+  BudgetStatus,
   LogEntry,
   LogPage,
   ReplayWorkflowResponse,
+  SetBudgetRequest,
   WorkflowDiffResponse,
   WorkflowEvent,
   WorkflowPage,
@@ -122,6 +124,15 @@ export class GatewayClient {
 
   resetBreaker(dependency: string): Promise<BreakerStatus> {
     return this.call('POST', `/admin/breakers/${encodeURIComponent(dependency)}/reset`);
+  }
+
+  /** `scopePath`: workflows, tenants or agents. */
+  budget(scopePath: string, subject: string): Promise<BudgetStatus> {
+    return this.call('GET', `/admin/budgets/${scopePath}/${encodeURIComponent(subject)}`);
+  }
+
+  setBudget(scopePath: string, subject: string, body: SetBudgetRequest): Promise<BudgetStatus> {
+    return this.call('PUT', `/admin/budgets/${scopePath}/${encodeURIComponent(subject)}`, body);
   }
 
   keys(tenantId?: string): Promise<unknown[]> {

@@ -10,6 +10,7 @@ import {
   workersCommand,
 } from './admin.commands';
 import { breakersCommand, resetBreakerCommand } from './breakers.commands';
+import { budgetCommand, setBudgetCommand } from './budgets.commands';
 import { bulkCommand, bulkStatusCommand } from './bulk.commands';
 import { CliContext, GlobalOptions } from './cli-context';
 import { CliError, ExitCode } from './cli-error';
@@ -196,6 +197,23 @@ function program(run: (action: (context: CliContext) => Promise<ExitCode>) => Pr
     .description('close a breaker for every worker')
     .argument('<dependency>', 'e.g. http:api.example.com or llm:openai:gpt-4o-mini')
     .action((dependency: string) => run((context) => resetBreakerCommand(context, dependency)));
+  const budgets = ao.command('budgets').description('token and cost budgets (admin)');
+  budgets
+    .command('get')
+    .description('a budget in force and what was spent against it (today, for a tenant or an agent)')
+    .argument('<scope>', 'workflows, tenants or agents')
+    .argument('<subject>', 'the workflow id, tenant id or agent name')
+    .action((scope: string, subject: string) => run((context) => budgetCommand(context, scope, subject)));
+  budgets
+    .command('set')
+    .description('replace a budget: a limit left out is the default again; the steps it held ask again')
+    .argument('<scope>', 'workflows, tenants or agents')
+    .argument('<subject>', 'the workflow id, tenant id or agent name')
+    .option('--tokens <tokens>', 'prompt plus completion tokens, or none')
+    .option('--cost-usd <usd>', 'US dollars, or none')
+    .action((scope: string, subject: string, options: { tokens?: string; costUsd?: string }) =>
+      run((context) => setBudgetCommand(context, scope, subject, options)),
+    );
   const keys = ao.command('keys').description('API keys (admin)');
   keys
     .command('list', { isDefault: true })
