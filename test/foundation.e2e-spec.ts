@@ -84,7 +84,12 @@ describe('the foundation: one workflow end to end across three processes', () =>
     const progress = events.filter(
       (event): event is ProgressEvent => event.type === WorkflowEventType.Progress,
     );
-    expect(progress.map((event) => event.completedSteps)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // PENDING when created, RUNNING as its first step begins, then one per completed step.
+    expect(progress.map((event) => event.completedSteps)).toEqual([0, 0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(progress.slice(0, 2).map((event) => event.status)).toEqual([
+      WorkflowStatus.Pending,
+      WorkflowStatus.Running,
+    ]);
     expect(progress.at(-1)).toMatchObject({ percent: 100, totalSteps: 7 });
     // A step starts only after the steps it depends on completed.
     const position = (stepId: string, lifecycle: AgentLifecycle) =>

@@ -449,6 +449,10 @@ if isFirst then
   set('startedAt', now)
   set('startedAtMs', nowMs)
 end
+if statusChanged then
+  -- Live clients learn that the workflow runs now, not when its first step completes.
+  progress(tonumber(redis.call('HGET', wf, 'done') or '0'), tonumber(redis.call('HGET', graphKey(r[5]), 'total')), 'RUNNING')
+end
 beginExecution(stepId, step, attempt, token, jobId)
 flushEvents()
 return stepContext(r[5], stepId, step, { isFirst and 'RUN_FIRST' or 'RUN', r[5] }, r[6])

@@ -138,6 +138,38 @@ describe('WorkflowStore (real Redis)', () => {
     ]);
   });
 
+  it('says RUNNING to live clients when the first step begins, before any step completes', async () => {
+    const { workflowId } = await store.create(meta(), diamond);
+    const begun = await store.beginStep(workflowId, 'a', 1);
+    if (begun.outcome !== 'run') throw new Error('expected to run');
+    const progress = async () =>
+      (await store.eventsAfter(workflowId, 0)).filter((event) => event.type === WorkflowEventType.Progress);
+    expect(await progress()).toEqual([
+      expect.objectContaining({ status: WorkflowStatus.Pending, completedSteps: 0 }),
+      expect.objectContaining({
+        status: WorkflowStatus.Running,
+        completedSteps: 0,
+        totalSteps: 4,
+        percent: 0,
+      }),
+    ]);
+    // Its second step's begin changes nothing: no second status event.
+    await store.completeStep({
+      workflowId,
+      stepId: 'a',
+      graphId: begun.graphId,
+      runToken: begun.runToken,
+      output: {},
+      durationMs: 1,
+      llmCalls: 0,
+      llmTokens: 0,
+    });
+    await store.beginStep(workflowId, 'b', 1);
+    expect(
+      (await progress()).map((event) => event.type === WorkflowEventType.Progress && event.completedSteps),
+    ).toEqual([0, 0, 1]);
+  });
+
   it('runs a diamond: readies b and c together, d after both, with every ancestor output', async () => {
     const { workflowId, readySteps } = await store.create(meta(), diamond);
     expect(readySteps).toEqual([{ stepId: 'a', attempt: 1, queue: 'steps.echo@1' }]);
