@@ -203,6 +203,18 @@ export interface ErrorEvent extends EventBase {
 export type WorkflowEvent = ProgressEvent | LogEvent | AgentStatusEvent | CompleteEvent | ErrorEvent;
 export const WORKFLOW_EVENT_TYPES = ['progress', 'log', 'agent_status', 'complete', 'error'] as const;
 
+/** The socket event carrying a piece of a step's streamed model answer (ServerSocketEvent.StepTokens). */
+export const STEP_TOKENS_EVENT = 'step.tokens';
+
+/** A piece of a step's streamed model answer (StepTokensEvent): live only, never in the event log. */
+export interface StepTokensEvent {
+  workflowId: string;
+  stepId: string;
+  /** 1 for the first piece of the step's attempt, then one more for each. */
+  sequence: number;
+  text: string;
+}
+
 export interface LogEntry {
   id: string;
   timestamp: string;

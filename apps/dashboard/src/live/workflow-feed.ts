@@ -1,10 +1,11 @@
 import { batch, signal } from '@preact/signals';
 import { ApiError, describeError } from '../api/api-error';
-import type { LogEntry, WorkflowEvent, WorkflowState } from '../api/types';
-import { WORKFLOW_EVENT_TYPES } from '../api/types';
+import type { LogEntry, StepTokensEvent, WorkflowEvent, WorkflowState } from '../api/types';
+import { STEP_TOKENS_EVENT, WORKFLOW_EVENT_TYPES } from '../api/types';
 import type { ApiClient } from '../api/api-client';
 import { applyEvent } from '../views/run/run-model';
 import type { LiveConnection } from './live-connection';
+import { withStreamedPiece } from './streamed-answers';
 
 export type FeedStatus =
   | { kind: 'loading' }
@@ -25,6 +26,8 @@ export class WorkflowFeed {
   /** Log lines from PostgreSQL (older than the event log may keep). */
   readonly storedLogs = signal<LogEntry[]>([]);
   readonly logsError = signal<string | null>(null);
+  /** What each step's model has streamed so far in its current attempt (its last characters). */
+  readonly streamed = signal<Readonly<Record<string, string>>>({});
   private lastEventId = 0;
   private isFilling = false;
   private queued: WorkflowEvent[] = [];
@@ -41,6 +44,15 @@ export class WorkflowFeed {
     for (const type of WORKFLOW_EVENT_TYPES) {
       this.stops.push(this.live.on(type, (payload) => this.receive(payload)));
     }
+    this.stops.push(
+      this.live.on(STEP_TOKENS_EVENT, (payload) => {
+        this.streamed.value = withStreamedPiece(
+          this.streamed.value,
+          this.workflowId,
+          payload as StepTokensEvent,
+        );
+      }),
+    );
     this.stops.push(this.live.onConnect((isReconnect) => void this.resubscribe(isReconnect)));
     try {
       const state = await this.api.workflow(this.workflowId);

@@ -25,6 +25,7 @@ export function StepPanel({
   }, [stepId, lifecycle]);
   if (!step) return null;
   const output = store.outputs.value[stepId];
+  const streamed = lifecycle === 'EXECUTING' ? store.feed.streamed.value[stepId] : undefined;
   const display = displayOf(step, state.status);
   const duration =
     state.metrics.agentDurationsMs[stepId] ??
@@ -108,6 +109,14 @@ export function StepPanel({
             ))}
             {errors.length === 0 && step.error && <li>{step.error}</li>}
           </ul>
+        </>
+      )}
+      {streamed !== undefined && (
+        <>
+          <h3>The model’s answer so far</h3>
+          <pre class="json" aria-live="polite" data-testid="step-streamed">
+            {streamed}
+          </pre>
         </>
       )}
       <h3>Output</h3>
