@@ -25,7 +25,17 @@ describe('WorkflowStore (real Redis)', () => {
   async function runStep(workflowId: string, stepId: string, output: unknown) {
     const begun = await store.beginStep(workflowId, stepId, 1);
     if (begun.outcome !== 'run') throw new Error(`expected to run ${stepId}, got ${begun.outcome}`);
-    const completed = await store.completeStep({
+    return { begun, completed: await completeBegun(workflowId, stepId, begun, output) };
+  }
+
+  /** Completes a step begun with `begun`, as its worker would. */
+  function completeBegun(
+    workflowId: string,
+    stepId: string,
+    begun: { graphId: string; runToken: string },
+    output: unknown,
+  ) {
+    return store.completeStep({
       workflowId,
       stepId,
       graphId: begun.graphId,
@@ -35,7 +45,6 @@ describe('WorkflowStore (real Redis)', () => {
       llmCalls: 1,
       llmTokens: 10,
     });
-    return { begun, completed };
   }
 
   /** Begins a step and fails it for good (a validation error). */
@@ -154,16 +163,7 @@ describe('WorkflowStore (real Redis)', () => {
       }),
     ]);
     // Its second step's begin changes nothing: no second status event.
-    await store.completeStep({
-      workflowId,
-      stepId: 'a',
-      graphId: begun.graphId,
-      runToken: begun.runToken,
-      output: {},
-      durationMs: 1,
-      llmCalls: 0,
-      llmTokens: 0,
-    });
+    await completeBegun(workflowId, 'a', begun, {});
     await store.beginStep(workflowId, 'b', 1);
     expect(
       (await progress()).map((event) => event.type === WorkflowEventType.Progress && event.completedSteps),
