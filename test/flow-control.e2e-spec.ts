@@ -366,6 +366,31 @@ describe('flow control', () => {
     expect((await producer.finished(holder)).type).toBe(WorkflowEventType.Complete);
   }, 120_000);
 
+  it('passes the only slot from each step of a chain to the successor it claims: no step waits', async () => {
+    const chain = producer.graph({
+      type: 'HOLD_CHAIN',
+      description: 'three steps of the single-slot agent, each after the one before',
+      steps: [
+        { id: 'a', agent: 'test-hold', dependsOn: [] },
+        { id: 'b', agent: 'test-hold', dependsOn: ['a'] },
+        { id: 'c', agent: 'test-hold', dependsOn: ['b'] },
+      ],
+    });
+    const workflowId = await producer.start(chain, { holdMs: 50 });
+    expect((await producer.finished(workflowId)).type).toBe(WorkflowEventType.Complete);
+    // Each step gives its slot back before its successor (asked about while the completion
+    // travels) takes it: none is handed back to wait for the slot its own predecessor held.
+    const waits = statuses.filter((event) => event.workflowId === workflowId && event.waitingFor);
+    expect(waits).toEqual([]);
+    const state = await producer.store.get(workflowId);
+    expect(state?.steps.map((step) => [step.stepId, step.lifecycle, step.attempts])).toEqual([
+      ['a', AgentLifecycle.Completed, 1],
+      ['b', AgentLifecycle.Completed, 1],
+      ['c', AgentLifecycle.Completed, 1],
+    ]);
+    expect(await redis.llen(holdStartedKey(namespace.redisPrefix, workflowId))).toBe(3);
+  });
+
   it('gives back the slot of a worker killed while holding it when its lease ends, and both workflows complete', async () => {
     const graph = producer.graph({
       type: 'HOLD',

@@ -67,6 +67,11 @@ export class WorkflowStore {
     return this.transitions.completeStep(params);
   }
 
+  /** See {@link WorkflowTransitions.likelyClaim}. */
+  likelyClaim(graphId: string, stepId: string, servedQueues: ReadonlySet<string>) {
+    return this.transitions.likelyClaim(graphId, stepId, servedQueues);
+  }
+
   /** See {@link WorkflowTransitions.fanOut}. */
   fanOut(params: Parameters<WorkflowTransitions['fanOut']>[0]) {
     return this.transitions.fanOut(params);

@@ -149,12 +149,7 @@ export class WorkflowTransitions {
   }): Promise<CompleteStepResult> {
     const graph = await this.records.graph(params.graphId);
     const claim = params.claimForJob;
-    // A fan-out's sub-step may complete its fan-out step: it claims among that step's successors.
-    const claimable = claim
-      ? graph.successors[parseChildStepId(params.stepId)?.stepId ?? params.stepId].filter((id) =>
-          claim.servedQueues.has(stepQueueOf(graph, id)),
-        )
-      : [];
+    const claimable = claim ? claimableSuccessors(graph, params.stepId, claim.servedQueues) : [];
     const claimToken = claimable.length > 0 ? randomUUID() : '';
     const claimJobId = params.claimForJob?.jobId ?? '';
     const reply = (await this.functions.run('complete', params.workflowId, [
@@ -182,6 +177,27 @@ export class WorkflowTransitions {
           ? await this.execution(params.graphId, claimedStepId, claimToken, reply.slice(readyEnd), claim.meta)
           : null,
     };
+  }
+
+  /**
+   * The successor a completion of `stepId` will claim for a worker serving `servedQueues`, when
+   * that is known before the completion runs: its only claimable successor, which waits for no
+   * other step and no person. So flow control can be asked about it in the same round trip as the
+   * completion. The completion may still claim nothing (the workflow was cancelled meanwhile, a
+   * quality loop runs the step again): the answer is a forecast.
+   */
+  async likelyClaim(
+    graphId: string,
+    stepId: string,
+    servedQueues: ReadonlySet<string>,
+  ): Promise<{ stepId: string; queue: string } | null> {
+    // A sub-step readies its fan-out step's successors only if it is the last: unknown beforehand.
+    if (parseChildStepId(stepId)) return null;
+    const graph = await this.records.graph(graphId);
+    const [only, ...others] = claimableSuccessors(graph, stepId, servedQueues);
+    if (only === undefined || others.length > 0) return null;
+    if (graph.deps[only].length !== 1 || graph.approvals?.[only]) return null;
+    return { stepId: only, queue: stepQueueOf(graph, only) };
   }
 
   /** Reads [meta, agent, ancestorId, outputJson, ...] from a script's reply. */
@@ -407,4 +423,18 @@ export class WorkflowTransitions {
     const outcome = (await this.functions.run('removeFinished', workflowId, [status, finishedAt])) as number;
     return outcome === 1 ? 'removed' : outcome === 2 ? 'index-only' : 'kept';
   }
+}
+
+/**
+ * The successors of `stepId` a completion may claim for a worker serving `servedQueues`. A
+ * fan-out's sub-step may complete its fan-out step: it claims among that step's successors.
+ */
+function claimableSuccessors(
+  graph: WorkflowGraph,
+  stepId: string,
+  servedQueues: ReadonlySet<string>,
+): string[] {
+  return graph.successors[parseChildStepId(stepId)?.stepId ?? stepId].filter((id) =>
+    servedQueues.has(stepQueueOf(graph, id)),
+  );
 }

@@ -83,17 +83,46 @@ export class StepAdmissions {
   }
 
   /**
+   * Asks the gate about the successor a finishing step is about to claim (see
+   * WorkflowStore.likelyClaim), while its completion is on its way to Redis: the two travel
+   * together instead of one after the other. Null when no check applies (nothing was asked). The
+   * answer goes to {@link admitClaimed} if the claim happens, else to {@link discard}.
+   */
+  async askAhead(job: ExecuteStepJob, queue: string): Promise<Admission | null> {
+    const step = await this.stepOf({ data: job, queueName: queue });
+    return this.parts.gate.appliesTo(step) ? this.parts.gate.admit(step) : null;
+  }
+
+  /**
+   * Gives back what an answer asked ahead took for a successor that was not claimed after all. (A
+   * rate's request stays spent, which errs on the provider's side.)
+   */
+  discard(asked: Promise<Admission | null>): void {
+    asked
+      .then((admission) => (admission?.admitted ? admission.release() : undefined))
+      .catch((error: unknown) =>
+        this.parts.logger.warn(`could not give back a successor's admission: ${String(error)}`),
+      );
+  }
+
+  /**
    * Asks the gate whether a successor this worker claimed (eager dispatch: already begun in the
-   * store) may run now. Refused, it is handed back to READY, waiting for the reason, and its
-   * first attempt is queued delayed by what the limiter computed, as a refused job would be.
+   * store) may run now, or takes the answer asked ahead of the claim. Refused, it is handed back
+   * to READY, waiting for the reason, and its first attempt is queued delayed by what the limiter
+   * computed, as a refused job would be.
    */
   async admitClaimed(
     job: ExecuteStepJob,
     claimed: StepExecution,
+    askedAhead?: Promise<Admission | null>,
   ): Promise<{ admitted: true; release(): Promise<void> } | { admitted: false }> {
     const step = await this.stepOf({ data: job, queueName: claimed.queue });
-    if (!this.parts.gate.appliesTo(step)) return { admitted: true, release: async () => {} };
-    const admission = await this.parts.gate.admit(step);
+    const admission = askedAhead
+      ? await askedAhead
+      : this.parts.gate.appliesTo(step)
+        ? await this.parts.gate.admit(step)
+        : null;
+    if (admission === null) return { admitted: true, release: async () => {} };
     if (admission.admitted) return admission;
     this.refused(job, step, admission);
     if (

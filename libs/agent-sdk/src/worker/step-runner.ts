@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Span } from '@opentelemetry/api';
 import { ExecuteStepJob, LogLevel } from '@app/contracts';
+import type { Admission } from '@app/flow-control';
 import {
+  CompleteStepResult,
   FanOutSpec,
   StepDispatch,
   StepExecution,
@@ -61,6 +63,23 @@ export interface StepRunnerParts {
   admissions?: StepAdmissions;
 }
 
+/**
+ * What a finishing step may claim for its worker (eager dispatch): the queue job it runs in,
+ * whether the worker still takes work, and how to give back what flow control lent the step (a
+ * slot) once its agent is done, before its successor asks for one.
+ */
+interface StepClaim {
+  jobId: string;
+  canContinue: () => boolean;
+  releaseHeld: () => Promise<void>;
+}
+
+/** A successor a completion claimed, with flow control's answer for it when asked ahead. */
+interface ClaimedStep {
+  execution: StepExecution;
+  askedAhead?: Promise<Admission | null>;
+}
+
 /** A step's agent outcome, before the store decides what it means for the workflow. */
 type AgentOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
 
@@ -112,19 +131,26 @@ export class StepRunner {
           break;
       }
       let next: { job: ExecuteStepJob; execution: StepExecution } | null = { job, execution: begun };
-      let release = releaseAdmission;
+      let release = once(releaseAdmission);
       while (next) {
-        const claimed: StepExecution | null = await this.run(next.job, next.execution, tracked.controller, {
+        const claimed = await this.run(next.job, next.execution, tracked.controller, {
           jobId,
           canContinue,
+          releaseHeld: release,
         });
-        const claimedJob = claimed && { workflowId, stepId: claimed.stepId, attempt: 1, flow: job.flow };
-        // A claimed successor passes the same admission gate as a queued one; refused, it goes to its
-        // queue. It is asked while the finished step gives back what it held: one round trip to Redis.
+        const claimedJob = claimed && {
+          workflowId,
+          stepId: claimed.execution.stepId,
+          attempt: 1,
+          flow: job.flow,
+        };
+        // A claimed successor passes the same admission gate as a queued one (asked ahead of the
+        // claim when it could be foreseen); refused, it goes to its queue. A step that did not
+        // complete gives back what it held here.
         const [, admission] = await Promise.all([
           release(),
           claimed && claimedJob && this.parts.admissions
-            ? this.parts.admissions.admitClaimed(claimedJob, claimed)
+            ? this.parts.admissions.admitClaimed(claimedJob, claimed.execution, claimed.askedAhead)
             : { admitted: true as const, release: async () => {} },
         ]);
         // The chain's steps share one controller while nothing aborted it (a timeout does).
@@ -134,8 +160,8 @@ export class StepRunner {
         }
         next = null;
         if (claimed && claimedJob && admission.admitted) {
-          next = { job: claimedJob, execution: claimed };
-          release = admission.release;
+          next = { job: claimedJob, execution: claimed.execution };
+          release = once(admission.release);
         }
       }
     } finally {
@@ -152,8 +178,8 @@ export class StepRunner {
     execution: StepExecution,
     controller: AbortController,
     /** The queue job running it; asked on success whether the worker may claim a successor. */
-    claim: { jobId: string; canContinue: () => boolean },
-  ): Promise<StepExecution | null> {
+    claim: StepClaim,
+  ): Promise<ClaimedStep | null> {
     const { fanOut } = execution;
     if (fanOut) return inStepSpan(job, execution, () => this.fanOut(job, execution, fanOut, claim));
     return inStepSpan(job, execution, (span) => this.runInSpan(job, execution, controller, claim, span));
@@ -168,8 +194,8 @@ export class StepRunner {
     job: ExecuteStepJob,
     execution: StepExecution,
     spec: FanOutSpec,
-    claim: { jobId: string; canContinue: () => boolean },
-  ): Promise<StepExecution | null> {
+    claim: StepClaim,
+  ): Promise<ClaimedStep | null> {
     const { workflowId, stepId } = job;
     const found = fanOutItems(stepId, spec, execution.dependencies);
     if ('problem' in found) {
@@ -208,9 +234,9 @@ export class StepRunner {
     job: ExecuteStepJob,
     execution: StepExecution,
     controller: AbortController,
-    claim: { jobId: string; canContinue: () => boolean },
+    claim: StepClaim,
     span: Span,
-  ): Promise<StepExecution | null> {
+  ): Promise<ClaimedStep | null> {
     const { meta, agent: agentName, dependencies, runToken } = execution;
     const { workflowId, stepId, attempt } = job;
     const agent = this.parts.agents.get(execution.queue);
@@ -371,29 +397,78 @@ export class StepRunner {
     execution: StepExecution,
     output: unknown,
     spent: { durationMs: number; calls: number; tokens: number },
-    claim: { jobId: string; canContinue: () => boolean },
-  ): Promise<StepExecution | null> {
+    claim: StepClaim,
+  ): Promise<ClaimedStep | null> {
     const { workflowId, stepId } = job;
-    const result = await this.parts.store.completeStep({
-      claimForJob: claim.canContinue()
-        ? { jobId: claim.jobId, meta: execution.meta, servedQueues: this.servedQueues }
-        : undefined,
-      workflowId,
-      graphId: execution.graphId,
-      stepId,
-      runToken: execution.runToken,
-      output,
-      durationMs: spent.durationMs,
-      llmCalls: spent.calls,
-      llmTokens: spent.tokens,
-    });
+    const mayClaim = claim.canContinue();
+    // Given back first, on the same connection: a slot this step frees is there for its successor.
+    const released = claim.releaseHeld();
+    const askedAhead = mayClaim ? this.askAhead(job, execution) : null;
+    let result: CompleteStepResult;
+    try {
+      [result] = await Promise.all([
+        this.parts.store.completeStep({
+          claimForJob: mayClaim
+            ? { jobId: claim.jobId, meta: execution.meta, servedQueues: this.servedQueues }
+            : undefined,
+          workflowId,
+          graphId: execution.graphId,
+          stepId,
+          runToken: execution.runToken,
+          output,
+          durationMs: spent.durationMs,
+          llmCalls: spent.calls,
+          llmTokens: spent.tokens,
+        }),
+        released,
+      ]);
+    } catch (error) {
+      void askedAhead?.then((asked) => asked && this.parts.admissions?.discard(asked.answer));
+      throw error;
+    }
+    const asked = await askedAhead;
+    const claimed = result.outcome === 'advanced' ? result.claimed : null;
+    if (asked && asked.stepId !== claimed?.stepId) this.parts.admissions?.discard(asked.answer);
     if (result.outcome !== 'advanced') return null;
     if (result.status === 'COMPLETED') {
       this.parts.logger.log(`workflow ${workflowId} COMPLETED`);
       await this.parts.hooks.emit('workflow.completed', { workflowId });
     }
     await this.enqueue(workflowId, result.readySteps, execution.meta);
-    return result.claimed;
+    if (!claimed) return null;
+    return asked?.stepId === claimed.stepId
+      ? { execution: claimed, askedAhead: asked.answer }
+      : { execution: claimed };
+  }
+
+  /**
+   * Flow control's answer for the successor this step's completion will likely claim, asked while
+   * the completion travels (see StepAdmissions.askAhead); null when none can be foreseen.
+   */
+  private async askAhead(
+    job: ExecuteStepJob,
+    execution: StepExecution,
+  ): Promise<{ stepId: string; answer: Promise<Admission | null> } | null> {
+    const { admissions } = this.parts;
+    if (!admissions) return null;
+    let likely: Awaited<ReturnType<WorkflowStore['likelyClaim']>>;
+    try {
+      likely = await this.parts.store.likelyClaim(execution.graphId, job.stepId, this.servedQueues);
+    } catch {
+      return null; // no forecast: the claimed successor is asked about after its claim, as without one
+    }
+    if (!likely) return null;
+    const successor: ExecuteStepJob = {
+      workflowId: job.workflowId,
+      stepId: likely.stepId,
+      attempt: 1,
+      flow: job.flow,
+    };
+    const answer = admissions.askAhead(successor, likely.queue);
+    // Awaited only once the completion is back: marked handled now, so a refusal by Redis meanwhile
+    // is not an unhandled rejection; whoever awaits it still gets the error.
+    answer.catch(() => undefined);
+    return { stepId: likely.stepId, answer };
   }
 
   /** Runs the agent; a timeout or cancel settles the step even if the agent ignores its signal. */
@@ -476,4 +551,10 @@ export class StepRunner {
         this.parts.logger.error(`could not add a log event to workflow ${workflowId}: ${String(error)}`),
       );
   }
+}
+
+/** `release`, given back once however often it is called. */
+function once(release: () => Promise<void>): () => Promise<void> {
+  let released: Promise<void> | undefined;
+  return () => (released ??= release());
 }
