@@ -9,7 +9,7 @@ import {
   WorkflowType,
 } from '@app/contracts';
 import { Queue } from 'bullmq';
-import { workflowChangesStream } from '@app/workflow-store';
+import { WorkflowKeys } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { announceWorker } from './support/announced-worker';
 import { ApiClient } from './support/api-client';
@@ -147,7 +147,7 @@ describe('gateway: a workflow input is checked against its type schema before an
     return total;
   };
   /** Status changes in the store's outbox: recording a workflow adds one (nothing consumes it here). */
-  const workflowCount = (): Promise<number> => redis.xlen(workflowChangesStream(namespace.redisPrefix));
+  const workflowCount = (): Promise<number> => redis.xlen(new WorkflowKeys(namespace.redisPrefix).changes);
 
   /**
    * Runs `start` (a request that must be refused), then shows it left nothing: no key under the

@@ -3,6 +3,7 @@ export * from './fan-out';
 export * from './output-reference';
 export * from './workflow-graph';
 export * from './workflow-events.wire';
+export * from './workflow-keys';
 export type { WorkflowMeta, WorkflowStoreOptions } from './workflow-records';
 export * from './workflow-store';
 export * from './workflow-transition-results';

@@ -1,22 +1,10 @@
 /**
  * The outbox of workflow status changes and the channel of their projections: every function of
  * the store's library that changes a workflow's status appends `{ workflowId, seq, status }` to the stream
- * `<prefix>:workflow-changes` in the same atomic call (workflow-scripts.lua.ts writes it); the
+ * `WorkflowKeys.changes` in the same atomic call (workflow-scripts.lua.ts writes it); the
  * metrics service reads it with a consumer group, projects each workflow into PostgreSQL and
- * publishes the projected summaries on `<prefix>:workflow-runs`.
+ * publishes the projected summaries on `WorkflowKeys.runsChannel`.
  */
-
-/** The stream's key under the prefix; the Lua library is built with it. */
-export const WORKFLOW_CHANGES_KEY = 'workflow-changes';
-
-export function workflowChangesStream(prefix: string): string {
-  return `${prefix}:${WORKFLOW_CHANGES_KEY}`;
-}
-
-/** The channel of projected changes: each message a JSON array of `WorkflowSummary`. */
-export function workflowRunsChannel(prefix: string): string {
-  return `${prefix}:workflow-runs`;
-}
 
 /** One outbox entry: the workflow whose status changed, its last event id and its new status. */
 export interface WorkflowChange {

@@ -32,7 +32,7 @@ export class WorkflowControlTransitions {
   async replay(
     meta: WorkflowMeta & { replayOf: { workflowId: string; fromStep: string } },
   ): Promise<ReplayResult> {
-    const original = this.records.key(meta.replayOf.workflowId);
+    const original = this.records.keys.workflow(meta.replayOf.workflowId);
     const graphId = await this.redis.hget(original, 'graphId');
     if (!graphId) return { outcome: 'gone' };
     const graph = await this.records.graph(graphId).catch(() => null);
@@ -109,7 +109,7 @@ export class WorkflowControlTransitions {
    * fails the workflow, or approves with the policy's default output.
    */
   async expireApproval(workflowId: string, stepId: string): Promise<ApprovalDecisionResult> {
-    const graphId = await this.redis.hget(this.records.key(workflowId), 'graphId');
+    const graphId = await this.redis.hget(this.records.keys.workflow(workflowId), 'graphId');
     if (!graphId) return { outcome: 'missing' };
     const policy = (await this.records.graph(graphId)).approvals?.[stepId];
     if (!policy) return { outcome: 'not-approval' };

@@ -29,10 +29,10 @@ export class WorkflowFunctions {
     args: (string | number)[],
     extraKeys: string[] = [],
   ): Promise<unknown> {
-    const key = this.records.key(workflowId);
+    const { keys } = this.records;
     return this.library.fcall(
       WORKFLOW_LIBRARY.functionName(script),
-      [key, `${key}:events`, ...extraKeys],
+      [keys.workflow(workflowId), keys.events(workflowId), ...extraKeys],
       [this.options.prefix, workflowId, new Date().toISOString(), Date.now(), ...args],
     );
   }

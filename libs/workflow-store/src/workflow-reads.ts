@@ -52,7 +52,7 @@ export class WorkflowReads {
 
   /** A step's output, with a stored large output read back in full; undefined when there is none. */
   async output(workflowId: string, stepId: string): Promise<unknown> {
-    const raw = await this.redis.hget(this.records.key(workflowId), `out:${stepId}`);
+    const raw = await this.redis.hget(this.records.keys.workflow(workflowId), `out:${stepId}`);
     if (raw === null) return undefined;
     const holder = { output: JSON.parse(raw) as unknown };
     await this.records.resolveReferences(holder);
@@ -67,7 +67,7 @@ export class WorkflowReads {
   async cancelledAmong(workflowIds: string[]): Promise<string[]> {
     if (workflowIds.length === 0) return [];
     const statuses = await Promise.all(
-      workflowIds.map((id) => this.redis.hget(this.records.key(id), 'status')),
+      workflowIds.map((id) => this.redis.hget(this.records.keys.workflow(id), 'status')),
     );
     return workflowIds.filter((_, index) => statuses[index] === WorkflowStatus.Cancelled);
   }
@@ -77,21 +77,21 @@ export class WorkflowReads {
    * control's limit keys and the workflow type's limits): one read, the graph from memory.
    */
   async metaAndGraph(workflowId: string): Promise<{ meta: WorkflowMeta; graph: WorkflowGraph } | null> {
-    const [meta, graphId] = await this.redis.hmget(this.records.key(workflowId), 'meta', 'graphId');
+    const [meta, graphId] = await this.redis.hmget(this.records.keys.workflow(workflowId), 'meta', 'graphId');
     if (meta === null || graphId === null) return null;
     return { meta: JSON.parse(meta) as WorkflowMeta, graph: await this.records.graph(graphId) };
   }
 
   /** The `traceparent` the workflow was started under, when tracing was on; undefined otherwise. */
   async traceParent(workflowId: string): Promise<string | undefined> {
-    const meta = await this.redis.hget(this.records.key(workflowId), 'meta');
+    const meta = await this.redis.hget(this.records.keys.workflow(workflowId), 'meta');
     return meta ? (JSON.parse(meta) as WorkflowMeta).traceparent : undefined;
   }
 
   async get(workflowId: string): Promise<WorkflowState | null> {
     // Field by field, not HGETALL: the hash also holds the steps' outputs, which can be large. The
     // graph names the step fields; the state itself is read in one command, so it is consistent.
-    const key = this.records.key(workflowId);
+    const key = this.records.keys.workflow(workflowId);
     const graphId = await this.redis.hget(key, 'graphId');
     if (!graphId) return null;
     const graph = await this.records.graph(graphId);
@@ -206,7 +206,7 @@ export class WorkflowReads {
     const ids = (
       await Promise.all(
         [WorkflowStatus.Pending, WorkflowStatus.Running, WorkflowStatus.Waiting].map((status) =>
-          this.redis.zrange(`${this.options.prefix}:workflows:${status}`, 0, params.limit - 1),
+          this.redis.zrange(this.records.keys.statusIndex(status), 0, params.limit - 1),
         ),
       )
     ).flat();
@@ -217,7 +217,7 @@ export class WorkflowReads {
       if (!state || Date.parse(state.updatedAt) > idleBefore) continue;
       if (![WorkflowStatus.Pending, WorkflowStatus.Running, WorkflowStatus.Waiting].includes(state.status))
         continue;
-      const graphId = await this.redis.hget(this.records.key(workflowId), 'graphId');
+      const graphId = await this.redis.hget(this.records.keys.workflow(workflowId), 'graphId');
       if (!graphId) continue;
       const graph = await this.records.graph(graphId);
       // A READY step's next attempt: 1, or the retry or resumed attempt whose job may be waiting.
@@ -249,7 +249,7 @@ export class WorkflowReads {
     limit: number,
   ): Promise<string[]> {
     return this.redis.zrangebyscore(
-      `${this.options.prefix}:workflows:${status}`,
+      this.records.keys.statusIndex(status),
       '-inf',
       `(${createdBeforeMs}`,
       'LIMIT',
@@ -262,7 +262,7 @@ export class WorkflowReads {
   async eventsAfter(workflowId: string, afterEventId: number): Promise<WorkflowEvent[]> {
     // One entry per transition, oldest first: read pages back from the newest until an entry
     // reaches `afterEventId`. An entry appended meanwhile shifts the pages, hence the map by id.
-    const key = `${this.records.key(workflowId)}:events`;
+    const key = this.records.keys.events(workflowId);
     const found = new Map<number, WorkflowEvent>();
     for (let end = -1; ; end -= EVENT_PAGE) {
       const page = await this.redis.lrange(key, end - EVENT_PAGE + 1, end);

@@ -8,6 +8,7 @@ import { WorkflowState } from '@app/contracts';
 import Redis from 'ioredis';
 import { OutputReference, isOutputReference } from './output-reference';
 import { WorkflowGraph } from './workflow-graph';
+import { WorkflowKeys } from './workflow-keys';
 
 /**
  * What a workflow is created with and never changes: that part of its state, and the W3C
@@ -44,21 +45,20 @@ const DEFAULT_LARGE_OUTPUT_BYTES = 64 * 1024;
 export class WorkflowRecords {
   /** Graphs read back from Redis (they never change). */
   private readonly graphs = new Map<string, WorkflowGraph>();
+  readonly keys: WorkflowKeys;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: WorkflowStoreOptions,
-  ) {}
-
-  key(workflowId: string): string {
-    return `${this.options.prefix}:wf:${workflowId}`;
+  ) {
+    this.keys = new WorkflowKeys(options.prefix);
   }
 
   /** A stored graph by id, read once per process: a graph id always names the same graph. */
   async graph(graphId: string): Promise<WorkflowGraph> {
     let graph = this.graphs.get(graphId);
     if (!graph) {
-      const json = await this.redis.hget(`${this.options.prefix}:graph:${graphId}`, 'graph');
+      const json = await this.redis.hget(this.keys.graph(graphId), 'graph');
       if (json === null) throw new Error(`graph ${graphId} is missing from Redis`);
       graph = JSON.parse(json) as WorkflowGraph;
       this.graphs.set(graphId, graph);
@@ -73,7 +73,7 @@ export class WorkflowRecords {
     if (Buffer.byteLength(json) <= limit) return json;
     const sha256 = createHash('sha256').update(json).digest('hex');
     // Written before the state refers to it; a rewrite of identical content only refreshes the expiry.
-    await this.redis.set(this.blobKey(sha256), json, 'EX', this.options.finishedTtlSeconds * 2);
+    await this.redis.set(this.keys.output(sha256), json, 'EX', this.options.finishedTtlSeconds * 2);
     const reference: OutputReference = { $ref: `sha256:${sha256}`, bytes: Buffer.byteLength(json) };
     return JSON.stringify(reference);
   }
@@ -94,7 +94,7 @@ export class WorkflowRecords {
       ([holder, at]) => (holder as Record<string | number, OutputReference>)[at],
     );
     const blobs = await this.redis.mget(
-      ...references.map((reference) => this.blobKey(reference.$ref.slice(7))),
+      ...references.map((reference) => this.keys.output(reference.$ref.slice(7))),
     );
     holders.forEach(([holder, at, stepId], index) => {
       const blob = blobs[index];
@@ -102,9 +102,5 @@ export class WorkflowRecords {
         throw new Error(`stored output ${references[index].$ref} of step ${stepId} has expired`);
       (holder as Record<string | number, unknown>)[at] = JSON.parse(blob);
     });
-  }
-
-  private blobKey(sha256: string): string {
-    return `${this.options.prefix}:output:${sha256}`;
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { APPROVAL_WAITING_REASON } from './approval-steps';
-import { WORKFLOW_CHANGES_KEY } from './workflow-changes';
+import { WORKFLOW_KEY_NAMES as K } from './workflow-keys';
 import { FAN_OUT_HELPERS, FAN_OUT_STEP } from './fan-out-scripts.lua';
 import { REVISE_STEP } from './revision-scripts.lua';
 import {
@@ -96,7 +96,7 @@ end
 local function publishEvents(list)
   local message = '{"workflowId":"' .. workflowId .. '","timestamp":"' .. now .. '","events":' .. list .. '}'
   if redis.call('RPUSH', events, message) > MAX_EVENTS then redis.call('LTRIM', events, -MAX_EVENTS, -1) end
-  redis.call('PUBLISH', prefix .. ':workflow-events', message)
+  redis.call('PUBLISH', prefix .. ':${K.eventsChannel}', message)
 end
 
 local function flushEvents()
@@ -108,7 +108,7 @@ local function flushEvents()
   if statusChanged then
     -- After the transition's events: the id of the last event the new status came with. Not
     -- trimmed: the consumer deletes what it has projected, and a trim could drop what it has not.
-    redis.call('XADD', prefix .. ':${WORKFLOW_CHANGES_KEY}', '*', 'workflowId', workflowId,
+    redis.call('XADD', prefix .. ':${K.changes}', '*', 'workflowId', workflowId,
       'seq', seq or redis.call('HGET', wf, 'seq') or 0, 'status', statusChanged)
     statusChanged = false
   end
@@ -123,8 +123,8 @@ local function setStatus(status, old, createdAtMs)
     local r = redis.call('HMGET', wf, 'status', 'createdAtMs')
     old, createdAtMs = r[1], r[2]
   end
-  if old then redis.call('ZREM', prefix .. ':workflows:' .. old, workflowId) end
-  redis.call('ZADD', prefix .. ':workflows:' .. status, createdAtMs, workflowId)
+  if old then redis.call('ZREM', prefix .. ':${K.statusIndex}:' .. old, workflowId) end
+  redis.call('ZADD', prefix .. ':${K.statusIndex}:' .. status, createdAtMs, workflowId)
   set('status', status)
   set('updatedAt', now)
   statusChanged = status
@@ -132,7 +132,7 @@ end
 
 -- The key of a graph, by its id (read from the workflow's hash when not given).
 local function graphKey(graphId)
-  return prefix .. ':graph:' .. (graphId or redis.call('HGET', wf, 'graphId'))
+  return prefix .. ':${K.graph}:' .. (graphId or redis.call('HGET', wf, 'graphId'))
 end
 
 local function loadGraph(graphId)
@@ -340,7 +340,7 @@ if redis.call('EXISTS', graph, template) < 2 then
   redis.call('HSET', graph, unpack(ARGV, 10, graphEnd))
 end
 local function existing(id)
-  local key = prefix .. ':wf:' .. id
+  local key = prefix .. ':${K.workflow}:' .. id
   local reply = { 0, id }
   local r = redis.call('HMGET', key, 'status', 'graphId')
   if r[1] == 'PENDING' then
@@ -641,7 +641,7 @@ if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' then ret
 redis.call('HSET', wf, 'error', reason, 'requestToken', requestToken)
 local metrics = finish('CANCELLED', ttl)
 emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metrics } })
-redis.call('PUBLISH', prefix .. ':workflow-cancellations', workflowId)
+redis.call('PUBLISH', prefix .. ':${K.cancellationsChannel}', workflowId)
 flushEvents()
 return { 'CANCELLED' }
 `;
@@ -797,14 +797,14 @@ const REMOVE_FINISHED = `
 local status, finishedAt = ARGV[5], ARGV[6]
 if redis.call('EXISTS', wf) == 0 then
   redis.call('ZREM', prefix .. ':workflows', workflowId)
-  redis.call('ZREM', prefix .. ':workflows:' .. status, workflowId)
+  redis.call('ZREM', prefix .. ':${K.statusIndex}:' .. status, workflowId)
   return 2
 end
 if redis.call('HGET', wf, 'status') ~= status or redis.call('HGET', wf, 'finishedAt') ~= finishedAt then return 0 end
 redis.call('DEL', wf, events)
 -- P:workflows (every workflow, by creation) was the listing of earlier versions: their entries go too.
 redis.call('ZREM', prefix .. ':workflows', workflowId)
-redis.call('ZREM', prefix .. ':workflows:' .. status, workflowId)
+redis.call('ZREM', prefix .. ':${K.statusIndex}:' .. status, workflowId)
 return 1
 `;
 

@@ -3,7 +3,8 @@ import { AgentLifecycle, LogLevel, WorkflowEventType, WorkflowStatus } from '@ap
 import Redis from 'ioredis';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
 import { compileWorkflowGraph, pinWorkflowGraph } from './workflow-graph';
-import { parseWorkflowChange, workflowChangesStream } from './workflow-changes';
+import { parseWorkflowChange } from './workflow-changes';
+import { WorkflowKeys } from './workflow-keys';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 import { eventMessageWorkflowId, parseEventMessage } from './workflow-events.wire';
 import { WorkflowMeta } from './workflow-records';
@@ -78,6 +79,27 @@ describe('WorkflowStore (real Redis)', () => {
     );
   }
 
+  it('writes a workflow where WorkflowKeys names its keys, in TypeScript and in the function library alike', async () => {
+    const keys = new WorkflowKeys(prefix);
+    expect(store.keys).toEqual(keys);
+    const first = meta();
+    const { workflowId } = await store.create(first, diamond, 'layout-check');
+    const graphId = (await redis.hget(keys.workflow(workflowId), 'graphId')) as string;
+    expect(graphId).toMatch(/^[0-9a-f]{40}$/);
+    expect(await redis.exists(keys.workflow(workflowId), keys.events(workflowId), keys.graph(graphId))).toBe(
+      3,
+    );
+    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Pending), workflowId)).not.toBeNull();
+    expect(await redis.get(keys.idempotency(first.tenantId, 'layout-check'))).toContain(workflowId);
+    const changes = await redis.xrange(keys.changes, '-', '+');
+    expect(changes.some(([, fields]) => fields.includes(workflowId))).toBe(true);
+    // The channels the store publishes on are the ones its subscribers listen to.
+    expect(messages.some((message) => eventMessageWorkflowId(message) === workflowId)).toBe(true);
+    await runStep(workflowId, 'a', { ok: true });
+    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Pending), workflowId)).toBeNull();
+    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Running), workflowId)).not.toBeNull();
+  });
+
   it('resumes a READY step whose job was taken while the workflow was FAILED with its next attempt (a new job id)', async () => {
     const { workflowId } = await store.create(meta(), diamond);
     const a = await store.beginStep(workflowId, 'a', 1);
@@ -133,7 +155,7 @@ describe('WorkflowStore (real Redis)', () => {
     await store.cancel(workflowId);
     expected.push(await lastEventId()); // CANCELLED
 
-    const changes = (await redis.xrange(workflowChangesStream(prefix), '-', '+'))
+    const changes = (await redis.xrange(new WorkflowKeys(prefix).changes, '-', '+'))
       .map(parseWorkflowChange)
       .filter((change) => change.workflowId === workflowId);
     expect(changes.map((change) => change.seq)).toEqual(expected);

@@ -6,7 +6,8 @@
 //   workflow-transition-results.ts   what the transitions answer, and the steps they hand out
 //   workflow-creation-plan.ts        what creating a workflow of a graph writes
 //   workflow-reads.ts                a workflow's state, outputs and events, and the indexes
-//   workflow-records.ts              a workflow's key, graph and large outputs, which all parts use
+//   workflow-records.ts              a workflow's graph and large outputs, which all parts use
+//   workflow-keys.ts                 every Redis key and channel of the store, named once
 //   workflow-events.wire.ts          the event messages published on the events channel
 // The function library's loader is FunctionLibraryClient (@app/redis).
 import { WorkflowStatus } from '@app/contracts';
@@ -14,6 +15,7 @@ import Redis from 'ioredis';
 import { WorkflowControlTransitions } from './workflow-control-transitions';
 import { WorkflowFunctions } from './workflow-functions';
 import { WorkflowGraph } from './workflow-graph';
+import { WorkflowKeys } from './workflow-keys';
 import { WorkflowReads } from './workflow-reads';
 import { WorkflowMeta, WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
 import { WorkflowTransitions } from './workflow-transitions';
@@ -30,26 +32,30 @@ export class WorkflowStore {
   private readonly transitions: WorkflowTransitions;
   private readonly control: WorkflowControlTransitions;
   private readonly reads: WorkflowReads;
+  private readonly records: WorkflowRecords;
 
-  constructor(
-    redis: Redis,
-    private readonly options: WorkflowStoreOptions,
-  ) {
+  constructor(redis: Redis, options: WorkflowStoreOptions) {
     const records = new WorkflowRecords(redis, options);
+    this.records = records;
     const functions = new WorkflowFunctions(redis, options, records);
     this.transitions = new WorkflowTransitions(redis, options, records, functions);
     this.control = new WorkflowControlTransitions(redis, options, records, functions);
     this.reads = new WorkflowReads(redis, options, records);
   }
 
+  /** The store's Redis keys and channels. */
+  get keys(): WorkflowKeys {
+    return this.records.keys;
+  }
+
   /** The channel every workflow event is published on: one message per transition, see {@link parseEventMessage}. */
   get eventsChannel(): string {
-    return `${this.options.prefix}:workflow-events`;
+    return this.keys.eventsChannel;
   }
 
   /** The channel a cancelled workflow's id is published on, so workers abort its running steps. */
   get cancellationsChannel(): string {
-    return `${this.options.prefix}:workflow-cancellations`;
+    return this.keys.cancellationsChannel;
   }
 
   /** See {@link WorkflowTransitions.create}. */

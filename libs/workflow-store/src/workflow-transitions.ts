@@ -60,9 +60,7 @@ export class WorkflowTransitions {
     graph: WorkflowGraph,
     idempotencyKey?: string,
   ): Promise<{ workflowId: string; isNew: boolean; readySteps: StepDispatch[] }> {
-    const idemKey = idempotencyKey
-      ? `${this.options.prefix}:idempotency:${meta.tenantId}:${idempotencyKey}`
-      : '';
+    const idemKey = idempotencyKey ? this.records.keys.idempotency(meta.tenantId, idempotencyKey) : '';
     const plan = creationPlan(graph);
     const metaJson = JSON.stringify(meta);
     const send = (withGraph: boolean) =>
@@ -88,7 +86,7 @@ export class WorkflowTransitions {
     const isNew = created === 1;
     if (isNew) return { workflowId, isNew, readySteps: firstAttempts(graph, plan.roots) };
     // The first workflow keeps the graph (and agent versions) it was created with.
-    const firstGraphId = await this.redis.hget(this.records.key(workflowId), 'graphId');
+    const firstGraphId = await this.redis.hget(this.records.keys.workflow(workflowId), 'graphId');
     const firstGraph = firstGraphId ? await this.records.graph(firstGraphId) : graph;
     return { workflowId, isNew, readySteps: firstAttempts(firstGraph, readySteps) };
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { GatewayConfig } from '@app/config';
 import { ServerSocketEvent, WorkflowSummary, runsRoom } from '@app/contracts';
 import { createRedisConnection } from '@app/redis';
-import { workflowRunsChannel } from '@app/workflow-store';
+import { WorkflowKeys } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { Server } from 'socket.io';
 
@@ -25,7 +25,7 @@ export class WorkflowRunsFeed implements OnModuleInit, OnApplicationShutdown {
       `${this.config.REDIS_PREFIX}-gateway-runs`,
     );
     this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
-    await this.subscriber.subscribe(workflowRunsChannel(this.config.REDIS_PREFIX));
+    await this.subscriber.subscribe(new WorkflowKeys(this.config.REDIS_PREFIX).runsChannel);
   }
 
   async onApplicationShutdown(): Promise<void> {

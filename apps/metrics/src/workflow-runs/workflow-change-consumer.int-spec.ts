@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ServiceConfig } from '@app/config';
 import { WorkflowStatus, WorkflowSummary } from '@app/contracts';
 import { WorkflowRunsRepository, dataSourceOptions } from '@app/persistence';
-import {
-  WorkflowStore,
-  compileWorkflowGraph,
-  pinWorkflowGraph,
-  workflowChangesStream,
-  workflowRunsChannel,
-} from '@app/workflow-store';
+import { WorkflowKeys, WorkflowStore, compileWorkflowGraph, pinWorkflowGraph } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -31,7 +25,7 @@ const graph = pinWorkflowGraph(
 describe('WorkflowChangeConsumer (real Redis and PostgreSQL)', () => {
   const namespace = new TestNamespace();
   const config = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: namespace.redisPrefix } as ServiceConfig;
-  const stream = workflowChangesStream(namespace.redisPrefix);
+  const stream = new WorkflowKeys(namespace.redisPrefix).changes;
   let dataSource: DataSource;
   let redis: Redis;
   let subscriber: Redis;
@@ -127,7 +121,7 @@ describe('WorkflowChangeConsumer (real Redis and PostgreSQL)', () => {
     ).initialize();
     redis = new Redis(TEST_REDIS_URL, { enableAutoPipelining: true });
     subscriber = new Redis(TEST_REDIS_URL);
-    await subscriber.subscribe(workflowRunsChannel(namespace.redisPrefix));
+    await subscriber.subscribe(new WorkflowKeys(namespace.redisPrefix).runsChannel);
     subscriber.on('message', (_channel, message) =>
       published.push(...(JSON.parse(message) as WorkflowSummary[])),
     );

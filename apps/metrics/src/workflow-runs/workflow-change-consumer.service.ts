@@ -11,7 +11,7 @@ import {
 import { ServiceConfig } from '@app/config';
 import { isDatabaseUnavailable } from '@app/persistence';
 import { REDIS_CLIENT, createRedisConnection } from '@app/redis';
-import { WorkflowChange, parseWorkflowChange, workflowChangesStream } from '@app/workflow-store';
+import { WorkflowChange, WorkflowKeys, parseWorkflowChange } from '@app/workflow-store';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import Redis from 'ioredis';
 import { Gauge } from 'prom-client';
@@ -40,7 +40,7 @@ const STOP_WAIT_MS = 3000;
 type StreamEntry = [string, string[] | null];
 
 /**
- * Reads the store's outbox of status changes (`<prefix>:workflow-changes`) with a consumer group
+ * Reads the store's outbox of status changes (`WorkflowKeys.changes`) with a consumer group
  * and has {@link WorkflowProjector} project each batch, then acknowledges and deletes the
  * entries. Nothing is lost: an entry stays pending until its batch is in PostgreSQL, a restarted
  * consumer reads its own pending entries first, and entries of a consumer that died are claimed
@@ -66,7 +66,7 @@ export class WorkflowChangeConsumer implements OnModuleInit, OnApplicationBootst
     @InjectMetric(WORKFLOW_CHANGES_PENDING_METRIC) private readonly pendingGauge: Gauge<string>,
     @InjectMetric(WORKFLOW_CHANGES_OLDEST_AGE_METRIC) private readonly oldestAgeGauge: Gauge<string>,
   ) {
-    this.stream = workflowChangesStream(config.REDIS_PREFIX);
+    this.stream = new WorkflowKeys(config.REDIS_PREFIX).changes;
   }
 
   /** Creates the group (and the stream) if missing, reading from the first entry. */

@@ -3,7 +3,7 @@ import { ServiceConfig } from '@app/config';
 import { WorkflowState } from '@app/contracts';
 import { WorkflowRunsRepository } from '@app/persistence';
 import { REDIS_CLIENT } from '@app/redis';
-import { WorkflowStore, workflowRunsChannel } from '@app/workflow-store';
+import { WorkflowKeys, WorkflowStore } from '@app/workflow-store';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
@@ -27,7 +27,7 @@ export class WorkflowProjector {
     config: ServiceConfig,
     @InjectMetric(WORKFLOW_RUNS_PROJECTED_METRIC) private readonly projected: Counter<string>,
   ) {
-    this.channel = workflowRunsChannel(config.REDIS_PREFIX);
+    this.channel = new WorkflowKeys(config.REDIS_PREFIX).runsChannel;
   }
 
   /**
