@@ -335,7 +335,6 @@ export class WorkflowEventsGateway
     await this.relay.subscribe(socket, workflowId, lastEventId);
   }
 
-  /** Validates the payload, runs the action, and turns any failure into an error ack. */
   /** `handle` for a message that acts on one workflow, acked with the status it leaves it in. */
   private changeStatus<T extends { workflowId: string }>(
     socket: Socket,
@@ -350,6 +349,7 @@ export class WorkflowEventsGateway
     });
   }
 
+  /** Validates the payload, runs the action, and turns any failure into an error ack. */
   private async handle<T extends object, R>(
     socket: Socket,
     event: ClientSocketEvent,
