@@ -18,6 +18,13 @@ interface BoundLimit {
   value: string;
 }
 
+/** A slot a finished step gave back, open until the end of the tick to a step that asks for the same. */
+interface GivenBack {
+  bound: BoundLimit;
+  token: string;
+  settled: { resolve: () => void; reject: (error: unknown) => void };
+}
+
 /** Where the check says what a person should know (a key field missing, a lease lost). */
 export interface LimitCheckLogger {
   warn(message: string, detail: { workflowId: string; stepId: string; agent: string }): void;
@@ -28,11 +35,19 @@ export interface LimitCheckLogger {
  * workflow type's (its definition's), with the deployment's overrides. Concurrency slots are
  * taken first and released if a later limit refuses, so a refused step holds nothing; rates
  * come last. A slot's lease is renewed every third of its length while the step runs.
+ *
+ * A slot given back is released in Redis at the end of the tick, unless a step of this process
+ * asks for the same slot first (typically the successor its step claimed): that step takes over
+ * the lease, and neither call goes to Redis. The count in Redis is the same either way; a step
+ * in a chain then costs its concurrency limit nothing.
  */
 export class LimitAdmissionCheck implements StepAdmissionCheck {
   readonly name = 'limits';
   /** The agents' limits after overrides, by agent name; computed once per agent. */
   private readonly agentLimits = new Map<string, StepLimit[]>();
+  /** Slots given back this tick, by budget and key value, not yet released in Redis. */
+  private readonly givenBack = new Map<string, GivenBack[]>();
+  private isReleaseScheduled = false;
 
   constructor(
     private readonly limiter: StepLimiter,
@@ -47,9 +62,8 @@ export class LimitAdmissionCheck implements StepAdmissionCheck {
   async admit(step: AdmissionStep): Promise<Admission> {
     const limits = await this.bind(step);
     const token = randomUUID();
-    const held: BoundLimit[] = [];
-    const release = () =>
-      Promise.all(held.map((bound) => this.limiter.releaseSlot(budgetOf(bound), bound.value, token)));
+    const held: { bound: BoundLimit; token: string }[] = [];
+    const release = () => Promise.all(held.map((slot) => this.giveBack(slot.bound, slot.token)));
     // Slots first, rates last: a refused step then holds nothing and has spent no rate.
     const asks = [
       ...limits
@@ -58,6 +72,11 @@ export class LimitAdmissionCheck implements StepAdmissionCheck {
       ...limits.filter((bound) => bound.limit.rate).map((bound) => ({ bound, kind: 'rate' as const })),
     ];
     for (const { bound, kind } of asks) {
+      const handedOver = kind === 'concurrency' ? this.takeOver(bound) : undefined;
+      if (handedOver) {
+        held.push({ bound, token: handedOver });
+        continue;
+      }
       const answer =
         kind === 'concurrency'
           ? await this.limiter.takeSlot(budgetOf(bound), bound.value, bound.limit.concurrency!, token)
@@ -74,10 +93,10 @@ export class LimitAdmissionCheck implements StepAdmissionCheck {
           kind,
         };
       }
-      if (kind === 'concurrency') held.push(bound);
+      if (kind === 'concurrency') held.push({ bound, token });
     }
     if (held.length === 0) return { admitted: true, release: async () => {} };
-    const renewal = this.renewWhileRunning(step, held, token);
+    const renewal = this.renewWhileRunning(step, held);
     return {
       admitted: true,
       release: async () => {
@@ -132,10 +151,48 @@ export class LimitAdmissionCheck implements StepAdmissionCheck {
     });
   }
 
-  private renewWhileRunning(step: AdmissionStep, held: BoundLimit[], token: string): NodeJS.Timeout {
-    const everyMs = Math.max(100, Math.min(...held.map((bound) => leaseMsOf(bound.limit.concurrency!))) / 3);
+  /** Gives a slot back: to a step of this process asking for it this tick, else to Redis. */
+  private giveBack(bound: BoundLimit, token: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const key = slotOf(bound);
+      this.givenBack.set(key, [
+        ...(this.givenBack.get(key) ?? []),
+        { bound, token, settled: { resolve, reject } },
+      ]);
+      if (this.isReleaseScheduled) return;
+      this.isReleaseScheduled = true;
+      setImmediate(() => this.releaseGivenBack());
+    });
+  }
+
+  /** The token of a slot given back this tick for the same budget and key value, now the caller's. */
+  private takeOver(bound: BoundLimit): string | undefined {
+    const key = slotOf(bound);
+    const waiting = this.givenBack.get(key);
+    const slot = waiting?.shift();
+    if (waiting?.length === 0) this.givenBack.delete(key);
+    slot?.settled.resolve();
+    return slot?.token;
+  }
+
+  private releaseGivenBack(): void {
+    this.isReleaseScheduled = false;
+    const slots = [...this.givenBack.values()].flat();
+    this.givenBack.clear();
+    for (const { bound, token, settled } of slots)
+      this.limiter.releaseSlot(budgetOf(bound), bound.value, token).then(settled.resolve, settled.reject);
+  }
+
+  private renewWhileRunning(
+    step: AdmissionStep,
+    held: { bound: BoundLimit; token: string }[],
+  ): NodeJS.Timeout {
+    const everyMs = Math.max(
+      100,
+      Math.min(...held.map(({ bound }) => leaseMsOf(bound.limit.concurrency!))) / 3,
+    );
     const timer = setInterval(() => {
-      for (const bound of held)
+      for (const { bound, token } of held)
         this.limiter
           .renewSlot(budgetOf(bound), bound.value, bound.limit.concurrency!, token)
           .then((isRenewed) => {
@@ -154,3 +211,6 @@ export class LimitAdmissionCheck implements StepAdmissionCheck {
 
 /** A limit's budget name in Redis: its owner and name, so two owners' limits of one name never share. */
 const budgetOf = (bound: BoundLimit) => `${bound.owner}/${bound.limit.name}`;
+
+/** One slot pool: a budget and a key value. */
+const slotOf = (bound: BoundLimit) => `${budgetOf(bound)}\u0000${bound.value}`;

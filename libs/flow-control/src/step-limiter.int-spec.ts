@@ -158,6 +158,34 @@ describe('StepLimiter and FairShare (real Redis)', () => {
       expect((await gate.admit(step({ workflowId: 'w2' }))).admitted).toBe(true);
     });
 
+    it('hands a slot given back to a step of the process asking for it in the same tick, with no Redis call; else releases it at the end of the tick', async () => {
+      const pool = keys.slots('agent:content/provider', 'agent=content tenant=handover');
+      const gate = new StepAdmissionGate([check()]);
+      const on = (workflowId: string) => step({ workflowId, tenantId: 'handover' });
+      const first = await gate.admit(on('w1'));
+      if (!first.admitted) throw new Error('the first step was refused');
+      expect(await redis.zcard(pool)).toBe(1);
+      const [holder] = await redis.zrange(pool, 0, 0);
+      const takes = jest.spyOn(limiter, 'takeSlot');
+      const releases = jest.spyOn(limiter, 'releaseSlot');
+      try {
+        // A finishing step gives its slot back as its successor asks, as the step runner does.
+        const givingBack = first.release();
+        const second = await gate.admit(on('w2'));
+        await givingBack;
+        expect(second.admitted).toBe(true);
+        expect([takes.mock.calls.length, releases.mock.calls.length]).toEqual([0, 0]);
+        expect(await redis.zrange(pool, 0, -1)).toEqual([holder]);
+        // Nobody asks this time: the slot is released in Redis once the tick ends.
+        if (second.admitted) await second.release();
+        expect(releases.mock.calls.length).toBe(1);
+        expect(await redis.zcard(pool)).toBe(0);
+      } finally {
+        takes.mockRestore();
+        releases.mockRestore();
+      }
+    });
+
     it('reads a missing input field as one shared budget and logs it', async () => {
       const byInput: StepLimit[] = [
         { name: 'per-site', key: ['input.site.id'], rate: { requests: 1, periodSeconds: 60 } },
