@@ -12,7 +12,7 @@ import { InProcessOrchestrator } from './support/in-process-orchestrator';
 const STEPS = 6;
 const IN_FLIGHT = 50;
 const WORKFLOWS_PER_ROUND = 1000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** The budget for what one limit may add to a step's Redis time. */
 const REDIS_BUDGET_US = 30;
 
