@@ -302,7 +302,11 @@ function RunRow({
       <div class="run-meta" role="gridcell">
         <time dateTime={item.createdAt}>{formatTime(item.createdAt)}</time>
         {steps && <span>{steps}</span>}
-        {item.tenantId && isAdmin() && <span>tenant {item.tenantId}</span>}
+        {item.tenantId && isAdmin() && (
+          <span class="run-tenant" title={`tenant ${item.tenantId}`}>
+            tenant {item.tenantId}
+          </span>
+        )}
         {item.error && (
           <span class="run-error" title={item.error}>
             {item.error}
