@@ -53,6 +53,9 @@ export class BulkActionsService {
 
   /** 404 for an unknown job, or one of another tenant (an admin's job is seen by admins only). */
   async progress(jobId: string, caller: Caller): Promise<BulkActionProgress> {
+    // The state before the job: a job read just before it completes has no return value yet, and
+    // would answer 'completed' with an empty body.
+    const state = await this.queue.getJobState(jobId);
     const job = (await this.queue.getJob(jobId)) as Job<RunBulkActionJob, BulkActionProgress> | undefined;
     const owner = job?.data.caller;
     const isVisible =
@@ -60,7 +63,6 @@ export class BulkActionsService {
       canAccessTenant(caller, owner.tenantId) &&
       (caller.role === 'admin' || owner.role !== 'admin');
     if (!job || !isVisible) throw new NotFoundException(`bulk action ${jobId} does not exist`);
-    const state = await job.getState();
     if (state === 'completed') return job.returnvalue;
     const reported =
       typeof job.progress === 'object' ? (job.progress as unknown as BulkActionProgress) : null;
