@@ -155,10 +155,9 @@ export class LimitAdmissionCheck implements StepAdmissionCheck {
   private giveBack(bound: BoundLimit, token: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const key = slotOf(bound);
-      this.givenBack.set(key, [
-        ...(this.givenBack.get(key) ?? []),
-        { bound, token, settled: { resolve, reject } },
-      ]);
+      const waiting = this.givenBack.get(key) ?? [];
+      waiting.push({ bound, token, settled: { resolve, reject } });
+      this.givenBack.set(key, waiting);
       if (this.isReleaseScheduled) return;
       this.isReleaseScheduled = true;
       setImmediate(() => this.releaseGivenBack());
