@@ -56,6 +56,8 @@ export interface StepJobFlow {
   tenantId: string;
   /** The workflow's priority, 1 (first) to 5. */
   priority: number;
+  /** The step's fair-share band on its queue (see FairShare); absent on jobs queued before bands. */
+  band?: number;
   hasWorkflowLimits?: boolean;
   /** The workflow was started with a budget of its own: the worker reads it before the step begins. */
   hasBudget?: boolean;

@@ -9,10 +9,10 @@ export const DEFAULT_WORKFLOW_PRIORITY = 3;
 const MAX_JOB_PRIORITY = 2_097_151;
 
 /**
- * How long a tenant's queued counts live after its last queued step: a count a lost job left
- * wrong (a queue emptied by hand, say) heals once the tenant has been idle this long.
+ * How long a queue's fair-share clock and a tenant's bands live after their last use: a count a
+ * lost job left wrong (a queue emptied by hand, say) heals once the queue has been idle this long.
  */
-const COUNT_TTL_MS = 60 * 60 * 1000;
+const IDLE_TTL_MS = 60 * 60 * 1000;
 
 /** Who a step's job is queued for: what its place in the queue is computed from. */
 export interface FairShareOrigin {
@@ -21,19 +21,28 @@ export interface FairShareOrigin {
   priority: number;
 }
 
+/** A queued step's place: its fair-share band, and the BullMQ job priority that puts it there. */
+export interface FairSharePlace {
+  band: number;
+  jobPriority: number;
+}
+
 /**
  * Fair sharing of an agent's queue between tenants, and priority within a tenant, with
- * open-source BullMQ's job `priority` (groups are BullMQ Pro's). Each step's job gets the
- * priority number `1 + 5 × ahead + (workflow priority − 1)`, where `ahead` counts the tenant's
- * steps already queued there at the same or a higher workflow priority (kept in Redis per tenant
- * and queue, counted down when a worker takes the job). So the n-th queued step of every tenant
- * lands in the same band: a tenant with 1,000 steps queued holds bands 0..999, and a tenant
- * starting one lands in band 0, behind at most one step of each other tenant: its wait is
- * bounded by the number of busy tenants, not by their backlogs (round-robin between tenants).
- * Within a tenant, a priority-1 workflow's step counts only the priority-1 steps ahead of it, so
- * it overtakes the tenant's queued priority-3 steps; across tenants priority only orders steps of
- * the same band, so no tenant buys its way past another's fair share. BullMQ serves equal
- * priority numbers first in, first out.
+ * open-source BullMQ's job `priority` (groups are BullMQ Pro's): start-time fair queuing in bands.
+ * Each queue keeps a clock, the band of the step taken last. A tenant's step lands in the later of
+ * that band and the tenant's next free band, and its job gets the priority number
+ * `1 + 5 × band + (workflow priority − 1)`; BullMQ serves equal numbers first in, first out. So:
+ * - a tenant's steps keep the order they were queued in (each takes the band after the last);
+ * - a tenant with 1,000 steps queued holds 1,000 bands from the clock on, and a tenant starting
+ *   one lands at the clock, behind at most one step of each other tenant: its wait is bounded by
+ *   the number of busy tenants, not by their backlogs (round-robin between tenants);
+ * - within a tenant, a priority-1 step takes the next band free of the tenant's priority-1 steps,
+ *   so it overtakes the tenant's queued priority-3 ones; across tenants priority only orders steps
+ *   of the same band, so no tenant buys its way past another's fair share.
+ * Bands start over from 0 whenever the queue has nothing queued. A queue that stays backlogged for
+ * hundreds of thousands of steps reaches BullMQ's highest number, where its steps run first in,
+ * first out until it drains.
  */
 export class FairShare {
   constructor(
@@ -41,23 +50,24 @@ export class FairShare {
     private readonly keys: FlowControlKeys,
   ) {}
 
-  /** Counts a step queued for `origin` on `queue` and returns its job's BullMQ priority. */
-  async queued(queue: string, origin: FairShareOrigin): Promise<number> {
+  /** Places a step queued for `origin` on `queue`. */
+  async queued(queue: string, origin: FairShareOrigin): Promise<FairSharePlace> {
     const priority = clampPriority(origin.priority);
-    const ahead = (await this.redis.call(
+    const keys = this.keys.fairShare(queue, origin.tenantId);
+    const band = (await this.redis.call(
       'fair_enqueue',
-      [this.keys.fairShare(queue, origin.tenantId)],
-      [priority, COUNT_TTL_MS],
+      [keys.clock, keys.tenant],
+      [priority, IDLE_TTL_MS],
     )) as number;
-    return Math.min(MAX_JOB_PRIORITY, 1 + 5 * ahead + (priority - 1));
+    return { band, jobPriority: Math.min(MAX_JOB_PRIORITY, 1 + 5 * band + (priority - 1)) };
   }
 
-  /** Counts a step's job as taken off `queue` by a worker. */
-  async taken(queue: string, origin: FairShareOrigin): Promise<void> {
+  /** Counts a step's job as taken off `queue` by a worker; `band` is absent on jobs older than bands. */
+  async taken(queue: string, step: { tenantId: string; band?: number }): Promise<void> {
     await this.redis.call(
       'fair_dequeue',
-      [this.keys.fairShare(queue, origin.tenantId)],
-      [clampPriority(origin.priority)],
+      [this.keys.fairShare(queue, step.tenantId).clock],
+      [step.band ?? '', IDLE_TTL_MS],
     );
   }
 }

@@ -7,7 +7,10 @@
  * Layout (P = the deployment's key prefix, REDIS_PREFIX):
  *   P:flow:{rate:L:V}      string: a GCRA rate limit's theoretical arrival time in ms (limit L, key value V)
  *   P:flow:{slots:L:V}     sorted set: a concurrency limit's leased slots, holder token → lease end ms
- *   P:flow:{fair:Q:T}      hash: tenant T's steps queued on queue Q, by workflow priority 1..5
+ *   P:flow:{fair:Q}        hash: queue Q's fair-share clock: v (the band served last), n (steps queued,
+ *                          every tenant), e (the epoch: bands start over from 0 when nothing is queued)
+ *   P:flow:{fair:Q}:T      hash: tenant T's next free band on queue Q per workflow priority 1..5, and the
+ *                          epoch it was set in
  *   P:flow:{budget:S:N}:limit    hash: the budget an admin set for subject N of scope S (tenant, agent,
  *                                workflow): tokens, costUsd (a number, or 'off' to lift a default)
  *   P:flow:{budget:S:N}:D        hash: what N spent in period D (a UTC day, or 'all' for a workflow):
@@ -31,8 +34,10 @@ export class FlowControlKeys {
     return `${this.prefix}:flow:{slots:${escape(limit)}:${escape(value)}}`;
   }
 
-  fairShare(queue: string, tenant: string): string {
-    return `${this.prefix}:flow:{fair:${escape(queue)}:${escape(tenant)}}`;
+  /** A queue's fair-share clock and a tenant's bands on it, under one hash tag: one call reads both. */
+  fairShare(queue: string, tenant: string): { clock: string; tenant: string } {
+    const clock = `${this.prefix}:flow:{fair:${escape(queue)}}`;
+    return { clock, tenant: `${clock}:${escape(tenant)}` };
   }
 
   /**

@@ -65,24 +65,51 @@ return redis.call('ZREM', KEYS[1], ARGV[1])
 `;
 
 /**
- * Counts a step queued for a tenant (KEYS[1], the tenant's hash on one queue) at a workflow
- * priority (ARGV[1], 1..5) and returns how many of the tenant's steps queued there are ahead of
- * it (those at the same or a higher priority, 1 being the highest). ARGV[2]: the hash's TTL in
- * ms, renewed on every step, so a count left wrong by a lost job heals once the tenant is idle.
+ * Places a step queued for a tenant (start-time fair queuing). KEYS[1]: the queue's clock,
+ * KEYS[2]: the tenant's bands on that queue. ARGV: the workflow priority (1..5), the keys' TTL in
+ * ms. The step's band is the later of the band being served (v) and the tenant's next free band
+ * at its priority or a higher one; that priority's next free band becomes the one after it. So a
+ * tenant's steps keep their order, a tenant that starts queuing lands where the queue is being
+ * served (not behind another's backlog), and a priority-1 step passes the tenant's queued
+ * priority-3 ones. Bands start over (a new epoch) whenever nothing is queued; a tenant's bands of
+ * an older epoch are void. Returns the band.
  */
 const FAIR_ENQUEUE = `
 local priority, ttlMs = tonumber(ARGV[1]), tonumber(ARGV[2])
-local counts = redis.call('HMGET', KEYS[1], '1', '2', '3', '4', '5')
-local ahead = 0
-for p = 1, priority do ahead = ahead + tonumber(counts[p] or 0) end
-redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+local clock = redis.call('HMGET', KEYS[1], 'v', 'e')
+local band, epoch = tonumber(clock[1] or 0), clock[2]
+if not epoch then
+  epoch = tostring(nowMs())
+  redis.call('HSET', KEYS[1], 'e', epoch)
+end
+local tenant = redis.call('HMGET', KEYS[2], 'e', '1', '2', '3', '4', '5')
+if tenant[1] == epoch then
+  for p = 1, priority do band = math.max(band, tonumber(tenant[p + 1] or 0)) end
+else
+  redis.call('DEL', KEYS[2])
+end
+redis.call('HSET', KEYS[2], 'e', epoch, ARGV[1], band + 1)
+redis.call('HINCRBY', KEYS[1], 'n', 1)
 redis.call('PEXPIRE', KEYS[1], ttlMs)
-return ahead
+redis.call('PEXPIRE', KEYS[2], ttlMs)
+return band
 `;
 
-/** Counts a tenant's step as taken off its queue (KEYS[1], ARGV[1]: its priority), never below 0. */
+/**
+ * Counts a step as taken off its queue (KEYS[1], the queue's clock). ARGV: the step's band (''
+ * when its job predates bands), the clock's TTL in ms. The clock moves to the band taken; when no
+ * step is left queued, a new epoch starts from band 0, so bands stay far below BullMQ's highest
+ * priority number.
+ */
 const FAIR_DEQUEUE = `
-if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) < 0 then redis.call('HSET', KEYS[1], ARGV[1], 0) end
+local ttlMs = tonumber(ARGV[2])
+if redis.call('HINCRBY', KEYS[1], 'n', -1) <= 0 then
+  local epoch = tonumber(redis.call('HGET', KEYS[1], 'e') or 0)
+  redis.call('HSET', KEYS[1], 'n', 0, 'v', 0, 'e', tostring(math.max(nowMs(), epoch + 1)))
+elseif ARGV[1] ~= '' and tonumber(ARGV[1]) > tonumber(redis.call('HGET', KEYS[1], 'v') or 0) then
+  redis.call('HSET', KEYS[1], 'v', ARGV[1])
+end
+redis.call('PEXPIRE', KEYS[1], ttlMs)
 return 1
 `;
 

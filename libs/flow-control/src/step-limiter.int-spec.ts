@@ -206,21 +206,62 @@ describe('StepLimiter and FairShare (real Redis)', () => {
   });
 
   describe('fair share', () => {
-    it('puts a new tenant in band 0 ahead of a backlog, and priority 1 ahead of priority 3 within a tenant', async () => {
+    const queueMany = async (queue: string, tenantId: string, count: number, priority = 3) => {
+      const places = [];
+      for (let i = 0; i < count; i++) places.push(await fairShare.queued(queue, { tenantId, priority }));
+      return places;
+    };
+
+    it('puts a new tenant where the queue is served, ahead of a backlog, and priority 1 ahead of priority 3 within a tenant', async () => {
       const queue = `q-${randomUUID()}`;
-      const backlog = [];
-      for (let i = 0; i < 100; i++)
-        backlog.push(await fairShare.queued(queue, { tenantId: 'a', priority: 3 }));
-      expect(backlog[0]).toBe(3);
-      expect(backlog[99]).toBe(1 + 5 * 99 + 2);
+      const backlog = await queueMany(queue, 'a', 100);
+      expect(backlog.map((place) => place.band)).toEqual([...Array(100).keys()]);
+      expect(backlog[0].jobPriority).toBe(3);
+      expect(backlog[99].jobPriority).toBe(1 + 5 * 99 + 2);
       // Tenant b's first step: band 0, behind only a's first step (3 = 3, first in first out).
-      expect(await fairShare.queued(queue, { tenantId: 'b', priority: 3 })).toBe(3);
-      // Tenant a's urgent workflow counts only a's priority-1 steps ahead of it.
-      expect(await fairShare.queued(queue, { tenantId: 'a', priority: 1 })).toBe(1);
-      // ...and a's next priority-3 step counts it too.
-      expect(await fairShare.queued(queue, { tenantId: 'a', priority: 3 })).toBe(1 + 5 * 101 + 2);
-      for (let i = 0; i < 100; i++) await fairShare.taken(queue, { tenantId: 'a', priority: 3 });
-      expect(await fairShare.queued(queue, { tenantId: 'a', priority: 3 })).toBe(1 + 5 * 2 + 2);
+      expect((await fairShare.queued(queue, { tenantId: 'b', priority: 3 })).jobPriority).toBe(3);
+      // Tenant a's urgent workflow takes the first band free of a's priority-1 steps...
+      expect((await fairShare.queued(queue, { tenantId: 'a', priority: 1 })).jobPriority).toBe(1);
+      // ...and a's next priority-3 step comes after it and after a's backlog.
+      expect((await fairShare.queued(queue, { tenantId: 'a', priority: 3 })).band).toBe(100);
+    });
+
+    it("keeps a tenant's steps in the order they were queued while earlier ones are taken", async () => {
+      const queue = `q-${randomUUID()}`;
+      const first = await queueMany(queue, 'a', 20);
+      for (const place of first.slice(0, 10))
+        await fairShare.taken(queue, { tenantId: 'a', band: place.band });
+      const [later] = await queueMany(queue, 'a', 1);
+      // Counting what is left queued (10) would put it in band 10, ahead of nine older steps.
+      expect(later.band).toBe(20);
+      expect(later.jobPriority).toBeGreaterThan(Math.max(...first.map((place) => place.jobPriority)));
+    });
+
+    it('starts a tenant that begins queuing at the band being served, not at 0 nor behind the others', async () => {
+      const queue = `q-${randomUUID()}`;
+      const backlog = await queueMany(queue, 'a', 50);
+      for (const place of backlog.slice(0, 30))
+        await fairShare.taken(queue, { tenantId: 'a', band: place.band });
+      // b lands beside the step being served (band 29): ahead of a's 20 still queued, behind none
+      // that were already taken.
+      expect((await fairShare.queued(queue, { tenantId: 'b', priority: 3 })).band).toBe(29);
+    });
+
+    it('starts the bands over once nothing is queued, and voids the bands a tenant held before', async () => {
+      const queue = `q-${randomUUID()}`;
+      const a = await queueMany(queue, 'a', 5);
+      const b = await queueMany(queue, 'b', 5);
+      for (const place of a) await fairShare.taken(queue, { tenantId: 'a', band: place.band });
+      for (const place of b.slice(0, 4)) await fairShare.taken(queue, { tenantId: 'b', band: place.band });
+      // Tenant c joins while b's last step (band 4) is still queued.
+      expect((await fairShare.queued(queue, { tenantId: 'c', priority: 3 })).band).toBe(4);
+      await fairShare.taken(queue, { tenantId: 'b', band: b[4].band });
+      await fairShare.taken(queue, { tenantId: 'c', band: 4 });
+      expect((await fairShare.queued(queue, { tenantId: 'a', priority: 3 })).band).toBe(0);
+      expect((await fairShare.queued(queue, { tenantId: 'a', priority: 3 })).band).toBe(1);
+      // A job queued before bands existed is counted without moving the clock.
+      await fairShare.taken(queue, { tenantId: 'a' });
+      expect((await fairShare.queued(queue, { tenantId: 'b', priority: 3 })).band).toBe(0);
     });
   });
 });

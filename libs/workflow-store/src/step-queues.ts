@@ -101,12 +101,15 @@ export class StepQueues {
       [...byQueue].map(async ([name, dispatches]) => {
         const jobs = await Promise.all(
           dispatches.map(async ({ stepId, attempt, hasWorkflowLimits }) => {
-            const flow: StepJobFlow | undefined = fairOrigin && {
-              tenantId: fairOrigin.tenantId,
-              priority: fairOrigin.priority,
-              ...(hasWorkflowLimits ? { hasWorkflowLimits } : {}),
-              ...(fairOrigin.hasBudget ? { hasBudget: true } : {}),
-            };
+            const place = fairOrigin && (await this.fairShare!.queued(name, fairOrigin));
+            const flow: StepJobFlow | undefined = fairOrigin &&
+              place && {
+                tenantId: fairOrigin.tenantId,
+                priority: fairOrigin.priority,
+                band: place.band,
+                ...(hasWorkflowLimits ? { hasWorkflowLimits } : {}),
+                ...(fairOrigin.hasBudget ? { hasBudget: true } : {}),
+              };
             return {
               name: WorkflowStepJobName.ExecuteStep,
               data: {
@@ -119,7 +122,7 @@ export class StepQueues {
               opts: {
                 ...stepJobOptions(workflowId, stepId, attempt),
                 ...(retry ? { delay: retry.delayMs } : {}),
-                ...(fairOrigin ? { priority: await this.fairShare!.queued(name, fairOrigin) } : {}),
+                ...(place ? { priority: place.jobPriority } : {}),
               },
             };
           }),
