@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { WorkflowState } from '@app/contracts';
+import Redis from 'ioredis';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../test/support/api-client';
-import { TEST_ADMIN_KEY } from '../test/support/test-environment';
+import { TEST_ADMIN_KEY, TEST_REDIS_URL } from '../test/support/test-environment';
 import { BenchRow, percentile, row } from './bench-row';
+import { CpuReader, CpuSpent } from './support/cpu-reader';
 import { criticalPathMs } from './support/critical-path';
 import { EventLoopLagScraper } from './support/event-loop-lag-scraper';
 import { RssSample, RssSampler } from './support/rss-sampler';
@@ -31,10 +34,9 @@ interface Configuration {
   name: 'pool' | 'inline';
   description: string;
   env: Record<string, string>;
-  levels: Level[];
 }
 
-/** Agent time against wall time over the workflows of one level (ms, means). */
+/** Agent time against wall time, for one workflow (ms). */
 interface Overhead {
   clientWallMs: number;
   serverWallMs: number;
@@ -43,9 +45,13 @@ interface Overhead {
 
 interface LevelResult {
   configuration: Configuration['name'];
+  /** `r2` for a round of a compared level, '' for a whole level. */
+  round: string;
   level: Level;
   outcomes: WorkflowOutcome[];
   failures: WorkflowOutcome[];
+  /** From the level's start to its last workflow's end. */
+  durationMs: number;
   workflowsPerSecond: number;
   /** From the start's ack to the terminal event, of completed workflows, sorted. */
   latenciesMs: number[];
@@ -55,7 +61,9 @@ interface LevelResult {
   rssAfter: RssSample;
   sampler: RssSampler;
   lagP99sMs: number[];
-  overhead: Overhead | null;
+  /** Per completed workflow, at 1 in flight only. */
+  overheads: Overhead[] | null;
+  cpu: CpuSpent;
 }
 
 function workflowsAt(variable: string, fallback: number): number {
@@ -63,28 +71,30 @@ function workflowsAt(variable: string, fallback: number): number {
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-const CONFIGURATIONS: Configuration[] = [
-  {
-    name: 'pool',
-    description: 'pool (default)',
-    env: {},
-    levels: [
-      { inFlight: 1, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_1', 20) },
-      { inFlight: 10, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_10', 150) },
-      { inFlight: 20, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_20', 1000) },
-      { inFlight: 50, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_50', 150) },
-    ],
-  },
-  {
-    name: 'inline',
-    description: 'inline (CPU_POOL_THREADS=0)',
-    // Agents' CPU work on the orchestrator's event loop, as before the pool.
-    env: { CPU_POOL_THREADS: '0' },
-    levels: [
-      { inFlight: 1, workflows: workflowsAt('STACK_BENCH_INLINE_WORKFLOWS_AT_1', 20) },
-      { inFlight: 20, workflows: workflowsAt('STACK_BENCH_INLINE_WORKFLOWS_AT_20', 200) },
-    ],
-  },
+const POOL: Configuration = { name: 'pool', description: 'pool (default)', env: {} };
+// Agents' CPU work on the orchestrator's event loop, as before the pool.
+const INLINE: Configuration = {
+  name: 'inline',
+  description: 'inline (CPU_POOL_THREADS=0)',
+  env: { CPU_POOL_THREADS: '0' },
+};
+
+/**
+ * The levels both configurations run, in alternating rounds (pool, inline, inline, pool, ...), so
+ * that a machine whose speed drifts over minutes (seen here: raw BullMQ at 1,000 and at 2,000
+ * workflows/s within one hour) weighs on both alike and their ratios hold.
+ */
+const COMPARED_LEVELS: Level[] = [
+  { inFlight: 1, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_1', 20) },
+  { inFlight: 20, workflows: workflowsAt('STACK_BENCH_COMPARED_WORKFLOWS_AT_20', 240) },
+];
+const COMPARISON_ROUNDS = 4;
+
+/** The pool's own levels, after the comparison: more depths, and the long run that shows drift. */
+const POOL_LEVELS: Level[] = [
+  { inFlight: 10, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_10', 150) },
+  { inFlight: 20, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_20', 1000) },
+  { inFlight: 50, workflows: workflowsAt('STACK_BENCH_WORKFLOWS_AT_50', 150) },
 ];
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
@@ -92,13 +102,13 @@ const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0)
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Wall time against the critical path of agent time, from each completed workflow's state. */
-async function measureOverhead({
+async function measureOverheads({
   api,
   outcomes,
 }: {
   api: ApiClient;
   outcomes: WorkflowOutcome[];
-}): Promise<Overhead> {
+}): Promise<Overhead[]> {
   const figures: Overhead[] = [];
   for (const outcome of outcomes) {
     if (!outcome.isCompleted || !outcome.workflowId) continue;
@@ -112,6 +122,11 @@ async function measureOverhead({
       }),
     });
   }
+  return figures;
+}
+
+/** The mean of each figure. */
+function meanOverhead(figures: Overhead[]): Overhead {
   return {
     clientWallMs: mean(figures.map((figure) => figure.clientWallMs)),
     serverWallMs: mean(figures.map((figure) => figure.serverWallMs)),
@@ -123,19 +138,29 @@ async function runLevel({
   stack,
   configuration,
   level,
+  round = '',
+  settleMs = SETTLE_MS,
+  cpuPids,
 }: {
   stack: StackProcesses;
   configuration: Configuration;
   level: Level;
+  round?: string;
+  /** How long to wait before reading memory "after" (0 for a round another round follows). */
+  settleMs?: number;
+  /** Processes whose CPU is read besides the apps (Redis). */
+  cpuPids: Record<string, number>;
 }): Promise<LevelResult> {
   stack.assertRunning();
-  const label = `${configuration.name}, ${level.inFlight} in flight`;
+  const label = `${configuration.name}${round ? ` ${round}` : ''}, ${level.inFlight} in flight`;
   const rssStart = new RssSampler(stack.pids).now();
   const load = await SiteLoad.connect({ gatewayUrl: stack.gatewayUrl, inFlight: level.inFlight });
   const sampler = new RssSampler(stack.pids).start({ intervalMs: RSS_INTERVAL_MS });
   const lag = await new EventLoopLagScraper(`${stack.apps.orchestrator.url}/metrics`).start({
     intervalMs: LAG_SCRAPE_INTERVAL_MS,
   });
+  const cpuReader = new CpuReader({ ...stack.pids, ...cpuPids });
+  const cpuStart = cpuReader.now();
   const begin = performance.now();
   const progressEvery = Math.max(50, Math.ceil(level.workflows / 10));
   let done = 0;
@@ -163,6 +188,7 @@ async function runLevel({
     await lag.stop();
     load.close();
   }
+  const cpu = CpuReader.spent(cpuStart, cpuReader.now());
   // The load's end is its last workflow's, not the last scrape's.
   const end = Math.max(begin, ...outcomes.map((outcome) => outcome.finishedAt));
   stack.assertRunning();
@@ -171,16 +197,18 @@ async function runLevel({
       `  ${label}: ${lag.failures.length} scrapes of the orchestrator's metrics failed: ${lag.failures[0]}`,
     );
   const completed = outcomes.filter((outcome) => outcome.isCompleted);
-  const overhead =
+  const overheads =
     level.inFlight === 1
-      ? await measureOverhead({ api: new ApiClient(stack.gatewayUrl, TEST_ADMIN_KEY), outcomes })
+      ? await measureOverheads({ api: new ApiClient(stack.gatewayUrl, TEST_ADMIN_KEY), outcomes })
       : null;
-  await sleep(SETTLE_MS);
+  if (settleMs > 0) await sleep(settleMs);
   return {
     configuration: configuration.name,
+    round,
     level,
     outcomes,
     failures: outcomes.filter((outcome) => !outcome.isCompleted),
+    durationMs: end - begin,
     workflowsPerSecond: completed.length / ((end - begin) / 1000),
     latenciesMs: sorted(completed.map((outcome) => outcome.finishedAt - outcome.ackAt)),
     ackLatenciesMs: sorted(completed.map((outcome) => outcome.ackAt - outcome.sentAt)),
@@ -188,12 +216,69 @@ async function runLevel({
     rssAfter: sampler.now(),
     sampler,
     lagP99sMs: sorted(lag.intervalP99sMs),
-    overhead,
+    overheads,
+    cpu,
   };
 }
 
+/** The rounds of one configuration at one level as one result: their workflows, times and samples together. */
+function combineRounds(rounds: LevelResult[], rssAfter: RssSample): LevelResult {
+  const [first] = rounds;
+  const outcomes = rounds.flatMap((round) => round.outcomes);
+  const durationMs = rounds.reduce((total, round) => total + round.durationMs, 0);
+  const sampler = new RssSampler({});
+  sampler.samples.push(...rounds.flatMap((round) => round.sampler.samples));
+  const overheads = rounds.flatMap((round) => round.overheads ?? []);
+  return {
+    configuration: first.configuration,
+    round: `${rounds.length} rounds`,
+    level: { inFlight: first.level.inFlight, workflows: outcomes.length },
+    outcomes,
+    failures: rounds.flatMap((round) => round.failures),
+    durationMs,
+    workflowsPerSecond: outcomes.filter((outcome) => outcome.isCompleted).length / (durationMs / 1000),
+    latenciesMs: sorted(rounds.flatMap((round) => round.latenciesMs)),
+    ackLatenciesMs: sorted(rounds.flatMap((round) => round.ackLatenciesMs)),
+    rssStart: first.rssStart,
+    rssAfter,
+    sampler,
+    lagP99sMs: sorted(rounds.flatMap((round) => round.lagP99sMs)),
+    overheads: first.overheads ? overheads : null,
+    cpu: CpuReader.sum(rounds.map((round) => round.cpu)),
+  };
+}
+
+/** CPU per completed workflow, in ms, by process and for everything else on the machine. */
+function cpuPerWorkflow(result: LevelResult): {
+  byProcess: Record<string, number>;
+  rest: number;
+  busyShare: number;
+} {
+  const completed = Math.max(1, result.outcomes.length - result.failures.length);
+  const byProcess: Record<string, number> = {};
+  let named = 0;
+  for (const [name, ms] of Object.entries(result.cpu.processMs)) {
+    byProcess[name] = ms / completed;
+    named += ms;
+  }
+  return {
+    byProcess,
+    rest: (result.cpu.machineBusyMs - named) / completed,
+    busyShare: result.cpu.machineBusyMs / Math.max(1, result.cpu.machineTotalMs),
+  };
+}
+
+function cpuLine(result: LevelResult): string {
+  const { byProcess, rest, busyShare } = cpuPerWorkflow(result);
+  const parts = Object.entries(byProcess).map(([name, ms]) => `${name} ${ms.toFixed(0)}`);
+  return (
+    `  CPU per workflow, ms: ${parts.join(', ')}, everything else ${rest.toFixed(0)} ` +
+    `(PostgreSQL, the load client, the OS); machine ${(busyShare * 100).toFixed(0)}% busy`
+  );
+}
+
 const TABLE_HEADER =
-  'config  in flight  workflows  failed  workflows/s  p50 s  p95 s  p99 s  lag p99/max ms  ' +
+  'config            in flight  workflows  failed  workflows/s  p50 s  p95 s  p99 s  lag p99/max ms  ' +
   STACK_APPS.map((name) => `${name} MB start/peak/after`).join('  ');
 
 function tableLine(result: LevelResult): string {
@@ -205,7 +290,7 @@ function tableLine(result: LevelResult): string {
       .padEnd(`${name} MB start/peak/after`.length),
   );
   return [
-    result.configuration.padEnd(6),
+    `${result.configuration}${result.round ? ` ${result.round}` : ''}`.padEnd(16),
     String(result.level.inFlight).padStart(9),
     String(result.outcomes.length).padStart(9),
     String(result.failures.length).padStart(6),
@@ -243,17 +328,24 @@ function drift(result: LevelResult): {
   };
 }
 
-function rowsOf({ pool, inline }: { pool: LevelResult[]; inline: LevelResult[] }): BenchRow[] {
+function rowsOf({
+  compared,
+  poolLevels,
+}: {
+  /** Each configuration's compared levels, its rounds combined. */
+  compared: Record<Configuration['name'], LevelResult[]>;
+  poolLevels: LevelResult[];
+}): BenchRow[] {
   const at = (results: LevelResult[], inFlight: number) => {
     const found = results.find((result) => result.level.inFlight === inFlight);
     if (!found) throw new Error(`no result at ${inFlight} in flight`);
     return found;
   };
-  const poolAt20 = at(pool, 20);
-  const inlineAt20 = at(inline, 20);
-  const poolAt1 = at(pool, 1);
-  const poolDrift = drift(poolAt20);
-  const overhead = poolAt1.overhead!;
+  const poolAt20 = at(compared.pool, 20);
+  const inlineAt20 = at(compared.inline, 20);
+  const longAt20 = at(poolLevels, 20);
+  const poolDrift = drift(longAt20);
+  const overhead = meanOverhead(at(compared.pool, 1).overheads!);
   const common = { benchmark: BENCHMARK };
   const info = (metric: string, unit: string, ours: number): BenchRow =>
     row({ ...common, metric, unit, ours, baseline: null, baselineName: null, target: null });
@@ -279,9 +371,9 @@ function rowsOf({ pool, inline }: { pool: LevelResult[]; inline: LevelResult[] }
     }),
     row({
       ...common,
-      metric: 'orchestrator event-loop lag p99 (of 1 s p99s), 20 in flight, pool',
+      metric: `orchestrator event-loop lag p99 (of 1 s p99s), 20 in flight, pool, ${longAt20.outcomes.length} workflows`,
       unit: 'ms',
-      ours: percentile(poolAt20.lagP99sMs, 99),
+      ours: percentile(longAt20.lagP99sMs, 99),
       baseline: LAG_BUDGET_MS,
       baselineName: 'budget',
       target: '<= 1.0',
@@ -309,16 +401,16 @@ function rowsOf({ pool, inline }: { pool: LevelResult[]; inline: LevelResult[] }
     rows.push(
       row({
         ...common,
-        metric: `orchestrator peak RSS over ${poolAt20.outcomes.length} workflows, 20 in flight, pool`,
+        metric: `orchestrator peak RSS over ${longAt20.outcomes.length} workflows, 20 in flight, pool`,
         unit: 'MB',
-        ours: poolAt20.sampler.peak({ name: 'orchestrator' }),
-        baseline: poolAt20.sampler.peak({ name: 'orchestrator', to: poolDrift.firstWindowEnd }),
+        ours: longAt20.sampler.peak({ name: 'orchestrator' }),
+        baseline: longAt20.sampler.peak({ name: 'orchestrator', to: poolDrift.firstWindowEnd }),
         baselineName: `first ${DRIFT_WINDOW}`,
         target: '<= 1.2',
       }),
       row({
         ...common,
-        metric: `throughput over the last ${DRIFT_WINDOW} of ${poolAt20.outcomes.length}, 20 in flight, pool`,
+        metric: `throughput over the last ${DRIFT_WINDOW} of ${longAt20.outcomes.length}, 20 in flight, pool`,
         unit: 'workflows/s',
         ours: poolDrift.lastWorkflowsPerSecond,
         baseline: poolDrift.firstWorkflowsPerSecond,
@@ -328,10 +420,11 @@ function rowsOf({ pool, inline }: { pool: LevelResult[]; inline: LevelResult[] }
     );
   else
     log(
-      `too few workflows at 20 in flight (${poolAt20.outcomes.length}) for the drift rows: ` +
+      `too few workflows at 20 in flight (${longAt20.outcomes.length}) for the drift rows: ` +
         `they need at least ${DRIFT_WINDOW + 21}`,
     );
-  const inlineAt1 = inline.find((result) => result.level.inFlight === 1)?.overhead;
+  const inlineOverheads = compared.inline.find((result) => result.level.inFlight === 1)?.overheads;
+  const inlineAt1 = inlineOverheads?.length ? meanOverhead(inlineOverheads) : null;
   if (inlineAt1)
     rows.push(
       row({
@@ -345,8 +438,9 @@ function rowsOf({ pool, inline }: { pool: LevelResult[]; inline: LevelResult[] }
       }),
     );
 
-  for (const result of [...pool, ...inline]) {
-    const where = `${result.level.inFlight} in flight, ${result.configuration}`;
+  for (const result of [...compared.pool, ...compared.inline, ...poolLevels]) {
+    const where = `${result.level.inFlight} in flight, ${result.configuration}${result.round ? `, ${result.round}` : ''}`;
+    const cpu = cpuPerWorkflow(result);
     rows.push(
       row({
         ...common,
@@ -364,6 +458,11 @@ function rowsOf({ pool, inline }: { pool: LevelResult[]; inline: LevelResult[] }
       info(`start ack latency p99, ${where}`, 'ms', percentile(result.ackLatenciesMs, 99)),
       info(`orchestrator event-loop lag p99 (of 1 s p99s), ${where}`, 'ms', percentile(result.lagP99sMs, 99)),
       info(`orchestrator event-loop lag max (of 1 s p99s), ${where}`, 'ms', Math.max(...result.lagP99sMs)),
+      ...Object.entries(cpu.byProcess).map(([name, ms]) =>
+        info(`${name} CPU per workflow, ${where}`, 'ms', ms),
+      ),
+      info(`other CPU per workflow (PostgreSQL, load client, OS), ${where}`, 'ms', cpu.rest),
+      info(`machine busy, ${where}`, '%', cpu.busyShare * 100),
     );
     for (const name of STACK_APPS) {
       const start = result.rssStart.rssMb[name];
@@ -389,45 +488,107 @@ function rowsOf({ pool, inline }: { pool: LevelResult[]; inline: LevelResult[] }
   return rows;
 }
 
+/** The pid of the machine's Redis when it runs here (its CPU is read too), else none. */
+async function localRedisPid(): Promise<Record<string, number>> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const pid = Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
+    return Number.isInteger(pid) && existsSync(`/proc/${pid}/stat`) ? { redis: pid } : {};
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Starts a configuration's three apps and warms them up. */
+async function startStack(configuration: Configuration): Promise<StackProcesses> {
+  log(`starting gateway, orchestrator and metrics, ${configuration.description}...`);
+  const stack = await StackProcesses.start({ env: configuration.env });
+  const afterBoot = new RssSampler(stack.pids).now();
+  log(
+    `  RSS after boot: ${STACK_APPS.map((name) => `${name} ${afterBoot.rssMb[name].toFixed(0)} MB`).join(', ')}`,
+  );
+  const warmUp = await SiteLoad.connect({ gatewayUrl: stack.gatewayUrl, inFlight: 1 });
+  const warmUpOutcomes = await warmUp.run({ workflows: WARM_UP_WORKFLOWS }).finally(() => warmUp.close());
+  for (const outcome of warmUpOutcomes.filter((each) => each.failure))
+    log(`  FAILED warm-up: ${outcome.workflowId ?? '(none)'}: ${outcome.failure}`);
+  return stack;
+}
+
+async function stopStack(configuration: Configuration, stack: StackProcesses): Promise<void> {
+  for (const line of stack.logReport()) log(`  ${configuration.name}: ${line}`);
+  for (const problem of await stack.stop()) log(`  ${configuration.name}: ${problem}`);
+}
+
+function logResult(result: LevelResult): void {
+  log(tableLine(result));
+  if (result.round.endsWith('rounds') || !result.round) log(cpuLine(result));
+  if (result.overheads?.length && !result.round.startsWith('r')) {
+    const overhead = meanOverhead(result.overheads);
+    log(
+      `  at 1 in flight: wall ${overhead.clientWallMs.toFixed(0)} ms (server ` +
+        `${overhead.serverWallMs.toFixed(0)} ms), agent critical path ${overhead.criticalPathMs.toFixed(0)} ms`,
+    );
+  }
+}
+
 /**
  * The product's real workload on its production build: the three apps as separate processes,
- * CREATE_SITE workflows started and followed over Socket.IO by a closed loop at several depths,
- * with the orchestrator running agents' CPU work on its worker pool (default) and, for the
- * baseline, on its event loop (CPU_POOL_THREADS=0). Each configuration gets fresh processes and
- * a fresh namespace.
+ * CREATE_SITE workflows started and followed over Socket.IO by a closed loop at several depths.
+ * The orchestrator runs agents' CPU work on its worker pool (default) or, for the baseline, on
+ * its event loop (CPU_POOL_THREADS=0): both stacks run side by side, each in its own namespace,
+ * and take turns at the compared levels; then the pool alone runs its deeper and longer levels.
  */
 export default async function stackBench(): Promise<BenchRow[]> {
   log('building the production bundles (npm run build)...');
   await StackProcesses.build();
-  const results: Record<Configuration['name'], LevelResult[]> = { pool: [], inline: [] };
-  for (const configuration of CONFIGURATIONS) {
-    log(`starting gateway, orchestrator and metrics, ${configuration.description}...`);
-    const stack = await StackProcesses.start({ env: configuration.env });
-    try {
-      const afterBoot = new RssSampler(stack.pids).now();
-      log(
-        `  RSS after boot: ${STACK_APPS.map((name) => `${name} ${afterBoot.rssMb[name].toFixed(0)} MB`).join(', ')}`,
-      );
-      const warmUp = await SiteLoad.connect({ gatewayUrl: stack.gatewayUrl, inFlight: 1 });
-      const warmUpOutcomes = await warmUp.run({ workflows: WARM_UP_WORKFLOWS }).finally(() => warmUp.close());
-      for (const outcome of warmUpOutcomes.filter((each) => each.failure))
-        log(`  FAILED warm-up: ${outcome.workflowId ?? '(none)'}: ${outcome.failure}`);
-      log(TABLE_HEADER);
-      for (const level of configuration.levels) {
-        const result = await runLevel({ stack, configuration, level });
-        results[configuration.name].push(result);
-        log(tableLine(result));
-        if (result.overhead)
-          log(
-            `  at 1 in flight: wall ${result.overhead.clientWallMs.toFixed(0)} ms (server ` +
-              `${result.overhead.serverWallMs.toFixed(0)} ms), agent critical path ${result.overhead.criticalPathMs.toFixed(0)} ms`,
-          );
+  const cpuPids = await localRedisPid();
+  const stacks = new Map<Configuration, StackProcesses>();
+  const stop = async (configuration: Configuration) => {
+    const stack = stacks.get(configuration);
+    stacks.delete(configuration);
+    if (stack) await stopStack(configuration, stack);
+  };
+  try {
+    for (const configuration of [POOL, INLINE]) stacks.set(configuration, await startStack(configuration));
+    const compared: Record<Configuration['name'], LevelResult[]> = { pool: [], inline: [] };
+    log(TABLE_HEADER);
+    for (const level of COMPARED_LEVELS) {
+      const rounds = new Map<Configuration, LevelResult[]>([
+        [POOL, []],
+        [INLINE, []],
+      ]);
+      for (let round = 1; round <= COMPARISON_ROUNDS; round++) {
+        // Pool first in odd rounds, inline first in even ones: neither always follows the other.
+        const order = round % 2 === 1 ? [POOL, INLINE] : [INLINE, POOL];
+        for (const configuration of order) {
+          const result = await runLevel({
+            stack: stacks.get(configuration)!,
+            configuration,
+            level: { inFlight: level.inFlight, workflows: Math.ceil(level.workflows / COMPARISON_ROUNDS) },
+            round: `r${round}`,
+            settleMs: 0,
+            cpuPids,
+          });
+          rounds.get(configuration)!.push(result);
+          logResult(result);
+        }
       }
-    } finally {
-      for (const line of stack.logReport()) log(`  ${configuration.name}: ${line}`);
-      const problems = await stack.stop();
-      for (const problem of problems) log(`  ${configuration.name}: ${problem}`);
+      await sleep(SETTLE_MS);
+      for (const [configuration, results] of rounds) {
+        const combined = combineRounds(results, new RssSampler(stacks.get(configuration)!.pids).now());
+        compared[configuration.name].push(combined);
+        logResult(combined);
+      }
     }
+    await stop(INLINE);
+    const poolLevels: LevelResult[] = [];
+    for (const level of POOL_LEVELS) {
+      const result = await runLevel({ stack: stacks.get(POOL)!, configuration: POOL, level, cpuPids });
+      poolLevels.push(result);
+      logResult(result);
+    }
+    return rowsOf({ compared, poolLevels });
+  } finally {
+    for (const configuration of [...stacks.keys()]) await stop(configuration);
   }
-  return rowsOf(results);
 }
