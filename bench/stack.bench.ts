@@ -43,10 +43,16 @@ interface Overhead {
   criticalPathMs: number;
 }
 
+/** What a result covers: one round of a compared level, its rounds combined, or (null) a whole level. */
+type LevelPart = { round: number } | { rounds: number } | null;
+
+/** ` r2`, ` 4 rounds` or nothing, after a configuration's name. */
+const partLabel = (part: LevelPart) =>
+  part === null ? '' : 'round' in part ? ` r${part.round}` : ` ${part.rounds} rounds`;
+
 interface LevelResult {
   configuration: Configuration['name'];
-  /** `r2` for a round of a compared level, '' for a whole level. */
-  round: string;
+  part: LevelPart;
   level: Level;
   outcomes: WorkflowOutcome[];
   failures: WorkflowOutcome[];
@@ -138,21 +144,21 @@ async function runLevel({
   stack,
   configuration,
   level,
-  round = '',
+  part = null,
   settleMs = SETTLE_MS,
   cpuPids,
 }: {
   stack: StackProcesses;
   configuration: Configuration;
   level: Level;
-  round?: string;
+  part?: LevelPart;
   /** How long to wait before reading memory "after" (0 for a round another round follows). */
   settleMs?: number;
   /** Processes whose CPU is read besides the apps (Redis). */
   cpuPids: Record<string, number>;
 }): Promise<LevelResult> {
   stack.assertRunning();
-  const label = `${configuration.name}${round ? ` ${round}` : ''}, ${level.inFlight} in flight`;
+  const label = `${configuration.name}${partLabel(part)}, ${level.inFlight} in flight`;
   const rssStart = new RssSampler(stack.pids).now();
   const load = await SiteLoad.connect({ gatewayUrl: stack.gatewayUrl, inFlight: level.inFlight });
   const sampler = new RssSampler(stack.pids).start({ intervalMs: RSS_INTERVAL_MS });
@@ -204,7 +210,7 @@ async function runLevel({
   if (settleMs > 0) await sleep(settleMs);
   return {
     configuration: configuration.name,
-    round,
+    part,
     level,
     outcomes,
     failures: outcomes.filter((outcome) => !outcome.isCompleted),
@@ -231,7 +237,7 @@ function combineRounds(rounds: LevelResult[], rssAfter: RssSample): LevelResult 
   const overheads = rounds.flatMap((round) => round.overheads ?? []);
   return {
     configuration: first.configuration,
-    round: `${rounds.length} rounds`,
+    part: { rounds: rounds.length },
     level: { inFlight: first.level.inFlight, workflows: outcomes.length },
     outcomes,
     failures: rounds.flatMap((round) => round.failures),
@@ -290,7 +296,7 @@ function tableLine(result: LevelResult): string {
       .padEnd(`${name} MB start/peak/after`.length),
   );
   return [
-    `${result.configuration}${result.round ? ` ${result.round}` : ''}`.padEnd(16),
+    `${result.configuration}${partLabel(result.part)}`.padEnd(16),
     String(result.level.inFlight).padStart(9),
     String(result.outcomes.length).padStart(9),
     String(result.failures.length).padStart(6),
@@ -439,7 +445,7 @@ function rowsOf({
     );
 
   for (const result of [...compared.pool, ...compared.inline, ...poolLevels]) {
-    const where = `${result.level.inFlight} in flight, ${result.configuration}${result.round ? `, ${result.round}` : ''}`;
+    const where = `${result.level.inFlight} in flight, ${result.configuration}${partLabel(result.part).replace(' ', ', ')}`;
     const cpu = cpuPerWorkflow(result);
     rows.push(
       row({
@@ -521,8 +527,10 @@ async function stopStack(configuration: Configuration, stack: StackProcesses): P
 
 function logResult(result: LevelResult): void {
   log(tableLine(result));
-  if (result.round.endsWith('rounds') || !result.round) log(cpuLine(result));
-  if (result.overheads?.length && !result.round.startsWith('r')) {
+  // A single round's CPU and overhead are noise; its combination says them.
+  if (result.part !== null && 'round' in result.part) return;
+  log(cpuLine(result));
+  if (result.overheads?.length) {
     const overhead = meanOverhead(result.overheads);
     log(
       `  at 1 in flight: wall ${overhead.clientWallMs.toFixed(0)} ms (server ` +
@@ -565,7 +573,7 @@ export default async function stackBench(): Promise<BenchRow[]> {
             stack: stacks.get(configuration)!,
             configuration,
             level: { inFlight: level.inFlight, workflows: Math.ceil(level.workflows / COMPARISON_ROUNDS) },
-            round: `r${round}`,
+            part: { round },
             settleMs: 0,
             cpuPids,
           });

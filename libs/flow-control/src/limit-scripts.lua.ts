@@ -99,17 +99,17 @@ return band
  * Counts a step as taken off its queue (KEYS[1], the queue's clock). ARGV: the step's band (''
  * when its job predates bands), the clock's TTL in ms. The clock moves to the band taken; when no
  * step is left queued, a new epoch starts from band 0, so bands stay far below BullMQ's highest
- * priority number.
+ * priority number. The TTL is renewed by every queued step, so here only when the clock may have
+ * been created afresh (it had expired under a step still queued).
  */
 const FAIR_DEQUEUE = `
-local ttlMs = tonumber(ARGV[2])
 if redis.call('HINCRBY', KEYS[1], 'n', -1) <= 0 then
   local epoch = tonumber(redis.call('HGET', KEYS[1], 'e') or 0)
   redis.call('HSET', KEYS[1], 'n', 0, 'v', 0, 'e', tostring(math.max(nowMs(), epoch + 1)))
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
 elseif ARGV[1] ~= '' and tonumber(ARGV[1]) > tonumber(redis.call('HGET', KEYS[1], 'v') or 0) then
   redis.call('HSET', KEYS[1], 'v', ARGV[1])
 end
-redis.call('PEXPIRE', KEYS[1], ttlMs)
 return 1
 `;
 
