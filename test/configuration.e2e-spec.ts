@@ -65,7 +65,7 @@ describe('configuration, as the apps see it at start-up', () => {
     expect(gateway.output.trim().split('\n').sort()).toEqual([
       `Invalid environment: BOOTSTRAP_ADMIN_KEY (got a value of ${malformed.BOOTSTRAP_ADMIN_KEY.length} characters) must be at least 16 characters`,
       `Invalid environment: DATABASE_URL (got a value of ${malformed.DATABASE_URL.length} characters that is not a URL) must be a postgres:// URL`,
-      `Invalid environment: REDIS_URL (got a value of ${malformed.REDIS_URL.length} characters that is not a URL) must be a redis:// or rediss:// URL`,
+      `Invalid environment: REDIS_URL (got a value of ${malformed.REDIS_URL.length} characters that is not a URL) must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL`,
     ]);
     expect(orchestrator).toEqual({
       code: 1,
@@ -158,7 +158,8 @@ describe('configuration, as the apps see it at start-up', () => {
       });
       expect(production).toEqual({
         code: 1,
-        output: 'Invalid environment: REDIS_URL (not set) must be a redis:// or rediss:// URL\n',
+        output:
+          'Invalid environment: REDIS_URL (not set) must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL\n',
       });
     });
   });

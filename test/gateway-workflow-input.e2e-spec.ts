@@ -147,7 +147,11 @@ describe('gateway: a workflow input is checked against its type schema before an
     return total;
   };
   /** Status changes in the store's outbox: recording a workflow adds one (nothing consumes it here). */
-  const workflowCount = (): Promise<number> => redis.xlen(new WorkflowKeys(namespace.redisPrefix).changes);
+  const workflowCount = async (): Promise<number> => {
+    const keys = new WorkflowKeys(namespace.redisPrefix);
+    const lengths = await Promise.all(keys.allShards().map((shard) => redis.xlen(keys.changes(shard))));
+    return lengths.reduce((sum, length) => sum + length, 0);
+  };
 
   /**
    * Runs `start` (a request that must be refused), then shows it left nothing: no key under the

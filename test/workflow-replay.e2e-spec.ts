@@ -14,6 +14,7 @@ import {
   WorkflowStatus,
   WorkflowType,
 } from '@app/contracts';
+import { WorkflowKeys } from '@app/workflow-store';
 import Redis from 'ioredis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
@@ -274,7 +275,7 @@ describe('replaying a workflow from a step', () => {
         JSON.stringify(original.state),
       ],
     );
-    await redis.del(`${namespace.redisPrefix}:wf:${original.workflowId}`);
+    await redis.del(new WorkflowKeys(namespace.redisPrefix).workflow(original.workflowId));
     const gone = await answer(
       await api.post(`/workflows/${original.workflowId}/replay`, { fromStep: 'second' }),
     );

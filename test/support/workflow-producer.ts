@@ -9,6 +9,7 @@ import {
   StepQueues,
   parseEventMessage,
   traceParentOf,
+  subscribeToWorkflowEvents,
 } from '@app/workflow-store';
 import { FairShare, FlowControlKeys, FlowControlRedis } from '@app/flow-control';
 import Redis from 'ioredis';
@@ -41,7 +42,7 @@ export class WorkflowProducer {
   }
 
   async listen(onEvent?: (event: WorkflowEvent) => void): Promise<this> {
-    this.subscriber.on('message', (_channel: string, message: string) => {
+    await subscribeToWorkflowEvents(this.subscriber, this.store.eventsChannels, (message) => {
       for (const event of parseEventMessage(message)) {
         onEvent?.(event);
         if (event.type === 'complete' || event.type === 'error') {
@@ -50,7 +51,6 @@ export class WorkflowProducer {
         }
       }
     });
-    await this.subscriber.subscribe(this.store.eventsChannel);
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { Agent } from '@app/agent-sdk';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { AuditAgent } from './audit/audit.agent';
 import { BuilderAgent } from './builder/builder.agent';
 import { ContentAgent } from './content/content.agent';
@@ -11,7 +11,7 @@ import { SessionMemoryStore } from './memory/session-memory.store';
 import { PlannerAgent } from './planner/planner.agent';
 
 export interface WebsiteAgentsOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of the session memory's Redis keys. */
   keyPrefix: string;
   /** `SESSION_TTL_HOURS`. */

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min, ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
 import { parseUrl } from './redaction';
+import { REDIS_URL_FORMS, parseRedisUrl } from './redis-url';
 
 /** class-transformer: an integer written as a string becomes a number; anything else is left to fail. */
 export const toInteger = ({ value }: { value: unknown }) =>
@@ -33,6 +34,23 @@ export function IsUrlOf(protocols: string[], options: ValidationOptions) {
       validator: {
         validate: (value: unknown) =>
           typeof value === 'string' && protocols.includes(parseUrl(value)?.protocol ?? ''),
+      },
+    });
+}
+
+/** A REDIS_URL of one of the forms {@link parseRedisUrl} reads; the message says what is wrong. */
+export function IsRedisUrl() {
+  return (target: object, property: string) =>
+    registerDecorator({
+      name: 'isRedisUrl',
+      target: target.constructor,
+      propertyName: property,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && !('error' in parseRedisUrl(value)),
+        defaultMessage: (args: ValidationArguments) => {
+          const parsed = typeof args.value === 'string' ? parseRedisUrl(args.value) : null;
+          return parsed && 'error' in parsed ? parsed.error : REDIS_URL_FORMS;
+        },
       },
     });
 }

@@ -9,3 +9,4 @@ export * from './orchestrator.config';
 export * from './postgres-service.config';
 export * from './redaction';
 export * from './service.config';
+export * from './redis-url';

@@ -83,7 +83,7 @@ describe('loadConfig', () => {
     [
       GatewayConfig,
       { REDIS_URL: 'localhost:6379' },
-      'REDIS_URL (got "localhost:6379") must be a redis:// or rediss:// URL',
+      'REDIS_URL (got "localhost:6379") must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL',
     ],
     [
       OrchestratorConfig,
@@ -116,7 +116,7 @@ describe('loadConfig', () => {
     const message = failure(() => loadConfig(OrchestratorConfig, { MAX_RETRIES: 'three' }));
     expect(message?.split('\n').sort()).toEqual([
       'Invalid environment: MAX_RETRIES (got "three") must be an integer from 0 to 20',
-      'Invalid environment: REDIS_URL (not set) must be a redis:// or rediss:// URL',
+      'Invalid environment: REDIS_URL (not set) must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { IsIntegerBetween, IsUrlOf } from './config-validators';
+import { IsIntegerBetween, IsRedisUrl } from './config-validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -9,7 +9,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * extends this; the libraries ask for this class (or {@link PostgresServiceConfig}), and get the app's.
  */
 export class ServiceConfig {
-  @IsUrlOf(['redis:', 'rediss:'], { message: 'must be a redis:// or rediss:// URL' })
+  /**
+   * One Redis (`redis://`, `rediss://`), a Redis Cluster (`redis+cluster://host:port,...`) or a
+   * primary behind Sentinel (`redis+sentinel://host:port,.../<primary name>`).
+   */
+  @IsRedisUrl()
   REDIS_URL!: string;
 
   /** Namespaces every Redis key, queue and channel, so several deployments or test runs share a server. */

@@ -1,5 +1,5 @@
 import { FunctionLibraryClient } from '@app/redis/function-library';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { FLOW_CONTROL_LIBRARY, FlowControlFunction } from './flow-control-library';
 
 /**
@@ -10,7 +10,7 @@ import { FLOW_CONTROL_LIBRARY, FlowControlFunction } from './flow-control-librar
 export class FlowControlRedis {
   private readonly library: FunctionLibraryClient;
 
-  constructor(readonly redis: Redis) {
+  constructor(readonly redis: RedisClient) {
     this.library = new FunctionLibraryClient(redis, FLOW_CONTROL_LIBRARY, 'flow control');
   }
 

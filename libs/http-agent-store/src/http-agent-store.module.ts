@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
-import { REDIS_CLIENT } from '@app/redis';
-import Redis from 'ioredis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 import { HttpAgentRepository } from './http-agent.repository';
 
 /** The {@link HttpAgentRepository} on the app's Redis, under its `REDIS_PREFIX`. */
@@ -10,7 +9,7 @@ import { HttpAgentRepository } from './http-agent.repository';
     {
       provide: HttpAgentRepository,
       inject: [REDIS_CLIENT, ServiceConfig],
-      useFactory: (redis: Redis, config: ServiceConfig) =>
+      useFactory: (redis: RedisClient, config: ServiceConfig) =>
         new HttpAgentRepository(redis, { prefix: config.REDIS_PREFIX }),
     },
   ],

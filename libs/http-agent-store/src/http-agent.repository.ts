@@ -1,5 +1,5 @@
 import { HttpAgentDefinition } from '@app/agent-sdk/http';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 
 /** The registered HTTP agents and their change counter, read all together. */
 export interface HttpAgentSnapshot {
@@ -27,7 +27,7 @@ export class HttpAgentRepository {
   private readonly versionKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     { prefix }: { prefix: string },
   ) {
     this.definitionsKey = `${prefix}:http-agents`;

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
 import { REDIS_CLIENT } from './redis.module';
+import { RedisClient } from './redis-connection';
 
-/** Readiness: Redis answers PING within a second. Terminus has no Redis indicator of its own. */
+/** Readiness: RedisClient answers PING within a second. Terminus has no Redis indicator of its own. */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly health: HealthIndicatorService,
   ) {}
 

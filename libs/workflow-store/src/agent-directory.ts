@@ -6,7 +6,7 @@ import {
   agentStepsQueue,
 } from '@app/contracts';
 import Ajv, { ErrorObject } from 'ajv';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 
 /** A worker's announcement refused; the message names what is wrong, and nothing was written. */
 export class InvalidAnnouncementError extends Error {
@@ -101,7 +101,7 @@ export class AgentDirectory {
   private routingRead: { at: number; view: Promise<RoutingView> } | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -12,3 +12,4 @@ export * from './step-queues';
 export * from './agent-directory';
 export * from './workflow-changes';
 export * from './workflow-trace';
+export * from './workflow-store-format';

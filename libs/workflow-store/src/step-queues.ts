@@ -9,7 +9,7 @@ import {
 } from '@app/contracts';
 import { DEFAULT_WORKFLOW_PRIORITY, FairShare, FairShareOrigin } from '@app/flow-control';
 import { JobsOptions, Queue } from 'bullmq';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { AgentDirectory } from './agent-directory';
 
 import { WorkflowMeta } from './workflow-records';
@@ -58,7 +58,7 @@ export class StepQueues {
   private deadlines?: Queue<ExpireApprovalJob>;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     /** BullMQ's key prefix (`REDIS_PREFIX`). */
     private readonly prefix: string,
     private readonly watch?: { directory: AgentDirectory; store: WorkflowStore },

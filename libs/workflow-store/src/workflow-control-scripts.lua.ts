@@ -92,7 +92,7 @@ for _, id in ipairs(order) do
     set('out:' .. id, recorded[id].output)
     -- Every reference in it, a fan-out's list of outputs holding one per large element too.
     for sha256 in string.gmatch(recorded[id].output, '"%$ref":"sha256:(%x+)"') do
-      local blob = prefix .. ':${K.output}:' .. sha256
+      local blob = shard .. ':${K.output}:' .. sha256
       if redis.call('TTL', blob) < blobTtl then redis.call('EXPIRE', blob, blobTtl) end
     end
   else

@@ -3,7 +3,7 @@
 // from one of its steps. Their functions are those of workflow-control-scripts.lua.ts, called
 // through workflow-functions.ts.
 import { AgentLifecycle, WorkflowStatus } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { WorkflowFunctions } from './workflow-functions';
 import { WorkflowMeta, WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
 import {
@@ -18,7 +18,7 @@ import {
 /** Approvals, pauses and replays of workflows in Redis, each one call of a Lua function. */
 export class WorkflowControlTransitions {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: WorkflowStoreOptions,
     private readonly records: WorkflowRecords,
     private readonly functions: WorkflowFunctions,
@@ -32,10 +32,16 @@ export class WorkflowControlTransitions {
   async replay(
     meta: WorkflowMeta & { replayOf: { workflowId: string; fromStep: string } },
   ): Promise<ReplayResult> {
-    const original = this.records.keys.workflow(meta.replayOf.workflowId);
+    const { keys } = this.records;
+    // The replay reads the original in the same call: both in one shard.
+    if (keys.shardOf(meta.workflowId) !== keys.shardOf(meta.replayOf.workflowId))
+      throw new Error(
+        `replay ${meta.workflowId} is not in the shard of ${meta.replayOf.workflowId}: make its id with newWorkflowId`,
+      );
+    const original = keys.workflow(meta.replayOf.workflowId);
     const graphId = await this.redis.hget(original, 'graphId');
     if (!graphId) return { outcome: 'gone' };
-    const graph = await this.records.graph(graphId).catch(() => null);
+    const graph = await this.records.graph(graphId, meta.replayOf.workflowId).catch(() => null);
     if (!graph) return { outcome: 'gone' };
     const { fromStep } = meta.replayOf;
     if (!graph.order.includes(fromStep)) return { outcome: 'unknown-step', steps: graph.order };
@@ -76,7 +82,9 @@ export class WorkflowControlTransitions {
     const [outcome, ...rest] = (await this.functions.run('decideApproval', params.workflowId, [
       params.stepId,
       params.decision,
-      params.decision === 'approve' ? await this.records.storeOutput(params.output) : 'null',
+      params.decision === 'approve'
+        ? await this.records.storeOutput(params.output, params.workflowId)
+        : 'null',
       params.message,
       this.options.finishedTtlSeconds,
     ])) as string[];
@@ -85,7 +93,7 @@ export class WorkflowControlTransitions {
         return {
           outcome: 'approved',
           status: rest[0] as WorkflowStatus,
-          readySteps: dispatchPairs(await this.records.graph(rest[1]), rest.slice(2)),
+          readySteps: dispatchPairs(await this.records.graph(rest[1], params.workflowId), rest.slice(2)),
         };
       case 'FAILED':
         return { outcome: 'failed' };
@@ -111,7 +119,7 @@ export class WorkflowControlTransitions {
   async expireApproval(workflowId: string, stepId: string): Promise<ApprovalDecisionResult> {
     const graphId = await this.redis.hget(this.records.keys.workflow(workflowId), 'graphId');
     if (!graphId) return { outcome: 'missing' };
-    const policy = (await this.records.graph(graphId)).approvals?.[stepId];
+    const policy = (await this.records.graph(graphId, workflowId)).approvals?.[stepId];
     if (!policy) return { outcome: 'not-approval' };
     return policy.onTimeout === 'default'
       ? this.decideApproval({
@@ -146,7 +154,7 @@ export class WorkflowControlTransitions {
       return {
         outcome: 'unpaused',
         status: status as WorkflowStatus,
-        readySteps: dispatchPairs(await this.records.graph(rest[0]), rest.slice(1)),
+        readySteps: dispatchPairs(await this.records.graph(rest[0], workflowId), rest.slice(1)),
       };
     if (outcome === 'NOT_PAUSED') return { outcome: 'not-paused', status: status as WorkflowStatus };
     return { outcome: 'missing' };

@@ -101,7 +101,11 @@ describe('approval steps and pauses in the WorkflowStore (real Redis)', () => {
     await run(workflowId, 'build');
     expect((await store.get(workflowId))!.status).toBe(WorkflowStatus.Completed);
 
-    const replay = { ...meta(), replayOf: { workflowId, fromStep: 'approve' } };
+    const replay = {
+      ...meta(),
+      workflowId: store.newWorkflowId({ replayOf: workflowId }),
+      replayOf: { workflowId, fromStep: 'approve' },
+    };
     const replayed = await store.replay(replay);
     expect(replayed).toMatchObject({ outcome: 'created', reusedSteps: ['plan', 'side'] });
     expect(replayed.outcome === 'created' && replayed.readySteps).toEqual([

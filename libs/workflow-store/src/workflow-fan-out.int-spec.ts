@@ -39,7 +39,7 @@ const fanOutGraph = pinWorkflowGraph(
 describe('WorkflowStore fan-out steps (real Redis)', () => {
   // Outputs over 1 kB go by reference, to show a join gets them whole.
   const testing = useTestStore({ largeOutputBytes: 1024 });
-  const { prefix, published, cancellations } = testing;
+  const { published, cancellations } = testing;
   let redis: Redis;
   let store: WorkflowStore;
 
@@ -135,9 +135,9 @@ describe('WorkflowStore fan-out steps (real Redis)', () => {
         .map((event) => event.lifecycle),
     ).toEqual([AgentLifecycle.Ready, AgentLifecycle.Executing]);
     // The workflow's hash holds its sub-steps: no key per item.
-    expect((await redis.keys(`${prefix}:wf:${workflowId}*`)).sort()).toEqual([
-      `${prefix}:wf:${workflowId}`,
-      `${prefix}:wf:${workflowId}:events`,
+    expect((await redis.keys(`${store.keys.workflow(workflowId)}*`)).sort()).toEqual([
+      store.keys.workflow(workflowId),
+      store.keys.events(workflowId),
     ]);
   });
 

@@ -1,27 +1,30 @@
 // The calls of the store's Redis function library (workflow-scripts.lua.ts), in the one shape its
-// functions all take: the workflow's key and its event log first, then the prefix, the workflow
-// id and the time. Both kinds of transitions call through it; the library's loading is
+// functions all take: KEYS the workflow's key and its event log, the function's own keys, then the
+// keys of the workflow's shard it may write; ARGV the shard's base, the workflow id and the time. Both kinds of transitions call through it; the library's loading is
 // FunctionLibraryClient's (@app/redis).
 import { FunctionLibraryClient } from '@app/redis/function-library';
-import Redis from 'ioredis';
-import { WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
+import { RedisClient } from '@app/redis';
+import { WorkflowRecords } from './workflow-records';
 import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 
 export class WorkflowFunctions {
   /** The state machine's function library, loaded where Redis lacks it. */
   private readonly library: FunctionLibraryClient;
+  /** Each shard's keys a call declares, built once. */
+  private readonly shardKeys: string[][];
 
   constructor(
-    redis: Redis,
-    private readonly options: WorkflowStoreOptions,
+    redis: RedisClient,
     private readonly records: WorkflowRecords,
   ) {
     this.library = new FunctionLibraryClient(redis, WORKFLOW_LIBRARY, 'the workflow store');
+    this.shardKeys = records.keys.allShards().map((shard) => records.keys.shardKeys(shard));
   }
 
   /**
    * Calls one of the state machine's functions, loading the library first where Redis lacks it.
-   * `extraKeys` follow the workflow's two keys (KEYS[3], ...) for a function that reads another.
+   * `extraKeys` follow the workflow's two keys (KEYS[3], ...) for a function that reads another
+   * workflow of the same shard; the shard's keys (WorkflowKeys.shardKeys) close the list.
    */
   async run(
     script: WorkflowScript,
@@ -30,10 +33,11 @@ export class WorkflowFunctions {
     extraKeys: string[] = [],
   ): Promise<unknown> {
     const { keys } = this.records;
+    const shard = keys.shardOf(workflowId);
     return this.library.fcall(
       WORKFLOW_LIBRARY.functionName(script),
-      [keys.workflow(workflowId), keys.events(workflowId), ...extraKeys],
-      [this.options.prefix, workflowId, new Date().toISOString(), Date.now(), ...args],
+      [keys.workflow(workflowId), keys.events(workflowId), ...extraKeys, ...this.shardKeys[shard]],
+      [keys.shardBase(shard), workflowId, new Date().toISOString(), Date.now(), ...args],
     );
   }
 }

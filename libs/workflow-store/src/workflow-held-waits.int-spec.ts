@@ -10,7 +10,6 @@ const BUDGET = 'budget exhausted: tenant t1 today 10/10 tokens';
 
 describe('steps whose wait holds their workflow WAITING (a spent budget) in the WorkflowStore (real Redis)', () => {
   const testing = useTestStore();
-  const { prefix } = testing;
   let redis: Redis;
   let store: WorkflowStore;
 
@@ -47,7 +46,7 @@ describe('steps whose wait holds their workflow WAITING (a spent budget) in the 
     expect(waiting!.steps[0]).toMatchObject({ lifecycle: 'READY', waitingFor: BUDGET });
     expect(await store.beginStep(workflowId, 'plan', 1)).toMatchObject({ outcome: 'run', isFirstStep: true });
     expect(await statusOf(workflowId)).toBe(WorkflowStatus.Running);
-    expect(await redis.hexists(`${prefix}:wf:${workflowId}`, 'startedAtMs')).toBe(1);
+    expect(await redis.hexists(store.keys.workflow(workflowId), 'startedAtMs')).toBe(1);
   });
 
   it('stays WAITING while an approval or a held step is left, through a decision and a pause', async () => {

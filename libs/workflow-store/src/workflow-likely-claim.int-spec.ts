@@ -33,9 +33,9 @@ describe('WorkflowStore.likelyClaim (real Redis)', () => {
     if (a.outcome !== 'run') throw new Error(a.outcome);
 
     // a's successors b and side: with both served, no single one can be named.
-    expect(await store.likelyClaim(a.graphId, 'a', queues('a', 'b', 'side'))).toBeNull();
+    expect(await store.likelyClaim(workflowId, a.graphId, 'a', queues('a', 'b', 'side'))).toBeNull();
     // Served alone, b is named: side's queue is another worker's.
-    const forecast = await store.likelyClaim(a.graphId, 'a', queues('b'));
+    const forecast = await store.likelyClaim(workflowId, a.graphId, 'a', queues('b'));
     expect(forecast).toEqual({ stepId: 'b', queue: stepQueueOf(forked, 'b') });
 
     const completed = await store.completeStep({
@@ -58,12 +58,12 @@ describe('WorkflowStore.likelyClaim (real Redis)', () => {
     const a = await store.beginStep(workflowId, 'a', 1);
     if (a.outcome !== 'run') throw new Error(a.outcome);
     // join waits for c and side: completing c may or may not ready it.
-    expect(await store.likelyClaim(a.graphId, 'c', queues('join'))).toBeNull();
-    expect(await store.likelyClaim(a.graphId, 'b', queues('join'))).toBeNull();
-    expect(await store.likelyClaim(a.graphId, 'b', queues('c'))).toEqual({
+    expect(await store.likelyClaim(workflowId, a.graphId, 'c', queues('join'))).toBeNull();
+    expect(await store.likelyClaim(workflowId, a.graphId, 'b', queues('join'))).toBeNull();
+    expect(await store.likelyClaim(workflowId, a.graphId, 'b', queues('c'))).toEqual({
       stepId: 'c',
       queue: stepQueueOf(forked, 'c'),
     });
-    expect(await store.likelyClaim(a.graphId, 'b#0', queues('c'))).toBeNull();
+    expect(await store.likelyClaim(workflowId, a.graphId, 'b#0', queues('c'))).toBeNull();
   });
 });

@@ -11,7 +11,7 @@ import {
   WorkflowStatus,
   emptyWorkflowMetrics,
 } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { childStepId } from './fan-out';
 import { parseEventMessage } from './workflow-events.wire';
 import { WorkflowGraph } from './workflow-graph';
@@ -45,7 +45,7 @@ const EVENT_PAGE = 100;
 /** Reads of workflows in Redis, as the transitions left them. */
 export class WorkflowReads {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: WorkflowStoreOptions,
     private readonly records: WorkflowRecords,
   ) {}
@@ -55,7 +55,7 @@ export class WorkflowReads {
     const raw = await this.redis.hget(this.records.keys.workflow(workflowId), `out:${stepId}`);
     if (raw === null) return undefined;
     const holder = { output: JSON.parse(raw) as unknown };
-    await this.records.resolveReferences(holder);
+    await this.records.resolveReferences(holder, workflowId);
     return holder.output;
   }
 
@@ -79,7 +79,7 @@ export class WorkflowReads {
   async metaAndGraph(workflowId: string): Promise<{ meta: WorkflowMeta; graph: WorkflowGraph } | null> {
     const [meta, graphId] = await this.redis.hmget(this.records.keys.workflow(workflowId), 'meta', 'graphId');
     if (meta === null || graphId === null) return null;
-    return { meta: JSON.parse(meta) as WorkflowMeta, graph: await this.records.graph(graphId) };
+    return { meta: JSON.parse(meta) as WorkflowMeta, graph: await this.records.graph(graphId, workflowId) };
   }
 
   /** The `traceparent` the workflow was started under, when tracing was on; undefined otherwise. */
@@ -94,7 +94,7 @@ export class WorkflowReads {
     const key = this.records.keys.workflow(workflowId);
     const graphId = await this.redis.hget(key, 'graphId');
     if (!graphId) return null;
-    const graph = await this.records.graph(graphId);
+    const graph = await this.records.graph(graphId, workflowId);
     const values = await this.redis.hmget(
       key,
       ...STATE_FIELDS,
@@ -196,19 +196,33 @@ export class WorkflowReads {
   }
 
   /**
-   * PENDING or RUNNING workflows, oldest first, not updated for `idleMs`, with their READY steps:
-   * the candidates whose steps may never have been queued.
+   * PENDING, RUNNING or WAITING workflows not updated for `idleMs`, with their READY steps: the
+   * candidates whose steps may never have been queued. Of each status, the `limit` oldest over
+   * every shard's index are looked at.
    */
   async findIdleUnfinished(params: {
     idleMs: number;
     limit: number;
   }): Promise<{ workflowId: string; readySteps: StepDispatch[] }[]> {
+    const { keys } = this.records;
+    const oldest = async (status: WorkflowStatus): Promise<string[]> => {
+      const pages = await Promise.all(
+        keys
+          .allShards()
+          .map((shard) =>
+            this.redis.zrange(keys.statusIndex(status, shard), 0, params.limit - 1, 'WITHSCORES'),
+          ),
+      );
+      const entries: [string, number][] = [];
+      for (const page of pages)
+        for (let i = 0; i < page.length; i += 2) entries.push([page[i], Number(page[i + 1])]);
+      return entries
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, params.limit)
+        .map(([workflowId]) => workflowId);
+    };
     const ids = (
-      await Promise.all(
-        [WorkflowStatus.Pending, WorkflowStatus.Running, WorkflowStatus.Waiting].map((status) =>
-          this.redis.zrange(this.records.keys.statusIndex(status), 0, params.limit - 1),
-        ),
-      )
+      await Promise.all([WorkflowStatus.Pending, WorkflowStatus.Running, WorkflowStatus.Waiting].map(oldest))
     ).flat();
     const idleBefore = Date.now() - params.idleMs;
     const found: { workflowId: string; readySteps: StepDispatch[] }[] = [];
@@ -219,7 +233,7 @@ export class WorkflowReads {
         continue;
       const graphId = await this.redis.hget(this.records.keys.workflow(workflowId), 'graphId');
       if (!graphId) continue;
-      const graph = await this.records.graph(graphId);
+      const graph = await this.records.graph(graphId, workflowId);
       // A READY step's next attempt: 1, or the retry or resumed attempt whose job may be waiting.
       const readySteps = [
         ...state.steps
@@ -238,18 +252,19 @@ export class WorkflowReads {
   }
 
   /**
-   * Ids in the index of `status` of workflows created before `createdBeforeMs`, oldest first (a
-   * page from `offset`). A workflow finishes after it is created, so every workflow that
+   * Ids in a shard's index of `status` of workflows created before `createdBeforeMs`, oldest
+   * first (a page from `offset`). A workflow finishes after it is created, so every workflow that
    * finished before a time is among those created before it.
    */
   idsCreatedBefore(
     status: WorkflowStatus,
+    shard: number,
     createdBeforeMs: number,
     offset: number,
     limit: number,
   ): Promise<string[]> {
     return this.redis.zrangebyscore(
-      this.records.keys.statusIndex(status),
+      this.records.keys.statusIndex(status, shard),
       '-inf',
       `(${createdBeforeMs}`,
       'LIMIT',

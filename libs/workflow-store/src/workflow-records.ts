@@ -5,7 +5,7 @@
 // graph is read from Redis once per process.
 import { createHash } from 'node:crypto';
 import { WorkflowState } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { OutputReference, isOutputReference } from './output-reference';
 import { WorkflowGraph } from './workflow-graph';
 import { WorkflowKeys } from './workflow-keys';
@@ -48,17 +48,20 @@ export class WorkflowRecords {
   readonly keys: WorkflowKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: WorkflowStoreOptions,
   ) {
     this.keys = new WorkflowKeys(options.prefix);
   }
 
-  /** A stored graph by id, read once per process: a graph id always names the same graph. */
-  async graph(graphId: string): Promise<WorkflowGraph> {
+  /**
+   * A stored graph by id, read once per process (from the shard of `workflowId`, a workflow of
+   * that graph): a graph id always names the same graph, whichever shard's copy is read.
+   */
+  async graph(graphId: string, workflowId: string): Promise<WorkflowGraph> {
     let graph = this.graphs.get(graphId);
     if (!graph) {
-      const json = await this.redis.hget(this.keys.graph(graphId), 'graph');
+      const json = await this.redis.hget(this.keys.graph(graphId, this.keys.shardOf(workflowId)), 'graph');
       if (json === null) throw new Error(`graph ${graphId} is missing from Redis`);
       graph = JSON.parse(json) as WorkflowGraph;
       this.graphs.set(graphId, graph);
@@ -66,20 +69,24 @@ export class WorkflowRecords {
     return graph;
   }
 
-  /** The output's JSON, or a reference to it stored once under its SHA-256 when it is large. */
-  async storeOutput(output: unknown): Promise<string> {
+  /**
+   * The output's JSON, or a reference to it stored once under its SHA-256 (in the shard of
+   * `workflowId`, whose state refers to it) when it is large.
+   */
+  async storeOutput(output: unknown, workflowId: string): Promise<string> {
     const json = JSON.stringify(output ?? null);
     const limit = this.options.largeOutputBytes ?? DEFAULT_LARGE_OUTPUT_BYTES;
     if (Buffer.byteLength(json) <= limit) return json;
     const sha256 = createHash('sha256').update(json).digest('hex');
     // Written before the state refers to it; a rewrite of identical content only refreshes the expiry.
-    await this.redis.set(this.keys.output(sha256), json, 'EX', this.options.finishedTtlSeconds * 2);
+    const key = this.keys.output(sha256, this.keys.shardOf(workflowId));
+    await this.redis.set(key, json, 'EX', this.options.finishedTtlSeconds * 2);
     const reference: OutputReference = { $ref: `sha256:${sha256}`, bytes: Buffer.byteLength(json) };
     return JSON.stringify(reference);
   }
 
-  /** Replaces every top-level reference in `values` by the stored output. */
-  async resolveReferences(values: Record<string, unknown>): Promise<void> {
+  /** Replaces every top-level reference in `values` (of `workflowId`) by the stored output. */
+  async resolveReferences(values: Record<string, unknown>, workflowId: string): Promise<void> {
     // A fan-out step's output is the list of its sub-steps' outputs, each possibly a reference.
     const holders: [Record<string, unknown> | unknown[], string | number, string][] = [];
     for (const [key, value] of Object.entries(values)) {
@@ -93,8 +100,9 @@ export class WorkflowRecords {
     const references = holders.map(
       ([holder, at]) => (holder as Record<string | number, OutputReference>)[at],
     );
+    const shard = this.keys.shardOf(workflowId);
     const blobs = await this.redis.mget(
-      ...references.map((reference) => this.keys.output(reference.$ref.slice(7))),
+      ...references.map((reference) => this.keys.output(reference.$ref.slice(7), shard)),
     );
     holders.forEach(([holder, at, stepId], index) => {
       const blob = blobs[index];

@@ -11,7 +11,7 @@ const diamond = DIAMOND_GRAPH;
 describe('WorkflowStore.replay (real Redis)', () => {
   // Outputs over 100 bytes are stored by reference, so the copy of a reference is covered too.
   const testing = useTestStore({ largeOutputBytes: 100 });
-  const { prefix, published } = testing;
+  const { published } = testing;
   let redis: Redis;
   let store: WorkflowStore;
 
@@ -46,6 +46,7 @@ describe('WorkflowStore.replay (real Redis)', () => {
 
   const replayMeta = (workflowId: string, fromStep: string) => ({
     ...meta(),
+    workflowId: store.newWorkflowId({ replayOf: workflowId }),
     input: { topic: 'second' },
     replayOf: { workflowId, fromStep },
   });
@@ -53,10 +54,10 @@ describe('WorkflowStore.replay (real Redis)', () => {
   it('reuses the outputs of the steps before fromStep, runs fromStep and what follows, and counts only those', async () => {
     const original = await finishedDiamond();
     // a's output is stored by reference: the replay keeps it for as long as the replay may need it.
-    const reference = JSON.parse((await redis.hget(`${prefix}:wf:${original}`, 'out:a')) as string) as {
+    const reference = JSON.parse((await redis.hget(store.keys.workflow(original), 'out:a')) as string) as {
       $ref: string;
     };
-    const blobKey = `${prefix}:output:${reference.$ref.slice('sha256:'.length)}`;
+    const blobKey = store.keys.output(reference.$ref.slice('sha256:'.length), store.keys.shardOf(original));
     await redis.expire(blobKey, 5);
     const replayed = await store.replay(replayMeta(original, 'b'));
     expect(await redis.ttl(blobKey)).toBeGreaterThan(3600);

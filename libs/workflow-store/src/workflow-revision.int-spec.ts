@@ -274,7 +274,11 @@ describe('quality loops in the WorkflowStore (real Redis)', () => {
     await run(workflowId, 'polish', 2);
     await run(workflowId, 'audit', 2);
     await run(workflowId, 'deploy');
-    const replay = await store.replay({ ...meta(), replayOf: { workflowId, fromStep: 'polish' } });
+    const replay = await store.replay({
+      ...meta(),
+      workflowId: store.newWorkflowId({ replayOf: workflowId }),
+      replayOf: { workflowId, fromStep: 'polish' },
+    });
     expect(replay.outcome).toBe('created');
     if (replay.outcome !== 'created') return;
     await run(replay.workflowId, 'polish');

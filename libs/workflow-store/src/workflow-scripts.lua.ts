@@ -19,36 +19,41 @@ import {
  * the answer the first got: begin, complete and fail know it by its run token, cancel and resume
  * by a request token, create by the workflow id (only a resent log line would show twice).
  *
- * Layout (P = key prefix, W = workflow id, G = graph id, the SHA-1 of the graph's JSON):
- *   P:graph:G       hash, shared by every workflow of that graph and never changed (content-addressed,
- *                   so a workflow keeps the graph it was created with): graph (JSON), order, total,
- *                   sinks, deps:/next:/anc:<id> (each step's dependencies, successors and ancestors,
- *                   comma-separated), approval:<id> (an approval step), createEvents/createEventCount
- *                   (a new workflow's events)
- *   P:graph:G:new   hash a new workflow of the graph starts as (COPY): its steps' first states
- *   P:wf:W          hash: meta, graphId, status, times, result, llmCalls/llmTokens/errorCount/
+ * Layout (S = the workflow's shard, `<prefix>:{s<n>}` (see WorkflowKeys), W = workflow id, G = graph
+ * id, the SHA-1 of the graph's JSON). Every key is in its workflow's shard, so one hash tag, one
+ * Redis Cluster slot:
+ *   S:graph:G       hash, the shard's copy of a graph, shared by its workflows of that graph and never
+ *                   changed (content-addressed, so a workflow keeps the graph it was created with):
+ *                   graph (JSON), order, total, sinks, deps:/next:/anc:<id> (each step's dependencies,
+ *                   successors and ancestors, comma-separated), approval:<id> (an approval step),
+ *                   createEvents/createEventCount (a new workflow's events)
+ *   S:graph:G:new   hash a new workflow of the graph starts as (COPY): its steps' first states
+ *   S:wf:W          hash: meta, graphId, status, times, result, llmCalls/llmTokens/errorCount/
  *                   retryCount (counters), metrics (JSON, once finished), seq (last event id),
  *                   step:<id> (JSON of one step's state), out:<id> (its output JSON), done,
  *                   approvalsWaiting, stepsHoldingWorkflow (READY steps whose wait keeps the
  *                   workflow WAITING, a budget's: see markWaiting); a fan-out's sub-steps as steps `<id>#<n>` with item:<id>#<n>
  *                   (see fan-out-scripts.lua.ts)
- *   P:wf:W:events   list of event batches, one per transition, each as published (see
+ *   S:wf:W:events   list of event batches, one per transition, each as published (see
  *                   parseEventMessage), bounded (a list: a stream cost more Redis time and memory)
- *   P:workflows:STATUS  sorted sets by creation time, one per status, for recovery and retention
- *   P:workflow-changes  stream, the outbox of status changes (see workflow-changes.ts): an entry
- *                   { workflowId, seq, status } per call that changes a workflow's status, written atomically
- *                   with it; the metrics service projects them into PostgreSQL, then acks and deletes them
+ *   S:workflows:STATUS  sorted sets by creation time, one per status, for recovery and retention
+ *   S:workflow-changes  stream, the shard's outbox of status changes (see workflow-changes.ts): an
+ *                   entry { workflowId, seq, status } per call that changes a workflow's status, written
+ *                   atomically with it; the metrics service projects them into PostgreSQL, then acks
+ *                   and deletes them
+ *   S:workflow-events  shard channel (SPUBLISH): every transition's events, one message each
  * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
  * in `meta` and `graph`, which scripts read but never write back.
  *
- * Every function gets KEYS = [wf, events] and ARGV = [prefix, workflowId, nowIso, nowMs, ...].
- * Like BullMQ's scripts, the functions also reach keys they derive from the prefix (the indexes,
- * the graph), so the store runs on one Redis, not a cluster.
+ * Every function gets ARGV = [S, workflowId, nowIso, nowMs, ...] and KEYS = [wf, events, the
+ * function's own extra keys, then the shard's outbox and status indexes (WorkflowKeys.shardKeys)],
+ * the keys it writes besides the workflow's. The graph copies and large outputs are
+ * content-addressed: a function finds them by the id it reads, under S, in the same slot.
  */
 const PRELUDE = `
 -- Set by enter() at the start of every call: the library's helpers below are defined once, when
 -- it loads, and read the call they serve from these.
-local wf, events, prefix, workflowId, now, nowMs
+local wf, events, shard, workflowId, now, nowMs
 local MAX_EVENTS = 5000 -- batches
 
 local function encodeWithRaw(tbl, raw)
@@ -72,7 +77,7 @@ local statusChanged
 
 local function enter(keys, args)
   wf, events = keys[1], keys[2]
-  prefix, workflowId, now, nowMs = args[1], args[2], args[3], tonumber(args[4])
+  shard, workflowId, now, nowMs = args[1], args[2], args[3], tonumber(args[4])
   seq, batch, writes, statusChanged = nil, {}, {}, false
 end
 
@@ -96,7 +101,7 @@ end
 local function publishEvents(list)
   local message = '{"workflowId":"' .. workflowId .. '","timestamp":"' .. now .. '","events":' .. list .. '}'
   if redis.call('RPUSH', events, message) > MAX_EVENTS then redis.call('LTRIM', events, -MAX_EVENTS, -1) end
-  redis.call('PUBLISH', prefix .. ':${K.eventsChannel}', message)
+  redis.call('SPUBLISH', shard .. ':${K.eventsChannel}', message)
 end
 
 local function flushEvents()
@@ -108,7 +113,7 @@ local function flushEvents()
   if statusChanged then
     -- After the transition's events: the id of the last event the new status came with. Not
     -- trimmed: the consumer deletes what it has projected, and a trim could drop what it has not.
-    redis.call('XADD', prefix .. ':${K.changes}', '*', 'workflowId', workflowId,
+    redis.call('XADD', shard .. ':${K.changes}', '*', 'workflowId', workflowId,
       'seq', seq or redis.call('HGET', wf, 'seq') or 0, 'status', statusChanged)
     statusChanged = false
   end
@@ -123,8 +128,8 @@ local function setStatus(status, old, createdAtMs)
     local r = redis.call('HMGET', wf, 'status', 'createdAtMs')
     old, createdAtMs = r[1], r[2]
   end
-  if old then redis.call('ZREM', prefix .. ':${K.statusIndex}:' .. old, workflowId) end
-  redis.call('ZADD', prefix .. ':${K.statusIndex}:' .. status, createdAtMs, workflowId)
+  if old then redis.call('ZREM', shard .. ':${K.statusIndex}:' .. old, workflowId) end
+  redis.call('ZADD', shard .. ':${K.statusIndex}:' .. status, createdAtMs, workflowId)
   set('status', status)
   set('updatedAt', now)
   statusChanged = status
@@ -132,7 +137,7 @@ end
 
 -- The key of a graph, by its id (read from the workflow's hash when not given).
 local function graphKey(graphId)
-  return prefix .. ':${K.graph}:' .. (graphId or redis.call('HGET', wf, 'graphId'))
+  return shard .. ':${K.graph}:' .. (graphId or redis.call('HGET', wf, 'graphId'))
 end
 
 local function loadGraph(graphId)
@@ -340,7 +345,7 @@ if redis.call('EXISTS', graph, template) < 2 then
   redis.call('HSET', graph, unpack(ARGV, 10, graphEnd))
 end
 local function existing(id)
-  local key = prefix .. ':${K.workflow}:' .. id
+  local key = shard .. ':${K.workflow}:' .. id
   local reply = { 0, id }
   local r = redis.call('HMGET', key, 'status', 'graphId')
   if r[1] == 'PENDING' then
@@ -628,11 +633,11 @@ return { 'FAILED' }
 `;
 
 /**
- * ARGV[5..]: reason, ttlSeconds, requestToken (answers a resent call as the first).
- * Returns { 'CANCELLED' } or { 'TERMINAL', status } / { 'MISSING' }.
+ * ARGV[5..]: reason, ttlSeconds, requestToken (answers a resent call as the first), the
+ * deployment's cancellations channel. Returns { 'CANCELLED' } or { 'TERMINAL', status } / { 'MISSING' }.
  */
 const CANCEL_WORKFLOW = `
-local reason, ttl, requestToken = ARGV[5], tonumber(ARGV[6]), ARGV[7]
+local reason, ttl, requestToken, cancellations = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local r = redis.call('HMGET', wf, 'status', 'requestToken')
 local status = r[1]
 if not status then return { 'MISSING' } end
@@ -641,7 +646,7 @@ if status == 'COMPLETED' or status == 'FAILED' or status == 'CANCELLED' then ret
 redis.call('HSET', wf, 'error', reason, 'requestToken', requestToken)
 local metrics = finish('CANCELLED', ttl)
 emit({ type = 'complete', status = 'CANCELLED' }, { { 'result', 'null' }, { 'metrics', metrics } })
-redis.call('PUBLISH', prefix .. ':${K.cancellationsChannel}', workflowId)
+redis.call('PUBLISH', cancellations, workflowId)
 flushEvents()
 return { 'CANCELLED' }
 `;
@@ -796,15 +801,12 @@ return 1
 const REMOVE_FINISHED = `
 local status, finishedAt = ARGV[5], ARGV[6]
 if redis.call('EXISTS', wf) == 0 then
-  redis.call('ZREM', prefix .. ':workflows', workflowId)
-  redis.call('ZREM', prefix .. ':${K.statusIndex}:' .. status, workflowId)
+  redis.call('ZREM', shard .. ':${K.statusIndex}:' .. status, workflowId)
   return 2
 end
 if redis.call('HGET', wf, 'status') ~= status or redis.call('HGET', wf, 'finishedAt') ~= finishedAt then return 0 end
 redis.call('DEL', wf, events)
--- P:workflows (every workflow, by creation) was the listing of earlier versions: their entries go too.
-redis.call('ZREM', prefix .. ':workflows', workflowId)
-redis.call('ZREM', prefix .. ':${K.statusIndex}:' .. status, workflowId)
+redis.call('ZREM', shard .. ':${K.statusIndex}:' .. status, workflowId)
 return 1
 `;
 

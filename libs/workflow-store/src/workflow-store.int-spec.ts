@@ -20,6 +20,12 @@ describe('WorkflowStore (real Redis)', () => {
   let store: WorkflowStore;
 
   const meta = (): WorkflowMeta => testing.meta('DIAMOND', { input: { list: [] } });
+  /** A workflow started with an idempotency key: its id is made in the key's shard. */
+  const keyed = (idempotencyKey: string, tenantId = 't1'): WorkflowMeta => ({
+    ...meta(),
+    tenantId,
+    workflowId: store.newWorkflowId({ tenantId, idempotencyKey }),
+  });
 
   beforeAll(() => ({ redis, store } = testing));
 
@@ -64,14 +70,15 @@ describe('WorkflowStore (real Redis)', () => {
 
   /** Calls a state-machine function exactly as the store does (ioredis may resend such a call). */
   function callFunction(workflowId: string, script: WorkflowScript, args: (string | number)[]) {
-    const key = `${prefix}:wf:${workflowId}`;
+    const { keys } = store;
+    const shard = keys.shardOf(workflowId);
+    const declared = [keys.workflow(workflowId), keys.events(workflowId), ...keys.shardKeys(shard)];
     const fn = WORKFLOW_LIBRARY.functionName(script);
     return redis.fcall(
       fn,
-      2,
-      key,
-      `${key}:events`,
-      prefix,
+      declared.length,
+      ...declared,
+      keys.shardBase(shard),
       workflowId,
       new Date().toISOString(),
       Date.now(),
@@ -82,22 +89,26 @@ describe('WorkflowStore (real Redis)', () => {
   it('writes a workflow where WorkflowKeys names its keys, in TypeScript and in the function library alike', async () => {
     const keys = new WorkflowKeys(prefix);
     expect(store.keys).toEqual(keys);
-    const first = meta();
+    const first = keyed('layout-check');
     const { workflowId } = await store.create(first, diamond, 'layout-check');
+    const shard = keys.shardOf(workflowId);
     const graphId = (await redis.hget(keys.workflow(workflowId), 'graphId')) as string;
     expect(graphId).toMatch(/^[0-9a-f]{40}$/);
-    expect(await redis.exists(keys.workflow(workflowId), keys.events(workflowId), keys.graph(graphId))).toBe(
-      3,
-    );
-    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Pending), workflowId)).not.toBeNull();
-    expect(await redis.get(keys.idempotency(first.tenantId, 'layout-check'))).toContain(workflowId);
-    const changes = await redis.xrange(keys.changes, '-', '+');
+    const written = [keys.workflow(workflowId), keys.events(workflowId), keys.graph(graphId, shard)];
+    expect(await redis.exists(...written)).toBe(3);
+    // Every key of the workflow carries its shard's hash tag: one slot on a Redis Cluster.
+    const idempotency = keys.idempotency(first.tenantId, 'layout-check');
+    for (const key of [...written, idempotency, ...keys.shardKeys(shard)])
+      expect(key.startsWith(`${prefix}:{s${shard}}:`)).toBe(true);
+    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Pending, shard), workflowId)).not.toBeNull();
+    expect(await redis.get(idempotency)).toContain(workflowId);
+    const changes = await redis.xrange(keys.changes(shard), '-', '+');
     expect(changes.some(([, fields]) => fields.includes(workflowId))).toBe(true);
     // The channels the store publishes on are the ones its subscribers listen to.
     expect(messages.some((message) => eventMessageWorkflowId(message) === workflowId)).toBe(true);
     await runStep(workflowId, 'a', { ok: true });
-    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Pending), workflowId)).toBeNull();
-    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Running), workflowId)).not.toBeNull();
+    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Pending, shard), workflowId)).toBeNull();
+    expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Running, shard), workflowId)).not.toBeNull();
   });
 
   it('resumes a READY step whose job was taken while the workflow was FAILED with its next attempt (a new job id)', async () => {
@@ -155,7 +166,7 @@ describe('WorkflowStore (real Redis)', () => {
     await store.cancel(workflowId);
     expected.push(await lastEventId()); // CANCELLED
 
-    const changes = (await redis.xrange(new WorkflowKeys(prefix).changes, '-', '+'))
+    const changes = (await redis.xrange(store.keys.changes(store.keys.shardOf(workflowId)), '-', '+'))
       .map(parseWorkflowChange)
       .filter((change) => change.workflowId === workflowId);
     expect(changes.map((change) => change.seq)).toEqual(expected);
@@ -292,7 +303,9 @@ describe('WorkflowStore (real Redis)', () => {
     expect(lifecycles.filter((line) => line === 'a COMPLETED')).toHaveLength(1);
     expect(lifecycles.filter((line) => line === 'c EXECUTING')).toHaveLength(1);
     expect(lifecycles.filter((line) => line === 'c READY')).toHaveLength(2); // readied, then retried
-    expect(await twice('cancel', ['by test', 3600, 'request-1'])).toEqual(['CANCELLED']);
+    expect(await twice('cancel', ['by test', 3600, 'request-1', store.keys.cancellationsChannel])).toEqual([
+      'CANCELLED',
+    ]);
     // Another request is told the truth: the workflow had already ended.
     expect(await store.cancel(workflowId)).toEqual({ outcome: 'terminal', status: 'CANCELLED' });
   });
@@ -300,7 +313,7 @@ describe('WorkflowStore (real Redis)', () => {
   it('answers a resent resume as it answered the first', async () => {
     const { workflowId } = await store.create(meta(), diamond);
     await failForGood(workflowId, 'a');
-    const graphId = await redis.hget(`${prefix}:wf:${workflowId}`, 'graphId');
+    const graphId = await redis.hget(store.keys.workflow(workflowId), 'graphId');
     expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', graphId, 'a', 2]);
     expect(await callFunction(workflowId, 'resume', ['request-1'])).toEqual(['RESUMED', graphId, 'a', 2]);
     expect(await store.resume(workflowId)).toEqual({ outcome: 'not-failed', status: 'RUNNING' });
@@ -312,14 +325,16 @@ describe('WorkflowStore (real Redis)', () => {
 
   it('stores a graph once for all its workflows, and again if Redis lost it', async () => {
     // The graph and the hash its new workflows start as.
-    const graphKeys = async () => (await redis.keys(`${prefix}:graph:*`)).sort();
-    const first = await store.create(meta(), diamond);
-    await store.create(meta(), diamond);
+    // Each shard keeps its own copy: these workflows are all in shard 0.
+    const inShard = () => ({ ...meta(), workflowId: store.keys.newWorkflowId(0) });
+    const graphKeys = async () => (await redis.keys(`${store.keys.shardBase(0)}:graph:*`)).sort();
+    const first = await store.create(inShard(), diamond);
+    await store.create(inShard(), diamond);
     const stored = await graphKeys();
     expect(stored).toEqual([expect.stringMatching(/:graph:[0-9a-f]{40}$/), expect.stringMatching(/:new$/)]);
     for (const lost of [stored, [stored[1]]]) {
       await redis.del(...lost);
-      const again = await store.create(meta(), diamond);
+      const again = await store.create(inShard(), diamond);
       expect(again).toMatchObject({ isNew: true, readySteps: [{ stepId: 'a', attempt: 1 }] });
       expect(await graphKeys()).toEqual(stored);
     }
@@ -418,7 +433,10 @@ describe('WorkflowStore (real Redis)', () => {
     expect(events.some((event) => event.type === 'log' && event.message.includes('retry 1 in 1000 ms'))).toBe(
       true,
     );
-    expect(await store.idsCreatedBefore(WorkflowStatus.Failed, Date.now() + 1, 0, 100)).toContain(workflowId);
+    const shard = store.keys.shardOf(workflowId);
+    expect(await store.idsCreatedBefore(WorkflowStatus.Failed, shard, Date.now() + 1, 0, 100)).toContain(
+      workflowId,
+    );
   });
 
   it('cancels a running workflow once, refuses a finished one, and ignores the late step result', async () => {
@@ -448,15 +466,24 @@ describe('WorkflowStore (real Redis)', () => {
   });
 
   it('returns the same workflow for a repeated idempotency key of the same tenant only', async () => {
-    const first = await store.create(meta(), diamond, 'key-1');
-    const again = await store.create(meta(), diamond, 'key-1');
-    const otherTenant = await store.create({ ...meta(), tenantId: 't2' }, diamond, 'key-1');
+    const first = await store.create(keyed('key-1'), diamond, 'key-1');
+    const again = await store.create(keyed('key-1'), diamond, 'key-1');
+    const otherTenant = await store.create(keyed('key-1', 't2'), diamond, 'key-1');
     expect(again).toEqual({
       workflowId: first.workflowId,
       isNew: false,
       readySteps: [{ stepId: 'a', attempt: 1, queue: 'steps.echo@1' }],
     });
     expect(otherTenant.isNew).toBe(true);
+  });
+
+  it("refuses a workflow whose id is not in its idempotency key's shard, writing nothing", async () => {
+    const keys = store.keys;
+    const elsewhere = keys.newWorkflowId((keys.idempotencyShard('t1', 'key-2') + 1) % keys.shards);
+    await expect(store.create({ ...meta(), workflowId: elsewhere }, diamond, 'key-2')).rejects.toThrow(
+      `workflow ${elsewhere} is not in the shard of its idempotency key: make its id with newWorkflowId`,
+    );
+    expect(await redis.exists(keys.workflow(elsewhere), keys.idempotency('t1', 'key-2'))).toBe(0);
   });
 
   it('numbers log events after the state events and keeps their metadata', async () => {
@@ -555,7 +582,10 @@ describe('WorkflowStore (real Redis)', () => {
   it('stores a large output once by reference and hands the full output to later steps', async () => {
     const small = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600, largeOutputBytes: 1000 });
     const big = { html: 'x'.repeat(5000) };
-    const [first, second] = [await small.create(meta(), diamond), await small.create(meta(), diamond)];
+    // In one shard, where a large output is stored once.
+    const first = await small.create(meta(), diamond);
+    const inShard = { ...meta(), workflowId: small.keys.newWorkflowId(small.keys.shardOf(first.workflowId)) };
+    const second = await small.create(inShard, diamond);
     for (const { workflowId } of [first, second]) {
       const a = await small.beginStep(workflowId, 'a', 1);
       if (a.outcome !== 'run') throw new Error('expected to run');
@@ -570,12 +600,12 @@ describe('WorkflowStore (real Redis)', () => {
         llmTokens: 0,
       });
     }
-    const raw = await redis.hget(`${prefix}:wf:${first.workflowId}`, 'out:a');
+    const raw = await redis.hget(store.keys.workflow(first.workflowId), 'out:a');
     expect(JSON.parse(raw as string)).toEqual({
       $ref: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       bytes: 5011,
     });
-    expect(await redis.keys(`${prefix}:output:*`)).toHaveLength(1);
+    expect(await redis.keys(`${prefix}:*:output:*`)).toHaveLength(1);
     expect(await small.output(first.workflowId, 'a')).toEqual(big);
     const b = await small.beginStep(first.workflowId, 'b', 1);
     expect(b).toMatchObject({ outcome: 'run', dependencies: { a: big } });

@@ -1,8 +1,7 @@
 import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
-import { REDIS_CLIENT, createRedisConnection } from '@app/redis';
+import { REDIS_CLIENT, createRedisConnection, RedisClient } from '@app/redis';
 import { FairShare, FlowControlKeys, FlowControlRedis } from '@app/flow-control';
-import Redis from 'ioredis';
 import { AgentDirectory } from './agent-directory';
 import { StepQueues } from './step-queues';
 import { FINISHED_STATE_GRACE_HOURS, WorkflowStore } from './workflow-store';
@@ -23,23 +22,32 @@ class StepQueuesCloser implements OnApplicationShutdown {
     {
       provide: WorkflowStore,
       inject: [REDIS_CLIENT, ServiceConfig],
-      useFactory: (redis: Redis, config: ServiceConfig) =>
-        new WorkflowStore(redis, {
+      useFactory: async (redis: RedisClient, config: ServiceConfig) => {
+        const store = new WorkflowStore(redis, {
           prefix: config.REDIS_PREFIX,
           // A safety net only: the hourly retention job archives finished workflows to PostgreSQL
           // and removes them from Redis at WORKFLOW_STATE_TTL_HOURS, well before this expiry.
           finishedTtlSeconds: (config.WORKFLOW_STATE_TTL_HOURS + FINISHED_STATE_GRACE_HOURS) * 3600,
-        }),
+        });
+        await store.ensureFormat();
+        return store;
+      },
     },
     {
       provide: AgentDirectory,
       inject: [REDIS_CLIENT, ServiceConfig],
-      useFactory: (redis: Redis, config: ServiceConfig) => new AgentDirectory(redis, config.REDIS_PREFIX),
+      useFactory: (redis: RedisClient, config: ServiceConfig) =>
+        new AgentDirectory(redis, config.REDIS_PREFIX),
     },
     {
       provide: StepQueues,
       inject: [ServiceConfig, AgentDirectory, WorkflowStore, REDIS_CLIENT],
-      useFactory: (config: ServiceConfig, directory: AgentDirectory, store: WorkflowStore, redis: Redis) =>
+      useFactory: (
+        config: ServiceConfig,
+        directory: AgentDirectory,
+        store: WorkflowStore,
+        redis: RedisClient,
+      ) =>
         new StepQueues(
           createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-step-queues`),
           config.REDIS_PREFIX,

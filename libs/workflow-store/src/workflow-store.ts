@@ -8,15 +8,17 @@
 //   workflow-reads.ts                a workflow's state, outputs and events, and the indexes
 //   workflow-records.ts              a workflow's graph and large outputs, which all parts use
 //   workflow-keys.ts                 every Redis key and channel of the store, named once
+//   workflow-store-format.ts         the format of the data in Redis, checked at start, and its migration
 //   workflow-events.wire.ts          the event messages published on the events channel
 // The function library's loader is FunctionLibraryClient (@app/redis).
 import { WorkflowStatus } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { WorkflowControlTransitions } from './workflow-control-transitions';
 import { WorkflowFunctions } from './workflow-functions';
 import { WorkflowGraph } from './workflow-graph';
 import { WorkflowKeys } from './workflow-keys';
 import { WorkflowReads } from './workflow-reads';
+import { WorkflowStoreFormat } from './workflow-store-format';
 import { WorkflowMeta, WorkflowRecords, WorkflowStoreOptions } from './workflow-records';
 import { WorkflowTransitions } from './workflow-transitions';
 
@@ -34,10 +36,13 @@ export class WorkflowStore {
   private readonly reads: WorkflowReads;
   private readonly records: WorkflowRecords;
 
-  constructor(redis: Redis, options: WorkflowStoreOptions) {
+  constructor(
+    private readonly redis: RedisClient,
+    options: WorkflowStoreOptions,
+  ) {
     const records = new WorkflowRecords(redis, options);
     this.records = records;
-    const functions = new WorkflowFunctions(redis, options, records);
+    const functions = new WorkflowFunctions(redis, records);
     this.transitions = new WorkflowTransitions(redis, options, records, functions);
     this.control = new WorkflowControlTransitions(redis, options, records, functions);
     this.reads = new WorkflowReads(redis, options, records);
@@ -48,14 +53,37 @@ export class WorkflowStore {
     return this.records.keys;
   }
 
-  /** The channel every workflow event is published on: one message per transition, see {@link parseEventMessage}. */
-  get eventsChannel(): string {
-    return this.keys.eventsChannel;
+  /**
+   * The shard channels (SSUBSCRIBE) every workflow event is published on, one per shard: one
+   * message per transition, see {@link parseEventMessage}.
+   */
+  get eventsChannels(): string[] {
+    return this.keys.eventsChannels;
   }
 
   /** The channel a cancelled workflow's id is published on, so workers abort its running steps. */
   get cancellationsChannel(): string {
     return this.keys.cancellationsChannel;
+  }
+
+  /**
+   * Checks that this deployment reads the data in Redis, recording its format on a new Redis and
+   * moving a format-1 deployment's data (see {@link WorkflowStoreFormat}); before the first call.
+   */
+  ensureFormat(): Promise<void> {
+    return new WorkflowStoreFormat(this.redis, this.keys).ensure();
+  }
+
+  /**
+   * A new workflow id in the shard a workflow must share: an idempotency key's (read and
+   * written with it) or a replayed workflow's (read by its replay's creation); any shard otherwise.
+   */
+  newWorkflowId(sharing?: { tenantId: string; idempotencyKey?: string } | { replayOf: string }): string {
+    const { keys } = this;
+    if (sharing && 'replayOf' in sharing) return keys.newWorkflowId(keys.shardOf(sharing.replayOf));
+    if (sharing?.idempotencyKey)
+      return keys.newWorkflowId(keys.idempotencyShard(sharing.tenantId, sharing.idempotencyKey));
+    return keys.newWorkflowId();
   }
 
   /** See {@link WorkflowTransitions.create}. */
@@ -74,8 +102,8 @@ export class WorkflowStore {
   }
 
   /** See {@link WorkflowTransitions.likelyClaim}. */
-  likelyClaim(graphId: string, stepId: string, servedQueues: ReadonlySet<string>) {
-    return this.transitions.likelyClaim(graphId, stepId, servedQueues);
+  likelyClaim(workflowId: string, graphId: string, stepId: string, servedQueues: ReadonlySet<string>) {
+    return this.transitions.likelyClaim(workflowId, graphId, stepId, servedQueues);
   }
 
   /** See {@link WorkflowTransitions.fanOut}. */
@@ -185,8 +213,14 @@ export class WorkflowStore {
   }
 
   /** See {@link WorkflowReads.idsCreatedBefore}. */
-  idsCreatedBefore(status: WorkflowStatus, createdBeforeMs: number, offset: number, limit: number) {
-    return this.reads.idsCreatedBefore(status, createdBeforeMs, offset, limit);
+  idsCreatedBefore(
+    status: WorkflowStatus,
+    shard: number,
+    createdBeforeMs: number,
+    offset: number,
+    limit: number,
+  ) {
+    return this.reads.idsCreatedBefore(status, shard, createdBeforeMs, offset, limit);
   }
 
   /** See {@link WorkflowReads.eventsAfter}. */

@@ -6,7 +6,7 @@
 // in workflow-control-scripts.lua.ts.
 import { randomUUID } from 'node:crypto';
 import { LogLevel, RevisionFeedback, WorkflowStatus } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { parseChildStepId } from './fan-out';
 import { creationPlan } from './workflow-creation-plan';
 import { WorkflowFunctions } from './workflow-functions';
@@ -39,11 +39,11 @@ const FEEDBACK_FIELD = '#feedback';
  * numbers, stores and publishes the events it causes (see workflow-scripts.lua.ts).
  */
 export class WorkflowTransitions {
-  /** Ids of graphs known to be stored in Redis (they never change). */
+  /** `<shard>:<graphId>` of the graphs known to be stored in a shard (they never change). */
   private readonly storedGraphs = new Set<string>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: WorkflowStoreOptions,
     private readonly records: WorkflowRecords,
     private readonly functions: WorkflowFunctions,
@@ -60,7 +60,16 @@ export class WorkflowTransitions {
     graph: WorkflowGraph,
     idempotencyKey?: string,
   ): Promise<{ workflowId: string; isNew: boolean; readySteps: StepDispatch[] }> {
-    const idemKey = idempotencyKey ? this.records.keys.idempotency(meta.tenantId, idempotencyKey) : '';
+    const { keys } = this.records;
+    const idemKey = idempotencyKey ? keys.idempotency(meta.tenantId, idempotencyKey) : '';
+    // The key is read and written in the same call as the workflow: both in one shard.
+    if (
+      idempotencyKey &&
+      keys.shardOf(meta.workflowId) !== keys.idempotencyShard(meta.tenantId, idempotencyKey)
+    )
+      throw new Error(
+        `workflow ${meta.workflowId} is not in the shard of its idempotency key: make its id with newWorkflowId`,
+      );
     const plan = creationPlan(graph);
     const metaJson = JSON.stringify(meta);
     const send = (withGraph: boolean) =>
@@ -79,15 +88,16 @@ export class WorkflowTransitions {
           : [0]),
       ]) as Promise<[number | 'NO_GRAPH', string, ...string[]]>;
     // The graph goes along until this store has seen it stored, and again if Redis lost it.
-    let reply = await send(!this.storedGraphs.has(plan.graphId));
+    const stored = `${keys.shardOf(meta.workflowId)}:${plan.graphId}`;
+    let reply = await send(!this.storedGraphs.has(stored));
     if (reply[0] === 'NO_GRAPH') reply = await send(true);
-    this.storedGraphs.add(plan.graphId);
+    this.storedGraphs.add(stored);
     const [created, workflowId, ...readySteps] = reply;
     const isNew = created === 1;
     if (isNew) return { workflowId, isNew, readySteps: firstAttempts(graph, plan.roots) };
     // The first workflow keeps the graph (and agent versions) it was created with.
-    const firstGraphId = await this.redis.hget(this.records.keys.workflow(workflowId), 'graphId');
-    const firstGraph = firstGraphId ? await this.records.graph(firstGraphId) : graph;
+    const firstGraphId = await this.redis.hget(keys.workflow(workflowId), 'graphId');
+    const firstGraph = firstGraphId ? await this.records.graph(firstGraphId, workflowId) : graph;
     return { workflowId, isNew, readySteps: firstAttempts(firstGraph, readySteps) };
   }
 
@@ -109,12 +119,12 @@ export class WorkflowTransitions {
         return {
           outcome: 'run',
           isFirstStep: reply[0] === 'RUN_FIRST',
-          ...(await this.execution(reply[1], stepId, runToken, reply.slice(2))),
+          ...(await this.execution(workflowId, reply[1], stepId, runToken, reply.slice(2))),
         };
       case 'COMPLETED':
         return {
           outcome: 'already-completed',
-          readySteps: dispatchPairs(await this.records.graph(reply[1]), reply.slice(2)),
+          readySteps: dispatchPairs(await this.records.graph(reply[1], workflowId), reply.slice(2)),
         };
       case 'STALE':
         return { outcome: 'stale' };
@@ -145,7 +155,7 @@ export class WorkflowTransitions {
      */
     claimForJob?: { jobId: string; meta: WorkflowMeta; servedQueues: ReadonlySet<string> };
   }): Promise<CompleteStepResult> {
-    const graph = await this.records.graph(params.graphId);
+    const graph = await this.records.graph(params.graphId, params.workflowId);
     const claim = params.claimForJob;
     const claimable = claim ? claimableSuccessors(graph, params.stepId, claim.servedQueues) : [];
     const claimToken = claimable.length > 0 ? randomUUID() : '';
@@ -153,7 +163,7 @@ export class WorkflowTransitions {
     const reply = (await this.functions.run('complete', params.workflowId, [
       params.stepId,
       params.runToken,
-      await this.records.storeOutput(params.output),
+      await this.records.storeOutput(params.output, params.workflowId),
       Math.round(params.durationMs),
       params.llmCalls,
       params.llmTokens,
@@ -172,7 +182,14 @@ export class WorkflowTransitions {
       readySteps: dispatchPairs(graph, reply.slice(3, readyEnd)),
       claimed:
         claimedStepId && claim
-          ? await this.execution(params.graphId, claimedStepId, claimToken, reply.slice(readyEnd), claim.meta)
+          ? await this.execution(
+              params.workflowId,
+              params.graphId,
+              claimedStepId,
+              claimToken,
+              reply.slice(readyEnd),
+              claim.meta,
+            )
           : null,
     };
   }
@@ -185,13 +202,14 @@ export class WorkflowTransitions {
    * quality loop runs the step again): the answer is a forecast.
    */
   async likelyClaim(
+    workflowId: string,
     graphId: string,
     stepId: string,
     servedQueues: ReadonlySet<string>,
   ): Promise<{ stepId: string; queue: string } | null> {
     // A sub-step readies its fan-out step's successors only if it is the last: unknown beforehand.
     if (parseChildStepId(stepId)) return null;
-    const graph = await this.records.graph(graphId);
+    const graph = await this.records.graph(graphId, workflowId);
     const [only, ...others] = claimableSuccessors(graph, stepId, servedQueues);
     if (only === undefined || others.length > 0) return null;
     if (graph.deps[only].length !== 1 || graph.approvals?.[only]) return null;
@@ -200,6 +218,7 @@ export class WorkflowTransitions {
 
   /** Reads [meta, agent, ancestorId, outputJson, ...] from a script's reply. */
   private async execution(
+    workflowId: string,
     graphId: string,
     stepId: string,
     runToken: string,
@@ -209,14 +228,14 @@ export class WorkflowTransitions {
     const [meta, agent, firstAttempt] = tail;
     const dependencies: Record<string, unknown> = {};
     for (let i = 3; i < tail.length; i += 2) dependencies[tail[i]] = JSON.parse(tail[i + 1]);
-    await this.records.resolveReferences(dependencies);
+    await this.records.resolveReferences(dependencies, workflowId);
     // A sub-step's work item comes as the pseudo-dependency '#item' (no step id holds '#').
     const child = parseChildStepId(stepId);
     const item = child ? { index: child.index, value: dependencies[ITEM_FIELD] } : undefined;
     delete dependencies[ITEM_FIELD];
     const feedback = dependencies[FEEDBACK_FIELD] as RevisionFeedback | undefined;
     delete dependencies[FEEDBACK_FIELD];
-    const graph = await this.records.graph(graphId);
+    const graph = await this.records.graph(graphId, workflowId);
     const fanOut = child ? undefined : graph.fanOut?.[stepId];
     return {
       stepId,
@@ -245,7 +264,9 @@ export class WorkflowTransitions {
     runToken: string;
     items: unknown[];
   }): Promise<FanOutResult> {
-    const items = await Promise.all(params.items.map((item) => this.records.storeOutput(item)));
+    const items = await Promise.all(
+      params.items.map((item) => this.records.storeOutput(item, params.workflowId)),
+    );
     const [outcome, ...rest] = (await this.functions.run('fanOut', params.workflowId, [
       params.stepId,
       params.runToken,
@@ -255,7 +276,7 @@ export class WorkflowTransitions {
     if (outcome === 'INACTIVE') return { outcome: 'inactive', status: rest[0] };
     return {
       outcome: 'fanned-out',
-      readySteps: dispatchPairs(await this.records.graph(params.graphId), rest),
+      readySteps: dispatchPairs(await this.records.graph(params.graphId, params.workflowId), rest),
     };
   }
 
@@ -284,7 +305,7 @@ export class WorkflowTransitions {
     switch (reply[0]) {
       case 'REVISED': {
         const target = String(reply[3]);
-        const graph = await this.records.graph(params.graphId);
+        const graph = await this.records.graph(params.graphId, params.workflowId);
         return {
           outcome: 'revised',
           iteration: Number(reply[1]),
@@ -328,6 +349,7 @@ export class WorkflowTransitions {
       reason,
       this.options.finishedTtlSeconds,
       randomUUID(),
+      this.records.keys.cancellationsChannel,
     ])) as string[];
     if (reply[0] === 'CANCELLED') return { outcome: 'cancelled' };
     if (reply[0] === 'TERMINAL') return { outcome: 'terminal', status: reply[1] as WorkflowStatus };
@@ -340,7 +362,7 @@ export class WorkflowTransitions {
     if (outcome === 'RESUMED')
       return {
         outcome: 'resumed',
-        readySteps: dispatchPairs(await this.records.graph(rest[0]), rest.slice(1)),
+        readySteps: dispatchPairs(await this.records.graph(rest[0], workflowId), rest.slice(1)),
       };
     if (outcome === 'NOT_FAILED') return { outcome: 'not-failed', status: rest[0] as WorkflowStatus };
     return { outcome: 'missing' };

@@ -1,8 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
 import { BreakerStore, DEPENDENCY_NAME, FlowControlRedis } from '@app/flow-control';
-import { REDIS_CLIENT } from '@app/redis';
-import Redis from 'ioredis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 import { CircuitBreakerStatus } from './circuit-breaker-status.dto';
 
 /** The workers' circuit breakers, read and reset in Redis where the workers keep them. */
@@ -10,7 +9,7 @@ import { CircuitBreakerStatus } from './circuit-breaker-status.dto';
 export class CircuitBreakersService {
   private readonly store: BreakerStore;
 
-  constructor(@Inject(REDIS_CLIENT) redis: Redis, config: ServiceConfig) {
+  constructor(@Inject(REDIS_CLIENT) redis: RedisClient, config: ServiceConfig) {
     this.store = new BreakerStore(new FlowControlRedis(redis), config.REDIS_PREFIX);
   }
 

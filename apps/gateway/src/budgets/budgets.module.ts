@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { BudgetStore, FlowControlKeys, FlowControlRedis, parseBudgetDefaults } from '@app/flow-control';
-import { REDIS_CLIENT } from '@app/redis';
-import Redis from 'ioredis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 import { BudgetsController } from './budgets.controller';
 import { BudgetsService } from './budgets.service';
 
@@ -14,7 +13,7 @@ import { BudgetsService } from './budgets.service';
       provide: BudgetStore,
       inject: [REDIS_CLIENT, GatewayConfig],
       // BUDGETS was checked at boot (IsBudgetDefaults): parsing again cannot fail.
-      useFactory: (redis: Redis, config: GatewayConfig) =>
+      useFactory: (redis: RedisClient, config: GatewayConfig) =>
         new BudgetStore(
           new FlowControlRedis(redis),
           new FlowControlKeys(config.REDIS_PREFIX),

@@ -11,6 +11,7 @@ import { WorkflowReplays } from '../workflows/workflow-replays.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { initialProgress } from './bulk-action-progress';
 import { replayIdOf } from './replay-id';
+import { WorkflowStore } from '@app/workflow-store';
 
 /** The most workflows one bulk action selects by filter. */
 const BULK_ACTION_MAX_WORKFLOWS = 10_000;
@@ -31,6 +32,7 @@ export class BulkActionRunner {
   constructor(
     private readonly workflows: WorkflowsService,
     private readonly replays: WorkflowReplays,
+    private readonly store: WorkflowStore,
   ) {}
 
   async run(
@@ -97,7 +99,7 @@ export class BulkActionRunner {
             workflowId,
             { fromStep: fromStep as string },
             caller,
-            replayIdOf(jobId, workflowId),
+            replayIdOf(jobId, workflowId, this.store.keys),
           );
           break;
         default:

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
-import { REDIS_CLIENT } from '@app/redis';
-import Redis from 'ioredis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 
 /** How long a board session lasts: long enough to look into a failure, short enough to leak little. */
 export const QUEUE_BOARD_SESSION_SECONDS = 15 * 60;
@@ -16,7 +15,7 @@ export class QueueBoardSessions {
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     config: GatewayConfig,
   ) {
     this.prefix = `${config.REDIS_PREFIX}:queue-board-session:`;

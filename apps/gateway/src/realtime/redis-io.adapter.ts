@@ -1,9 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { GatewayConfig } from '@app/config';
-import { createRedisConnection } from '@app/redis';
+import { createRedisConnection, RedisClient } from '@app/redis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import Redis from 'ioredis';
 import { Server, ServerOptions } from 'socket.io';
 import { corsOptions } from '../cors-options';
 
@@ -12,7 +11,7 @@ import { corsOptions } from '../cors-options';
  * (the streams adapter, unlike the pub/sub one, survives a Redis blip without losing packets).
  */
 export class RedisIoAdapter extends IoAdapter {
-  private redis: Redis | null = null;
+  private redis: RedisClient | null = null;
 
   constructor(private readonly app: INestApplicationContext) {
     super(app);

@@ -2,8 +2,7 @@ import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { GatewayConfig } from '@app/config';
 import { ServerSocketEvent, StepTokensEvent, stepTokensChannel, workflowRoom } from '@app/contracts';
-import { createRedisConnection } from '@app/redis';
-import Redis from 'ioredis';
+import { createRedisConnection, RedisClient } from '@app/redis';
 import { Server } from 'socket.io';
 
 /**
@@ -16,7 +15,7 @@ import { Server } from 'socket.io';
 @WebSocketGateway()
 export class StepTokensGateway implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(StepTokensGateway.name);
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
 
   @WebSocketServer() private readonly server!: Server;
 

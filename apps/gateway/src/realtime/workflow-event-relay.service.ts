@@ -1,16 +1,16 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { WorkflowEvent } from '@app/contracts';
-import { createRedisConnection } from '@app/redis';
+import { createRedisConnection, RedisClient } from '@app/redis';
 import { isTracingRequested } from '@app/observability/tracing';
 import {
   WorkflowStore,
   contextOfTraceParent,
   eventMessageWorkflowId,
   parseEventMessage,
+  subscribeToWorkflowEvents,
 } from '@app/workflow-store';
 import { Link, trace } from '@opentelemetry/api';
-import Redis from 'ioredis';
 import { Socket } from 'socket.io';
 import { SocketMetrics } from './socket.metrics';
 
@@ -34,7 +34,7 @@ interface Cursor {
 export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WorkflowEventRelay.name);
   private readonly cursors = new Map<string, Map<string, Cursor>>();
-  private subscriber!: Redis;
+  private subscriber!: RedisClient;
   /**
    * With tracing on, each relayed message gets a span that links to its workflow's trace (a link,
    * not a child: one workflow fans out to many sockets and gateways). The link of each workflow
@@ -55,8 +55,9 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
       this.config.REDIS_URL,
       `${this.config.REDIS_PREFIX}-gateway-events`,
     );
-    this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
-    await this.subscriber.subscribe(this.store.eventsChannel);
+    await subscribeToWorkflowEvents(this.subscriber, this.store.eventsChannels, (message) =>
+      this.receive(message),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { ServerSocketEvent, WorkflowSummary, runsRoom } from '@app/contracts';
-import { createRedisConnection } from '@app/redis';
+import { createRedisConnection, RedisClient } from '@app/redis';
 import { WorkflowKeys } from '@app/workflow-store';
-import Redis from 'ioredis';
 import { Server } from 'socket.io';
 
 /**
@@ -14,7 +13,7 @@ import { Server } from 'socket.io';
 @Injectable()
 export class WorkflowRunsFeed implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WorkflowRunsFeed.name);
-  private subscriber!: Redis;
+  private subscriber!: RedisClient;
   private server?: Server;
 
   constructor(private readonly config: GatewayConfig) {}

@@ -14,7 +14,7 @@ import {
 } from '@app/agents/website-workflows';
 import { GatewayConfig } from '@app/config';
 import { AgentVersion, RegisterWorkflowDefinitionRequest, WorkflowDefinition } from '@app/contracts';
-import { REDIS_CLIENT } from '@app/redis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 import {
   AgentDirectory,
   AgentReference,
@@ -26,7 +26,6 @@ import {
   compileWorkflowGraph,
   pinWorkflowGraph,
 } from '@app/workflow-store';
-import Redis from 'ioredis';
 import { InputValidator, InvalidInputSchemaError, compileInputSchema } from './input-schema.compiler';
 
 /** A workflow type ready to start: its graph, and what checks its input. */
@@ -62,7 +61,7 @@ export class WorkflowDefinitions {
   private readonly planApprovalVariants = new Map<string, CompiledWorkflowDefinition>();
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly config: GatewayConfig,
     private readonly directory: AgentDirectory,
   ) {

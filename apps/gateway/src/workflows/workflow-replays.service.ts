@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import {
   ReplayWorkflowRequest,
@@ -37,7 +36,7 @@ export class WorkflowReplays {
     request: ReplayWorkflowRequest,
     caller: Caller,
     /** The new workflow's id: a caller that may run twice (a bulk job) passes the same one each time. */
-    newWorkflowId: string = randomUUID(),
+    newWorkflowId: string = this.store.newWorkflowId({ replayOf: workflowId }),
   ): Promise<ReplayWorkflowResponse> {
     const original = await this.workflows.get(workflowId, caller);
     if (!original.steps.some((step) => step.stepId === request.fromStep)) {

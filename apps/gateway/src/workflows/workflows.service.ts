@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BadRequestException,
   ConflictException,
@@ -65,7 +64,7 @@ export class WorkflowsService {
     }
     const input = checkWorkflowInput(request.input, compiled);
     const graph = await this.definitions.graphToStart(compiled);
-    const workflowId = randomUUID();
+    const workflowId = this.store.newWorkflowId({ tenantId: caller.tenantId, idempotencyKey });
     // Before it exists, so no step of it can begin unbudgeted (unused if the idempotency key answers another).
     if (request.budget) await this.budgets.set('workflow', workflowId, request.budget);
     // The workflow's root span: the store keeps its traceparent, and every step continues it.

@@ -83,11 +83,9 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
   });
 
   describe('CleanupWorkflowStates', () => {
-    const prefix = namespace.redisPrefix;
-    const keysOf = (workflowId: string) => [
-      `${prefix}:wf:${workflowId}`,
-      `${prefix}:wf:${workflowId}:events`,
-    ];
+    const keysOf = (workflowId: string) => [store.keys.workflow(workflowId), store.keys.events(workflowId)];
+    const indexOf = (status: string, workflowId: string) =>
+      store.keys.statusIndex(status, store.keys.shardOf(workflowId));
 
     async function create(): Promise<string> {
       const { workflowId } = await store.create(
@@ -174,7 +172,7 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
       for (const state of [completed, failed, cancelled]) {
         expect(await records.get(state.workflowId)).toEqual(state);
         expect(await redis.exists(...keysOf(state.workflowId))).toBe(0);
-        expect(await redis.zscore(`${prefix}:workflows:${state.status}`, state.workflowId)).toBeNull();
+        expect(await redis.zscore(indexOf(state.status, state.workflowId), state.workflowId)).toBeNull();
       }
       const rows = await namespace.query<{
         id: string;
@@ -200,11 +198,11 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
         },
       ]);
       // Expired from Redis before it could be archived: only its index entries go.
-      expect(await redis.zscore(`${prefix}:workflows:COMPLETED`, expiredId)).toBeNull();
+      expect(await redis.zscore(indexOf('COMPLETED', expiredId), expiredId)).toBeNull();
       expect(await records.get(expiredId)).toBeNull();
       // Finished after the cut-off, or still running: untouched.
       for (const workflowId of [finishingLate, running]) {
-        expect(await redis.exists(`${prefix}:wf:${workflowId}`)).toBe(1);
+        expect(await redis.exists(store.keys.workflow(workflowId))).toBe(1);
         expect(await records.get(workflowId)).toBeNull();
       }
       // No consumer of the outbox ran here, as if its entries had been lost: retention projected them.

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MetricsConfig } from '@app/config';
 import { MaintenanceJobName, MaintenanceReport } from '@app/contracts';
-import { REDIS_CLIENT } from '@app/redis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 import Redis from 'ioredis';
 import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 
@@ -45,7 +45,7 @@ export class SessionRetentionService {
   private readonly keys: SessionMemoryKeys;
 
   constructor(
-    @Inject(REDIS_CLIENT) redis: Redis,
+    @Inject(REDIS_CLIENT) redis: RedisClient,
     private readonly config: MetricsConfig,
   ) {
     this.redis = redis as RetentionRedis;

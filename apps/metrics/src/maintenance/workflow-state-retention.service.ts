@@ -35,8 +35,10 @@ export class WorkflowStateRetentionService {
     let archived = 0;
     let removed = 0;
     let expired = 0;
-    for (const status of TERMINAL_WORKFLOW_STATUSES) {
-      const counts = await this.cleanStatus(status, cutoffMs);
+    for (const [status, shard] of TERMINAL_WORKFLOW_STATUSES.flatMap((status) =>
+      this.store.keys.allShards().map((shard) => [status, shard] as const),
+    )) {
+      const counts = await this.cleanStatus(status, shard, cutoffMs);
       archived += counts.archived;
       removed += counts.removed;
       expired += counts.expired;
@@ -50,18 +52,19 @@ export class WorkflowStateRetentionService {
   }
 
   /**
-   * Walks the status index from the oldest creation time up to the cut-off (a workflow finishes
-   * after it is created, so none finished before the cut-off was created after it).
+   * Walks a shard's status index from the oldest creation time up to the cut-off (a workflow
+   * finishes after it is created, so none finished before the cut-off was created after it).
    */
   private async cleanStatus(
     status: WorkflowStatus,
+    shard: number,
     cutoffMs: number,
   ): Promise<{ archived: number; removed: number; expired: number }> {
     const counts = { archived: 0, removed: 0, expired: 0 };
     // Entries kept (finished too recently) stay at the head of the range; skip past them.
     let kept = 0;
     for (;;) {
-      const ids = await this.store.idsCreatedBefore(status, cutoffMs, kept, PAGE);
+      const ids = await this.store.idsCreatedBefore(status, shard, cutoffMs, kept, PAGE);
       if (ids.length === 0) return counts;
       const states = await Promise.all(ids.map((id) => this.store.get(id)));
       const due: WorkflowState[] = [];

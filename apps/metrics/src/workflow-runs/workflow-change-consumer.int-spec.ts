@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ServiceConfig } from '@app/config';
 import { WorkflowStatus, WorkflowSummary } from '@app/contracts';
 import { WorkflowRunsRepository, dataSourceOptions } from '@app/persistence';
@@ -25,7 +24,9 @@ const graph = pinWorkflowGraph(
 describe('WorkflowChangeConsumer (real Redis and PostgreSQL)', () => {
   const namespace = new TestNamespace();
   const config = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: namespace.redisPrefix } as ServiceConfig;
-  const stream = new WorkflowKeys(namespace.redisPrefix).changes;
+  const keys = new WorkflowKeys(namespace.redisPrefix);
+  // Every workflow of this spec is in shard 0, so its changes are in that shard's outbox.
+  const stream = keys.changes(0);
   let dataSource: DataSource;
   let redis: Redis;
   let subscriber: Redis;
@@ -71,7 +72,7 @@ describe('WorkflowChangeConsumer (real Redis and PostgreSQL)', () => {
   async function start(): Promise<string> {
     const { workflowId } = await store.create(
       {
-        workflowId: randomUUID(),
+        workflowId: keys.newWorkflowId(0),
         type: 'ONE_STEP',
         tenantId: 'acme',
         sessionId: 'session-1',

@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
 import { WorkflowState } from '@app/contracts';
 import { WorkflowRunsRepository } from '@app/persistence';
-import { REDIS_CLIENT } from '@app/redis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 import { WorkflowKeys, WorkflowStore } from '@app/workflow-store';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import Redis from 'ioredis';
 import { Counter } from 'prom-client';
 
 export const WORKFLOW_RUNS_PROJECTED_METRIC = 'workflow_runs_projected_total';
@@ -23,7 +22,7 @@ export class WorkflowProjector {
   constructor(
     private readonly store: WorkflowStore,
     private readonly runs: WorkflowRunsRepository,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     config: ServiceConfig,
     @InjectMetric(WORKFLOW_RUNS_PROJECTED_METRIC) private readonly projected: Counter<string>,
   ) {

@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { Agent } from '@app/agent-sdk';
 import { createWebsiteAgents } from '@app/agents';
 import { OrchestratorConfig } from '@app/config';
-import { REDIS_CLIENT } from '@app/redis';
-import Redis from 'ioredis';
+import { REDIS_CLIENT, RedisClient } from '@app/redis';
 import { loadAgentModules } from './agent-modules.loader';
 
 /** Injection token of the agents this orchestrator serves: the website agents and `AGENT_MODULES`. */
@@ -14,7 +13,7 @@ export const AGENTS = Symbol('AGENTS');
     {
       provide: AGENTS,
       inject: [REDIS_CLIENT, OrchestratorConfig],
-      useFactory: (redis: Redis, config: OrchestratorConfig): Agent[] => [
+      useFactory: (redis: RedisClient, config: OrchestratorConfig): Agent[] => [
         ...createWebsiteAgents({
           redis,
           keyPrefix: config.REDIS_PREFIX,

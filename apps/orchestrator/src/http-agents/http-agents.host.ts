@@ -10,8 +10,7 @@ import {
 import { OrchestratorConfig } from '@app/config';
 import { parseBreakerConfiguration, parseBudgetDefaults, parseLimitOverrides } from '@app/flow-control';
 import { HTTP_AGENTS_WORKER_NAME, HttpAgentRepository } from '@app/http-agent-store';
-import { createRedisConnection } from '@app/redis';
-import Redis from 'ioredis';
+import { createRedisConnection, RedisClient } from '@app/redis';
 import { AGENTS } from '../agents/agents.module';
 
 /** How often the registry's version is read, in case a change's message was missed (Redis away). */
@@ -35,7 +34,7 @@ const VERSION_POLL_MS = 10_000;
 export class HttpAgentsHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('HttpAgents');
   private readonly localAgentNames: ReadonlySet<string>;
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private readonly breakers: CircuitBreakers;
   private worker: AgentWorker | null = null;
   /** The registry's version the worker was made from; null before the first load. */

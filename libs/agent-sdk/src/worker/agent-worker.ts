@@ -20,7 +20,7 @@ import {
   checkDependencyName,
   stepLimitProblems,
 } from '@app/flow-control';
-import { createRedisConnection } from '@app/redis';
+import { createRedisConnection, RedisClient } from '@app/redis';
 import {
   AgentDirectory,
   FINISHED_STATE_GRACE_HOURS,
@@ -29,7 +29,6 @@ import {
   majorOf,
   stepJobOptions,
 } from '@app/workflow-store';
-import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent';
 import { BreakerAdmissionCheck, BreakerMetrics, CircuitBreakers } from '../breakers';
@@ -133,8 +132,8 @@ class RunningAgentWorker implements AgentWorker {
   readonly hooks: WorkflowHooks;
   readonly breakers: CircuitBreakers;
   private readonly logger: WorkerLogger;
-  private readonly commands: Redis;
-  private readonly telemetryConnection: Redis;
+  private readonly commands: RedisClient;
+  private readonly telemetryConnection: RedisClient;
   private readonly directory: AgentDirectory;
   private readonly stepQueues: StepQueues;
   private readonly telemetry: TelemetryShipper;

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { CancelledError } from '../agent-errors';
 import { WorkerLogger } from './worker-logger';
 import { WorkflowHooks } from './workflow-hooks';
@@ -15,7 +15,7 @@ export class Cancellations {
 
   constructor(
     /** A connection of its own: it is put in subscriber mode. */
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly channel: string,
     /** Which of these workflows are cancelled, read from the store. */
     private readonly cancelledAmong: (workflowIds: string[]) => Promise<string[]>,

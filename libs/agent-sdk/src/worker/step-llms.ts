@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LlmCall, StepTokensEvent, stepTokensChannel } from '@app/contracts';
 import { BudgetStore } from '@app/flow-control';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { AgentContext, LlmUsage } from '../agent';
 import { costOf } from '../llm/llm-price-table';
 import { LlmCallReport, LlmClient } from '../llm/llm-client';
@@ -40,7 +40,7 @@ export class StepLlms {
       telemetry: TelemetryShipper;
       metrics: WorkerMetrics;
       /** A command connection: publishes keep their order on one connection. */
-      publisher: Redis;
+      publisher: RedisClient;
       prefix: string;
       logger: WorkerLogger;
       /** Where each call's spend counts against its workflow's, tenant's and agent's budgets. */

@@ -453,7 +453,12 @@ export class StepRunner {
     if (!admissions) return null;
     let likely: Awaited<ReturnType<WorkflowStore['likelyClaim']>>;
     try {
-      likely = await this.parts.store.likelyClaim(execution.graphId, job.stepId, this.servedQueues);
+      likely = await this.parts.store.likelyClaim(
+        job.workflowId,
+        execution.graphId,
+        job.stepId,
+        this.servedQueues,
+      );
     } catch {
       return null; // no forecast: the claimed successor is asked about after its claim, as without one
     }

@@ -13,7 +13,7 @@ import {
   RecordLlmCallsJob,
 } from '@app/contracts';
 import { JobsOptions, Queue } from 'bullmq';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { BatchSender } from './batch-sender';
 import { WorkerLogger } from './worker-logger';
 
@@ -37,7 +37,7 @@ export class TelemetryShipper {
   private readonly llmCallsQueue: Queue<RecordLlmCallsJob>;
   private readonly llmCalls: BatchSender<LlmCall>;
 
-  constructor(connection: Redis, prefix: string, logger: WorkerLogger) {
+  constructor(connection: RedisClient, prefix: string, logger: WorkerLogger) {
     this.logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix });
     this.executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, { connection, prefix });
     this.logs = new BatchSender(

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { SessionPreferences } from '../session-preferences.model';
 import { SiteSpec } from '../site-spec.model';
 import { SessionMemoryKeys } from './session-memory-keys';
@@ -23,7 +24,7 @@ export interface SessionMemory {
 }
 
 export interface SessionMemoryStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Prepended to every key (with a `:` added if missing), so tests and deployments of one Redis do not collide. */
   keyPrefix: string;
   /** `SESSION_TTL_HOURS`: a session forgotten this long after its last write is gone. */
@@ -38,7 +39,7 @@ export const HISTORY_LIMIT = 50;
  * both given a fresh TTL by every write so that an active session never expires mid-way.
  */
 export class SessionMemoryStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: SessionMemoryKeys;
   private readonly ttlSeconds: number;
 

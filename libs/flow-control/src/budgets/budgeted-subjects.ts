@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { BudgetScope } from './budget-settings';
 import { BudgetStore, budgetedSubject } from './budget-store';
 
@@ -32,7 +32,7 @@ export class BudgetedSubjects {
     private readonly budgets: BudgetStore,
     private readonly options: {
       /** A connection of its own, put in subscriber mode, to hear changes as they happen. */
-      subscriber?: Redis;
+      subscriber?: RedisClient;
       refreshMs?: number;
       onError?: (error: unknown) => void;
     } = {},

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowEvent } from '@app/contracts';
 import Redis from 'ioredis';
-import { parseEventMessage } from '../workflow-events.wire';
+import { parseEventMessage, subscribeToWorkflowEvents } from '../workflow-events.wire';
 import { WorkflowMeta, WorkflowStoreOptions } from '../workflow-records';
 import { WorkflowStore } from '../workflow-store';
 
@@ -45,12 +45,9 @@ export function useTestStore(options: Pick<WorkflowStoreOptions, 'largeOutputByt
     subscriber = new Redis(REDIS_URL);
     const created = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600, ...options });
     store = created;
-    await subscriber.subscribe(created.eventsChannel, created.cancellationsChannel);
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel === created.cancellationsChannel) {
-        cancellations.push(message);
-        return;
-      }
+    await subscriber.subscribe(created.cancellationsChannel);
+    subscriber.on('message', (_channel: string, message: string) => cancellations.push(message));
+    await subscribeToWorkflowEvents(subscriber, created.eventsChannels, (message) => {
       messages.push(message);
       published.push(...parseEventMessage(message));
     });

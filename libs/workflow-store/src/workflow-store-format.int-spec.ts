@@ -1,0 +1,136 @@
+import { AgentLifecycle, WorkflowStatus } from '@app/contracts';
+import { DIAMOND_GRAPH } from './testing/diamond-graph';
+import * as format1 from './testing/format-1.fixture.json';
+import { useTestStore } from './testing/test-store';
+import { WorkflowStore } from './workflow-store';
+import { STORE_FORMAT_VERSION } from './workflow-store-format';
+
+/**
+ * The fixture holds every key the format-1 store (commit 4b0e31a, before sharding) wrote for two
+ * DIAMOND workflows (a → b ‖ c → d), dumped by type: `running` with step a completed (its output
+ * large, so stored by reference) and an idempotency key, `finished` with every step completed.
+ */
+type FixtureKey = { key: string; type: string; value: unknown };
+
+describe('WorkflowStoreFormat (real Redis)', () => {
+  const testing = useTestStore({ largeOutputBytes: 100 });
+
+  /** Writes the fixture's keys under the spec's prefix, as the format-1 store left them. */
+  async function writeFormat1(): Promise<void> {
+    const { redis, prefix } = testing;
+    for (const { key, type, value } of format1.keys as FixtureKey[]) {
+      const at = `${prefix}:${key}`;
+      if (type === 'hash') await redis.hset(at, value as Record<string, string>);
+      else if (type === 'list') await redis.rpush(at, ...(value as string[]));
+      else if (type === 'zset') {
+        const pairs = value as string[];
+        for (let i = 0; i < pairs.length; i += 2) await redis.zadd(at, pairs[i + 1], pairs[i]);
+      } else if (type === 'stream')
+        for (const fields of value as string[][]) await redis.xadd(at, '*', ...fields);
+      else await redis.set(at, value as string);
+    }
+  }
+
+  async function run(store: WorkflowStore, workflowId: string, stepId: string): Promise<void> {
+    const begun = await store.beginStep(workflowId, stepId, 1);
+    if (begun.outcome !== 'run') throw new Error(`${stepId}: ${begun.outcome}`);
+    await store.completeStep({
+      workflowId,
+      stepId,
+      graphId: begun.graphId,
+      runToken: begun.runToken,
+      output: { stepId, dependencies: begun.dependencies },
+      durationMs: 2,
+      llmCalls: 0,
+      llmTokens: 0,
+    });
+  }
+
+  it('moves a format-1 deployment’s workflows into their shards, and a running one completes after the upgrade', async () => {
+    const { store, redis, prefix } = testing;
+    const { running, finished } = format1;
+    await writeFormat1();
+    const eventsBefore = await redis.llen(`${prefix}:wf:${running}:events`);
+    const changesBefore = await redis.xlen(`${prefix}:workflow-changes`);
+
+    // Two processes start at once: one moves the data, the other waits for it.
+    const other = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600, largeOutputBytes: 100 });
+    await Promise.all([store.ensureFormat(), other.ensureFormat()]);
+
+    expect(await redis.hgetall(store.keys.format)).toEqual({
+      version: String(STORE_FORMAT_VERSION),
+      shards: String(store.keys.shards),
+    });
+    // Nothing is left in the old layout.
+    for (const pattern of ['wf:*', 'workflows*', 'graph:*', 'output:*', 'idempotency:*', 'workflow-changes'])
+      expect(await redis.keys(`${prefix}:${pattern}`)).toEqual([]);
+
+    // The running workflow, as it was, in its shard; its large output read back in full.
+    const state = await store.get(running);
+    expect(state).toMatchObject({ status: WorkflowStatus.Running, input: { topic: 'upgrade' } });
+    expect(state?.steps.map((step) => step.lifecycle)).toEqual([
+      AgentLifecycle.Completed,
+      AgentLifecycle.Ready,
+      AgentLifecycle.Ready,
+      AgentLifecycle.Registered,
+    ]);
+    expect(await store.output(running, 'a')).toEqual({ html: 'x'.repeat(500) });
+    // Its idempotency key still answers with it.
+    const again = await store.create(
+      testing.meta('DIAMOND', {
+        workflowId: store.newWorkflowId({ tenantId: 't1', idempotencyKey: 'order-1' }),
+      }),
+      DIAMOND_GRAPH,
+      'order-1',
+    );
+    expect(again).toMatchObject({ workflowId: running, isNew: false });
+
+    // It goes on where it was: b and c get a's output, d theirs, and its events keep their numbers.
+    await run(store, running, 'b');
+    await run(store, running, 'c');
+    const d = await store.beginStep(running, 'd', 1);
+    expect(d).toMatchObject({ outcome: 'run' });
+    if (d.outcome !== 'run') return;
+    expect(d.dependencies.b).toMatchObject({ dependencies: { a: { html: 'x'.repeat(500) } } });
+    await store.completeStep({
+      workflowId: running,
+      stepId: 'd',
+      graphId: d.graphId,
+      runToken: d.runToken,
+      output: { done: true },
+      durationMs: 1,
+      llmCalls: 0,
+      llmTokens: 0,
+    });
+    expect((await store.get(running))?.status).toBe(WorkflowStatus.Completed);
+    const events = await store.eventsAfter(running, 0);
+    expect(events.map((event) => event.eventId)).toEqual(events.map((_, index) => index + 1));
+    expect(await redis.llen(store.keys.events(running))).toBeGreaterThan(eventsBefore);
+
+    // The finished one is where retention walks, and the unprojected changes are in the outboxes.
+    const finishedShard = store.keys.shardOf(finished);
+    expect(
+      await store.idsCreatedBefore(WorkflowStatus.Completed, finishedShard, Date.now() + 1, 0, 10),
+    ).toEqual([finished]);
+    const moved = await Promise.all(
+      store.keys.allShards().map((shard) => redis.xrange(store.keys.changes(shard), '-', '+')),
+    );
+    const movedIds = moved.flat().map(([, fields]) => fields[fields.indexOf('workflowId') + 1]);
+    // Format 1's entries, then the running workflow's completion.
+    expect(movedIds.filter((id) => id === finished)).toHaveLength(3);
+    expect(movedIds.length).toBe(changesBefore + 1);
+  });
+
+  it('refuses data in a newer format or spread over another number of shards, saying what to deploy', async () => {
+    const { store, redis } = testing;
+    await redis.hset(store.keys.format, 'version', STORE_FORMAT_VERSION + 1, 'shards', store.keys.shards);
+    await expect(store.ensureFormat()).rejects.toThrow(
+      `is in format ${STORE_FORMAT_VERSION + 1}, written by a newer deployment; this one reads format ${STORE_FORMAT_VERSION}: deploy that version or a later one`,
+    );
+    await redis.hset(store.keys.format, 'version', STORE_FORMAT_VERSION, 'shards', 8);
+    await expect(store.ensureFormat()).rejects.toThrow(
+      `is spread over 8 shards; this deployment has ${store.keys.shards} (WORKFLOW_SHARDS): deploy one built with 8`,
+    );
+    await redis.del(store.keys.format);
+  });
+});

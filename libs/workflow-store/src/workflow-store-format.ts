@@ -1,0 +1,161 @@
+// The format the store's data is written in, recorded in Redis, checked at every start, and the
+// move of a format-1 deployment's data into format 2.
+import { Logger } from '@nestjs/common';
+import { RedisClient, isCluster } from '@app/redis';
+import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
+
+/**
+ * The formats of the store's data in Redis:
+ * 1. one Redis, keys `<prefix>:wf:<id>`, `<prefix>:workflows:<STATUS>`, one outbox stream and one
+ *    events channel (up to November 2026); it recorded no format.
+ * 2. sharded (WorkflowKeys): every key of a workflow under its shard's hash tag `{s<n>}`, an outbox
+ *    per shard, events on shard channels.
+ */
+export const STORE_FORMAT_VERSION = 2;
+
+/** How long a start waits for another process's migration before giving up. */
+const MIGRATION_WAIT_MS = 120_000;
+const SCAN_COUNT = 500;
+
+/**
+ * Checks at start that this deployment reads the data in Redis, records the format on a new Redis,
+ * and moves format-1 data into format 2 in place. A newer format or another shard count stops the
+ * start with what to do instead: nothing is read or written in a layout this code does not know.
+ */
+export class WorkflowStoreFormat {
+  private readonly logger = new Logger(WorkflowStoreFormat.name);
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: WorkflowKeys,
+  ) {}
+
+  async ensure(): Promise<void> {
+    const deadline = Date.now() + MIGRATION_WAIT_MS;
+    for (;;) {
+      if (this.check(await this.redis.hgetall(this.keys.format))) return;
+      // One process migrates; the others wait for the record it writes when done.
+      const lock = `${this.keys.format}:migrating`;
+      if (await this.redis.set(lock, String(process.pid), 'PX', MIGRATION_WAIT_MS, 'NX')) {
+        try {
+          if (this.check(await this.redis.hgetall(this.keys.format))) return;
+          // Format 1 ran on one Redis only: a cluster holds none.
+          if (!isCluster(this.redis)) await this.migrateFormat1();
+          await this.redis.hset(
+            this.keys.format,
+            'version',
+            STORE_FORMAT_VERSION,
+            'shards',
+            this.keys.shards,
+          );
+          return;
+        } finally {
+          await this.redis.del(lock);
+        }
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `the workflow store's data in Redis (prefix ${this.keys.prefix}) is being moved to format ${STORE_FORMAT_VERSION} by another process for over ${MIGRATION_WAIT_MS / 1000} s; if none runs, delete ${lock} and start again`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  /** Whether the recorded format is this deployment's; throws for one it cannot read. */
+  private check(record: Record<string, string>): boolean {
+    if (record.version === undefined) return false;
+    const version = Number(record.version);
+    const where = `the workflow store's data in Redis (prefix ${this.keys.prefix})`;
+    if (version > STORE_FORMAT_VERSION)
+      throw new Error(
+        `${where} is in format ${version}, written by a newer deployment; this one reads format ${STORE_FORMAT_VERSION}: deploy that version or a later one`,
+      );
+    if (Number(record.shards) !== this.keys.shards)
+      throw new Error(
+        `${where} is spread over ${record.shards} shards; this deployment has ${this.keys.shards} (WORKFLOW_SHARDS): deploy one built with ${record.shards}`,
+      );
+    return true;
+  }
+
+  /**
+   * Moves each format-1 workflow into its shard: its hash and events renamed (their TTL kept),
+   * its graph and large outputs copied, its status index entry added; then the idempotency keys,
+   * the outbox's entries, and the old indexes and copies deleted. Format 1 ran on one Redis only,
+   * so every key is on this one. Steps waiting in the queues find their workflows under the new
+   * keys. Run it with the previous deployment's workers stopped: one of them would write format 1.
+   */
+  private async migrateFormat1(): Promise<void> {
+    const { prefix } = this.keys;
+    const workflows = (await this.scan(`${prefix}:${K.workflow}:*`)).filter(
+      (key) => !key.endsWith(':events'),
+    );
+    const idempotencyKeys = await this.scan(`${prefix}:${K.idempotency}:*`);
+    const oldIndexes = await this.scan(`${prefix}:${K.statusIndex}*`);
+    const hasChanges = (await this.redis.exists(`${prefix}:${K.changes}`)) === 1;
+    if (workflows.length + idempotencyKeys.length + oldIndexes.length === 0 && !hasChanges) return;
+    this.logger.log(`moving ${workflows.length} workflows of format 1 to format ${STORE_FORMAT_VERSION}`);
+    const oldCopies = new Set<string>();
+    for (const oldKey of workflows) {
+      const workflowId = oldKey.slice(`${prefix}:${K.workflow}:`.length);
+      await this.moveWorkflow(oldKey, workflowId, oldCopies);
+    }
+    for (const oldKey of idempotencyKeys) {
+      const tenantAndKey = oldKey.slice(`${prefix}:${K.idempotency}:`.length);
+      const shard = this.keys.shardOf(tenantAndKey);
+      await this.redis.rename(oldKey, `${this.keys.shardBase(shard)}:${K.idempotency}:${tenantAndKey}`);
+    }
+    if (hasChanges) await this.moveChanges();
+    const stale = [...oldIndexes, ...oldCopies];
+    if (stale.length > 0) await this.redis.del(...stale);
+    this.logger.log(`moved ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`);
+  }
+
+  private async moveWorkflow(oldKey: string, workflowId: string, oldCopies: Set<string>): Promise<void> {
+    const { prefix } = this.keys;
+    const shard = this.keys.shardOf(workflowId);
+    const [graphId, status, createdAtMs] = await this.redis.hmget(oldKey, 'graphId', 'status', 'createdAtMs');
+    if (graphId) {
+      for (const suffix of ['', ':new']) {
+        const from = `${prefix}:${K.graph}:${graphId}${suffix}`;
+        await this.redis.copy(from, `${this.keys.graph(graphId, shard)}${suffix}`);
+        oldCopies.add(from);
+      }
+    }
+    // Large outputs the workflow refers to (a fan-out's list may hold several).
+    const fields = await this.redis.hgetall(oldKey);
+    for (const [field, value] of Object.entries(fields)) {
+      if (!field.startsWith('out:')) continue;
+      for (const [, sha256] of value.matchAll(/"\$ref":"sha256:([0-9a-f]{64})"/g)) {
+        const from = `${prefix}:${K.output}:${sha256}`;
+        await this.redis.copy(from, this.keys.output(sha256, shard));
+        oldCopies.add(from);
+      }
+    }
+    await this.redis.rename(oldKey, this.keys.workflow(workflowId));
+    if (await this.redis.exists(`${oldKey}:events`))
+      await this.redis.rename(`${oldKey}:events`, this.keys.events(workflowId));
+    if (status && createdAtMs)
+      await this.redis.zadd(this.keys.statusIndex(status, shard), createdAtMs, workflowId);
+  }
+
+  /** The old outbox's entries, not yet projected, into their workflows' shards' outboxes. */
+  private async moveChanges(): Promise<void> {
+    const oldStream = `${this.keys.prefix}:${K.changes}`;
+    for (const [, fields] of await this.redis.xrange(oldStream, '-', '+')) {
+      const workflowId = fields[fields.indexOf('workflowId') + 1];
+      await this.redis.xadd(this.keys.changes(this.keys.shardOf(workflowId)), '*', ...fields);
+    }
+    await this.redis.del(oldStream);
+  }
+
+  private async scan(match: string): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  }
+}

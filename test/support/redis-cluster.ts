@@ -1,0 +1,165 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Redis from 'ioredis';
+import { freePort } from './test-environment';
+import { waitFor } from './wait-for';
+
+const run = promisify(execFile);
+
+/** How long a primary may be silent before its replica takes over: short, for fault tests. */
+const NODE_TIMEOUT_MS = 1000;
+
+interface ClusterNode {
+  port: number;
+  dir: string;
+  server: ChildProcess;
+}
+
+/** Neither exited nor killed by a signal (a killed process has no exit code). */
+const isRunning = (node: ClusterNode) => node.server.exitCode === null && node.server.signalCode === null;
+
+/**
+ * A Redis Cluster of a spec's own: `primaries` redis-servers on free ports, each with
+ * `replicasEach` replicas, joined by `redis-cli --cluster create` (never the machine's shared
+ * Redis). Fault tests may kill a primary and wait for its replica to be promoted.
+ */
+export class RedisCluster {
+  private constructor(private readonly nodes: ClusterNode[]) {}
+
+  static async start({ primaries = 3, replicasEach = 1 } = {}): Promise<RedisCluster> {
+    const nodes: ClusterNode[] = [];
+    for (let i = 0; i < primaries * (1 + replicasEach); i++) {
+      const port = await freePort();
+      const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+      const server = spawn(
+        'redis-server',
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+          ...['--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
+          ...['--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
+        ],
+        { stdio: 'ignore' },
+      );
+      nodes.push({ port, dir, server });
+    }
+    const cluster = new RedisCluster(nodes);
+    for (const node of nodes) await cluster.untilAnswers(node.port);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...nodes.map((node) => `127.0.0.1:${node.port}`),
+      '--cluster-replicas',
+      String(replicasEach),
+      '--cluster-yes',
+    ]);
+    await waitFor(
+      async () => ((await cluster.isSettled()) ? true : undefined),
+      'the Redis Cluster to settle',
+    );
+    return cluster;
+  }
+
+  /** `redis+cluster://` with every node as a seed, as REDIS_URL takes it. */
+  get url(): string {
+    return `redis+cluster://${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')}`;
+  }
+
+  /** The port of the primary serving `key`'s slot. */
+  async primaryOf(key: string): Promise<number> {
+    const live = this.nodes.find(isRunning)!;
+    const slot = Number(await this.ask(live.port, 'CLUSTER', 'KEYSLOT', key));
+    const slots = JSON.parse(JSON.stringify(await this.command(live.port, 'CLUSTER', 'SLOTS'))) as [
+      number,
+      number,
+      [string, number],
+    ][];
+    const range = slots.find(([from, to]) => slot >= from && slot <= to);
+    if (!range) throw new Error(`no node serves slot ${slot}`);
+    return range[2][1];
+  }
+
+  /**
+   * Resolves once a replica of the primary on `port` has every write the primary acknowledged
+   * (its replication offset), so that a failover loses nothing.
+   */
+  async untilReplicated(port: number): Promise<void> {
+    await waitFor(async () => {
+      const info = await this.ask(port, 'INFO', 'replication');
+      const primaryOffset = Number(/master_repl_offset:(\d+)/.exec(info)?.[1]);
+      const replicaOffsets = [...info.matchAll(/slave\d+:.*state=online,offset=(\d+)/g)].map((m) =>
+        Number(m[1]),
+      );
+      return replicaOffsets.some((offset) => offset >= primaryOffset) ? true : undefined;
+    }, `a replica of the primary on port ${port} to catch up`);
+  }
+
+  /** Kills a node at once (SIGKILL): a crash; resolves once it has exited. */
+  async kill(port: number): Promise<void> {
+    const node = this.nodes.find((candidate) => candidate.port === port);
+    if (!node || !isRunning(node)) return;
+    const exited = new Promise((resolve) => node.server.once('exit', resolve));
+    node.server.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Resolves once every slot is served again by a live primary (after a failover). */
+  async untilSettled(): Promise<void> {
+    await waitFor(async () => ((await this.isSettled()) ? true : undefined), 'the Redis Cluster to settle');
+  }
+
+  async stop(): Promise<void> {
+    for (const node of this.nodes) {
+      if (isRunning(node)) {
+        const exited = new Promise((resolve) => node.server.once('exit', resolve));
+        node.server.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(node.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Whether every live node sees the cluster ok, with every slot served by a live primary. */
+  private async isSettled(): Promise<boolean> {
+    const live = this.nodes.filter(isRunning);
+    const livePorts = new Set(live.map((node) => node.port));
+    for (const node of live) {
+      const info = await this.ask(node.port, 'CLUSTER', 'INFO').catch(() => '');
+      if (!info.includes('cluster_state:ok')) return false;
+      const slots = (await this.command(node.port, 'CLUSTER', 'SLOTS').catch(() => [])) as [
+        number,
+        number,
+        [string, number],
+      ][];
+      if (slots.length === 0 || slots.some(([, , [, port]]) => !livePorts.has(port))) return false;
+    }
+    return true;
+  }
+
+  private async untilAnswers(port: number): Promise<void> {
+    await waitFor(
+      async () => ((await this.ask(port, 'PING').catch(() => '')) === 'PONG' ? true : undefined),
+      `redis-server on port ${port}`,
+    );
+  }
+
+  private async ask(port: number, ...command: string[]): Promise<string> {
+    return String(await this.command(port, ...command));
+  }
+
+  private async command(port: number, ...command: string[]): Promise<unknown> {
+    const client = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    try {
+      await client.connect();
+      return await client.call(command[0], ...command.slice(1));
+    } finally {
+      client.disconnect();
+    }
+  }
+}
