@@ -67,6 +67,11 @@ export class RedisCluster {
     return `redis+cluster://${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')}`;
   }
 
+  /** Each node's own `redis://` URL (to read one server's INFO). */
+  get nodeUrls(): string[] {
+    return this.nodes.map((node) => `redis://127.0.0.1:${node.port}`);
+  }
+
   /** The port of the primary serving `key`'s slot. */
   async primaryOf(key: string): Promise<number> {
     const live = this.nodes.find(isRunning)!;

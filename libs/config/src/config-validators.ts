@@ -38,7 +38,10 @@ export function IsUrlOf(protocols: string[], options: ValidationOptions) {
     });
 }
 
-/** A REDIS_URL of one of the forms {@link parseRedisUrl} reads; the message says what is wrong. */
+/**
+ * A REDIS_URL of one of the forms {@link parseRedisUrl} reads; the message says what is wrong.
+ * A Redis Cluster is refused for the apps until all they keep in Redis is hash-tagged for one.
+ */
 export function IsRedisUrl() {
   return (target: object, property: string) =>
     registerDecorator({
@@ -46,11 +49,9 @@ export function IsRedisUrl() {
       target: target.constructor,
       propertyName: property,
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && !('error' in parseRedisUrl(value)),
-        defaultMessage: (args: ValidationArguments) => {
-          const parsed = typeof args.value === 'string' ? parseRedisUrl(args.value) : null;
-          return parsed && 'error' in parsed ? parsed.error : REDIS_URL_FORMS;
-        },
+        validate: (value: unknown) => typeof value === 'string' && problemOf(value) === null,
+        defaultMessage: (args: ValidationArguments) =>
+          (typeof args.value === 'string' && problemOf(args.value)) || REDIS_URL_FORMS,
       },
     });
 }
@@ -99,4 +100,16 @@ export function IsReadBy(read: (text: string, variable: string) => unknown) {
         defaultMessage: (args: ValidationArguments) => problemOf(args.value, property) ?? 'is invalid',
       },
     });
+}
+
+/** What is wrong with a REDIS_URL for the apps, or null. */
+function problemOf(url: string): string | null {
+  const parsed = parseRedisUrl(url);
+  if ('error' in parsed) return parsed.error;
+  if (parsed.kind === 'cluster')
+    return (
+      'names a Redis Cluster, which the apps cannot use yet: the workflow store runs on one, their ' +
+      'BullMQ queues and flow control do not (docker/README.md, "Beyond one Redis")'
+    );
+  return null;
 }

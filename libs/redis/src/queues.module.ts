@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { ServiceConfig } from '@app/config';
+import { redisOptionsOf } from './redis-connection';
 
 /**
  * BullMQ on the app's Redis, every queue under `REDIS_PREFIX`, and the given queues registered
@@ -16,8 +17,9 @@ export class QueuesModule {
         BullModule.forRootAsync({
           inject: [ServiceConfig],
           useFactory: (config: ServiceConfig) => ({
-            // Wait for a restarting Redis instead of failing commands (BullMQ requires it for workers).
-            connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+            // Its own connections, waiting for a restarting Redis instead of failing commands
+            // (BullMQ requires it for workers).
+            connection: redisOptionsOf(config.REDIS_URL, `${config.REDIS_PREFIX}-queues`),
             prefix: config.REDIS_PREFIX,
           }),
         }),

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { GatewayConfig } from '@app/config';
 import { ApiKeyEntity } from '@app/persistence';
+import { redisOptionsOf } from '@app/redis';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DataSource } from 'typeorm';
 import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
@@ -28,9 +29,9 @@ import { RateLimitKeys } from './rate-limit-keys';
         // One budget per key for the whole API, not one per route.
         generateKey: (_context, tracker, name) => RateLimitKeys.counter(tracker, name),
         errorMessage: 'too many requests: slow down and retry after the number of seconds in Retry-After',
-        storage: new ThrottlerStorageRedisService(config.REDIS_URL, {
+        storage: new ThrottlerStorageRedisService({
+          ...redisOptionsOf(config.REDIS_URL, `${config.REDIS_PREFIX}-rate-limit`),
           keyPrefix: RateLimitKeys.storagePrefix(config.REDIS_PREFIX),
-          connectionName: `${config.REDIS_PREFIX}-rate-limit`,
         }),
       }),
     }),
