@@ -13,8 +13,13 @@ import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
  */
 export const STORE_FORMAT_VERSION = 2;
 
-/** How long a start waits for another process's migration before giving up. */
-const MIGRATION_WAIT_MS = 120_000;
+/**
+ * How long a migration may take (its lock's life), and a start waits for another process's: a
+ * workflow takes a few round trips, so a million of them fit.
+ */
+const MIGRATION_WAIT_MS = 10 * 60_000;
+/** A migration logs its progress every this many workflows. */
+const PROGRESS_EVERY = 1000;
 const SCAN_COUNT = 500;
 
 /**
@@ -83,6 +88,8 @@ export class WorkflowStoreFormat {
    * the outbox's entries, and the old indexes and copies deleted. Format 1 ran on one Redis only,
    * so every key is on this one. Steps waiting in the queues find their workflows under the new
    * keys. Run it with the previous deployment's workers stopped: one of them would write format 1.
+   * A migration that stops midway (a crash) is taken up by the next start once its lock expires:
+   * what it moved is no longer under the old names, and the old copies go only at the end.
    */
   private async migrateFormat1(): Promise<void> {
     const { prefix } = this.keys;
@@ -95,9 +102,13 @@ export class WorkflowStoreFormat {
     if (workflows.length + idempotencyKeys.length + oldIndexes.length === 0 && !hasChanges) return;
     this.logger.log(`moving ${workflows.length} workflows of format 1 to format ${STORE_FORMAT_VERSION}`);
     const oldCopies = new Set<string>();
-    for (const oldKey of workflows) {
+    for (const [index, oldKey] of workflows.entries()) {
       const workflowId = oldKey.slice(`${prefix}:${K.workflow}:`.length);
       await this.moveWorkflow(oldKey, workflowId, oldCopies);
+      if ((index + 1) % PROGRESS_EVERY === 0)
+        this.logger.log(
+          `moved ${index + 1} of ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`,
+        );
     }
     for (const oldKey of idempotencyKeys) {
       const tenantAndKey = oldKey.slice(`${prefix}:${K.idempotency}:`.length);
