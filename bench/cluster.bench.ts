@@ -3,7 +3,7 @@ import { WorkflowStore, compileWorkflowGraph, pinWorkflowGraph } from '@app/work
 import { RedisCluster } from '../test/support/redis-cluster';
 import { TEST_REDIS_URL, removeRedisKeys } from '../test/support/test-environment';
 import { BenchRow, row } from './bench-row';
-import { closedLoop } from './engine.bench';
+import { closedLoop, median } from './engine.bench';
 import { CpuMeter } from './support/cpu-meter';
 
 const STEPS = 6;
@@ -90,7 +90,6 @@ async function measure(contender: Side, into: Measured): Promise<void> {
   into.processUs.push((processSpent.user + processSpent.system) / WORKFLOWS_PER_ROUND);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const empty = (): Measured => ({ workflowsPerSecond: [], redisUs: [], busiestUs: [], processUs: [] });
 
 /**

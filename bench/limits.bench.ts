@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { spawn } from 'node:child_process';
-import { freePort } from '../test/support/test-environment';
-import { waitFor } from '../test/support/wait-for';
+import { spawnRedisServer } from '../test/support/redis-server';
 import { BenchRow, row } from './bench-row';
 import { Contender, closedLoop, median, rawBullmq } from './engine.bench';
 import { FlowControlKeys, FlowControlRedis } from '@app/flow-control';
@@ -157,27 +155,8 @@ export default async function limitsBench(): Promise<BenchRow[]> {
  * machine's Redis serves other people's tests too, whose load would land on one side or the other.
  */
 async function privateRedis(): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const server = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
+  const { port, server } = await spawnRedisServer(['--save', '', '--appendonly', 'no']);
   const url = `redis://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined); // refused until the server listens: the loop asks again
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG' ? true : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      client.disconnect();
-    }
-  }, `redis-server on port ${port}`);
   return { url, stop: () => server.kill('SIGTERM') };
 }
 

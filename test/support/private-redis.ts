@@ -2,9 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { freePort } from './test-environment';
-import { waitFor } from './wait-for';
+import { untilRedisAnswers } from './redis-server';
 
 /**
  * A redis-server of a spec's own, on a free port, that fault tests may crash and restart (never
@@ -34,21 +33,7 @@ export class PrivateRedis {
     const options = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     options.push('--appendonly', 'yes', '--appendfsync', 'always');
     this.server = spawn('redis-server', options, { stdio: 'ignore' });
-    await waitFor(async () => {
-      const client = new Redis(this.url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      try {
-        await client.connect();
-        return (await client.ping()) === 'PONG' ? true : undefined;
-      } catch {
-        return undefined;
-      } finally {
-        client.disconnect();
-      }
-    }, `redis-server on port ${this.port}`);
+    await untilRedisAnswers(this.port);
   }
 
   /** Kills the server at once (SIGKILL): a crash, not a shutdown. */

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
 import { freePort } from './test-environment';
+import { askRedis, untilRedisAnswers } from './redis-server';
 import { waitFor } from './wait-for';
 
 const run = promisify(execFile);
@@ -46,7 +46,7 @@ export class RedisCluster {
       nodes.push({ port, dir, server });
     }
     const cluster = new RedisCluster(nodes);
-    for (const node of nodes) await cluster.untilAnswers(node.port);
+    for (const node of nodes) await untilRedisAnswers(node.port);
     await run('redis-cli', [
       '--cluster',
       'create',
@@ -76,7 +76,7 @@ export class RedisCluster {
   async primaryOf(key: string): Promise<number> {
     const live = this.nodes.find(isRunning)!;
     const slot = Number(await this.ask(live.port, 'CLUSTER', 'KEYSLOT', key));
-    const slots = JSON.parse(JSON.stringify(await this.command(live.port, 'CLUSTER', 'SLOTS'))) as [
+    const slots = JSON.parse(JSON.stringify(await askRedis(live.port, 'CLUSTER', 'SLOTS'))) as [
       number,
       number,
       [string, number],
@@ -133,7 +133,7 @@ export class RedisCluster {
     for (const node of live) {
       const info = await this.ask(node.port, 'CLUSTER', 'INFO').catch(() => '');
       if (!info.includes('cluster_state:ok')) return false;
-      const slots = (await this.command(node.port, 'CLUSTER', 'SLOTS').catch(() => [])) as [
+      const slots = (await askRedis(node.port, 'CLUSTER', 'SLOTS').catch(() => [])) as [
         number,
         number,
         [string, number],
@@ -143,28 +143,7 @@ export class RedisCluster {
     return true;
   }
 
-  private async untilAnswers(port: number): Promise<void> {
-    await waitFor(
-      async () => ((await this.ask(port, 'PING').catch(() => '')) === 'PONG' ? true : undefined),
-      `redis-server on port ${port}`,
-    );
-  }
-
   private async ask(port: number, ...command: string[]): Promise<string> {
-    return String(await this.command(port, ...command));
-  }
-
-  private async command(port: number, ...command: string[]): Promise<unknown> {
-    const client = new Redis(port, '127.0.0.1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    try {
-      await client.connect();
-      return await client.call(command[0], ...command.slice(1));
-    } finally {
-      client.disconnect();
-    }
+    return String(await askRedis(port, ...command));
   }
 }

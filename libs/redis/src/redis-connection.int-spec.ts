@@ -1,37 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort } from '../../../test/support/test-environment';
+import { spawnRedisServer } from '../../../test/support/redis-server';
 import { waitFor } from '../../../test/support/wait-for';
 import { RedisClient, createRedisConnection } from './redis-connection';
 
-/** A redis-server (or a Sentinel) of the spec's own, on a free port. */
+/** A redis-server (or a Sentinel) of the spec's own in `dir`. */
 async function server(dir: string, args: string[]): Promise<{ port: number; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    [...args, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitFor(async () => {
-    const client = new Redis(port, '127.0.0.1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG' ? true : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      client.disconnect();
-    }
-  }, `redis-server on port ${port}`);
+  const { port, server: child } = await spawnRedisServer([...args, '--dir', dir]);
   return { port, process: child };
 }
 
