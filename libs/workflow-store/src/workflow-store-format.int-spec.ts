@@ -55,7 +55,12 @@ describe('WorkflowStoreFormat (real Redis)', () => {
 
     // Two processes start at once: one moves the data, the other waits for it.
     const other = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600, largeOutputBytes: 100 });
-    await Promise.all([store.ensureFormat(), other.ensureFormat()]);
+    const said: string[] = [];
+    await Promise.all([
+      store.ensureFormat((line) => said.push(line)),
+      other.ensureFormat((line) => said.push(line)),
+    ]);
+    expect(said).toEqual(['moving 2 workflows of format 1 to format 2', 'moved 2 workflows to format 2']);
 
     expect(await redis.hgetall(store.keys.format)).toEqual({
       version: String(STORE_FORMAT_VERSION),

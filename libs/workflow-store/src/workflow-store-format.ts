@@ -1,6 +1,5 @@
 // The format the store's data is written in, recorded in Redis, checked at every start, and the
 // move of a format-1 deployment's data into format 2.
-import { Logger } from '@nestjs/common';
 import { RedisClient, isCluster } from '@app/redis';
 import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
 
@@ -28,11 +27,14 @@ const SCAN_COUNT = 500;
  * start with what to do instead: nothing is read or written in a layout this code does not know.
  */
 export class WorkflowStoreFormat {
-  private readonly logger = new Logger(WorkflowStoreFormat.name);
-
+  /**
+   * `log` tells an operator what a migration does (the app passes its logger: this library is
+   * also part of the agent SDK, which does not depend on Nest).
+   */
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: WorkflowKeys,
+    private readonly log: (message: string) => void,
   ) {}
 
   async ensure(): Promise<void> {
@@ -100,15 +102,13 @@ export class WorkflowStoreFormat {
     const oldIndexes = await this.scan(`${prefix}:${K.statusIndex}*`);
     const hasChanges = (await this.redis.exists(`${prefix}:${K.changes}`)) === 1;
     if (workflows.length + idempotencyKeys.length + oldIndexes.length === 0 && !hasChanges) return;
-    this.logger.log(`moving ${workflows.length} workflows of format 1 to format ${STORE_FORMAT_VERSION}`);
+    this.log(`moving ${workflows.length} workflows of format 1 to format ${STORE_FORMAT_VERSION}`);
     const oldCopies = new Set<string>();
     for (const [index, oldKey] of workflows.entries()) {
       const workflowId = oldKey.slice(`${prefix}:${K.workflow}:`.length);
       await this.moveWorkflow(oldKey, workflowId, oldCopies);
       if ((index + 1) % PROGRESS_EVERY === 0)
-        this.logger.log(
-          `moved ${index + 1} of ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`,
-        );
+        this.log(`moved ${index + 1} of ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`);
     }
     for (const oldKey of idempotencyKeys) {
       const tenantAndKey = oldKey.slice(`${prefix}:${K.idempotency}:`.length);
@@ -118,7 +118,7 @@ export class WorkflowStoreFormat {
     if (hasChanges) await this.moveChanges();
     const stale = [...oldIndexes, ...oldCopies];
     if (stale.length > 0) await this.redis.del(...stale);
-    this.logger.log(`moved ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`);
+    this.log(`moved ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`);
   }
 
   private async moveWorkflow(oldKey: string, workflowId: string, oldCopies: Set<string>): Promise<void> {

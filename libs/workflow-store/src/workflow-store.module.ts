@@ -1,4 +1,4 @@
-import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '@app/config';
 import { REDIS_CLIENT, createRedisConnection, RedisClient } from '@app/redis';
 import { FairShare, FlowControlKeys, FlowControlRedis } from '@app/flow-control';
@@ -29,7 +29,8 @@ class StepQueuesCloser implements OnApplicationShutdown {
           // and removes them from Redis at WORKFLOW_STATE_TTL_HOURS, well before this expiry.
           finishedTtlSeconds: (config.WORKFLOW_STATE_TTL_HOURS + FINISHED_STATE_GRACE_HOURS) * 3600,
         });
-        await store.ensureFormat();
+        const logger = new Logger('WorkflowStoreFormat');
+        await store.ensureFormat((message) => logger.log(message));
         return store;
       },
     },

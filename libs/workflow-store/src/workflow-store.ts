@@ -69,9 +69,10 @@ export class WorkflowStore {
   /**
    * Checks that this deployment reads the data in Redis, recording its format on a new Redis and
    * moving a format-1 deployment's data (see {@link WorkflowStoreFormat}); before the first call.
+   * `log` hears what a migration does.
    */
-  ensureFormat(): Promise<void> {
-    return new WorkflowStoreFormat(this.redis, this.keys).ensure();
+  ensureFormat(log: (message: string) => void = () => undefined): Promise<void> {
+    return new WorkflowStoreFormat(this.redis, this.keys, log).ensure();
   }
 
   /**
