@@ -76,11 +76,7 @@ export class RedisCluster {
   async primaryOf(key: string): Promise<number> {
     const live = this.nodes.find(isRunning)!;
     const slot = Number(await this.ask(live.port, 'CLUSTER', 'KEYSLOT', key));
-    const slots = JSON.parse(JSON.stringify(await askRedis(live.port, 'CLUSTER', 'SLOTS'))) as [
-      number,
-      number,
-      [string, number],
-    ][];
+    const slots = (await askRedis(live.port, 'CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
     const range = slots.find(([from, to]) => slot >= from && slot <= to);
     if (!range) throw new Error(`no node serves slot ${slot}`);
     return range[2][1];

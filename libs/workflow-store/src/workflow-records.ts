@@ -1,7 +1,7 @@
 // How the workflow store keeps a workflow in Redis, where its transitions and its reads both
 // need it: what a workflow is created with (WorkflowMeta), the store's options, a workflow's key,
-// its graph (stored once per graph, read back once per process) and large outputs (stored once
-// under their SHA-256, read back in full). The store makes one instance for all its parts, so a
+// its graph (stored once per graph in each shard, read back once per process) and large outputs
+// (stored once per shard under their SHA-256, read back in full). The store makes one instance for all its parts, so a
 // graph is read from Redis once per process.
 import { createHash } from 'node:crypto';
 import { WorkflowState } from '@app/contracts';
