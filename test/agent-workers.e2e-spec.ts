@@ -5,11 +5,11 @@ import {
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkerProcess } from './support/worker-process';
 import { WorkflowClient } from './support/workflow-client';
@@ -25,7 +25,7 @@ describe('agent workers in their own processes', () => {
   let orchestrator: AppProcess;
   let api: ApiClient;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
   const workers: WorkerProcess[] = [];
 
   /** A worker with a short lock and heartbeat, so a killed one is noticed within a second or two. */
@@ -59,7 +59,7 @@ describe('agent workers in their own processes', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     apps = await AppProcess.startAll(
       ['gateway', 'orchestrator'],
       namespace.env({ AGENT_MODULES: 'test/support/test-agents.ts' }),

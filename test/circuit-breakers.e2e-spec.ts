@@ -10,11 +10,11 @@ import {
   DEFAULT_BREAKER_SETTINGS,
   FlowControlRedis,
 } from '@app/flow-control';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { runCli } from './support/cli-process';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
@@ -99,8 +99,8 @@ describe('circuit breakers shared by two workers', () => {
   let api: ApiClient;
   let client: WorkflowClient;
   let provider: FakeProvider;
-  let subscriber: Redis;
-  let redis: Redis;
+  let subscriber: RedisClient;
+  let redis: RedisClient;
   let dependency: string;
   const transitions: BreakerTransition[] = [];
 
@@ -108,8 +108,8 @@ describe('circuit breakers shared by two workers', () => {
     await namespace.prepare();
     provider = await FakeProvider.start(() => transitions.filter((seen) => seen.dependency === dependency));
     dependency = `http:${new URL(provider.url).host}`;
-    redis = new Redis(TEST_REDIS_URL);
-    subscriber = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
+    subscriber = connectTestRedis();
     subscriber.on('message', (_channel, message: string) =>
       transitions.push(JSON.parse(message) as BreakerTransition),
     );
@@ -253,7 +253,7 @@ describe('circuit breakers shared by two workers', () => {
   }, 120_000);
 
   it('an admin resets an open breaker for every worker; other keys are refused, and an unknown one is 404', async () => {
-    // A third party (this test, on the workers' Redis) saw the provider fail: open for a minute.
+    // A third party (this test, on the workers' RedisClient) saw the provider fail: open for a minute.
     const store = new BreakerStore(new FlowControlRedis(redis), namespace.redisPrefix);
     await store.record(
       dependency,

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowPage, WorkflowState, WorkflowStatus } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { CliResult, cliCommandLine, cliEnvironment, runCli } from './support/cli-process';
 import { executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace, freePort } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace, freePort } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 
 const run = promisify(execFile);
@@ -26,7 +26,7 @@ describe('the ao command-line client', () => {
   let api: ApiClient;
   let sitesDir: string;
   let configDir: string;
-  let redis: Redis;
+  let redis: RedisClient;
 
   /** AO_URL and AO_KEY of the admin key, and a profiles folder of this spec's own. */
   const env = (extra: Record<string, string> = {}) => ({
@@ -49,7 +49,7 @@ describe('the ao command-line client', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     sitesDir = await mkdtemp(join(tmpdir(), 'cli-e2e-sites-'));
     configDir = await mkdtemp(join(tmpdir(), 'cli-e2e-config-'));
     appEnv = namespace.env({ SITES_DIR: sitesDir, AGENT_MODULES: 'test/support/test-agents.ts' });

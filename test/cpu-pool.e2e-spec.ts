@@ -1,10 +1,10 @@
 import { LogEvent, WorkflowEventType, WorkflowState, WorkflowStatus } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
@@ -18,7 +18,7 @@ describe('the CPU pool in a running orchestrator', () => {
   let orchestrator: AppProcess;
   let api: ApiClient;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
 
   const run = async (type: string, input: Record<string, unknown> = {}) => {
     const workflowId = await api.startWorkflow({ type, input, sessionId: 'cpu-pool' });
@@ -41,7 +41,7 @@ describe('the CPU pool in a running orchestrator', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     const env = namespace.env({ AGENT_MODULES: 'test/support/test-cpu-agents.ts', CPU_POOL_THREADS: '2' });
     apps = await AppProcess.startAll(['gateway', 'orchestrator'], env);
     [, orchestrator] = apps;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AgentLifecycle, WorkflowEvent, WorkflowEventType, WorkflowStatus } from '@app/contracts';
+import { RedisClient } from '@app/redis';
 import Redis from 'ioredis';
 import { AppProcess } from './support/app-process';
 import { PrivateRedis } from './support/private-redis';
 import { executionsOf } from './support/test-agents';
-import { TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_REDIS_URL, TestNamespace, connectTestRedis } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowProducer } from './support/workflow-producer';
 
@@ -13,7 +14,7 @@ const CHAIN = ['one', 'two', 'three', 'four'];
 /** Worker processes die; workflows do not. */
 describe('durability of the orchestrator', () => {
   const namespace = new TestNamespace();
-  let redis: Redis;
+  let redis: RedisClient;
   let producer: WorkflowProducer;
   const events: WorkflowEvent[] = [];
   const apps: AppProcess[] = [];
@@ -49,7 +50,7 @@ describe('durability of the orchestrator', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     producer = await new WorkflowProducer(redis, TEST_REDIS_URL, namespace.redisPrefix).listen((event) =>
       events.push(event),
     );

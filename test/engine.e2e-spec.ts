@@ -8,11 +8,11 @@ import {
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
@@ -26,7 +26,7 @@ describe('the workflow engine', () => {
   let gateway: AppProcess;
   let api: ApiClient;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
 
   /** Starts a workflow of `type`, subscribes, and resolves with its terminal event. */
   const run = async (type: string, input: Record<string, unknown> = {}, headers?: Record<string, string>) => {
@@ -48,7 +48,7 @@ describe('the workflow engine', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     const env = namespace.env({ AGENT_MODULES: 'test/support/test-agents.ts' });
     apps = await AppProcess.startAll(['gateway', 'orchestrator', 'metrics'], env);
     gateway = apps[0];

@@ -10,7 +10,7 @@ import {
   WorkflowStatus,
 } from '@app/contracts';
 import { FlowControlKeys } from '@app/flow-control';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import {
@@ -19,7 +19,7 @@ import {
   PROVIDER_RATE,
   holdStartedKey,
 } from './support/flow-control-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace, connectTestRedis } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 import { WorkflowProducer } from './support/workflow-producer';
@@ -119,7 +119,7 @@ async function startMany(count: number, start: () => Promise<string>): Promise<s
 
 /**
  * Flow control through the real services: a gateway and TWO orchestrators sharing the limits in
- * Redis, test agents with limits (test/support/flow-control-agents.ts) calling a fake provider
+ * RedisClient, test agents with limits (test/support/flow-control-agents.ts) calling a fake provider
  * this spec runs, workflows started over HTTP and by the queue producer for the large backlogs.
  */
 describe('flow control', () => {
@@ -128,7 +128,7 @@ describe('flow control', () => {
   let orchestrators: AppProcess[] = [];
   let api: ApiClient;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
   let producer: WorkflowProducer;
   let provider: FakeProvider;
   /** Workflow ids in the order their terminal events arrived (from the producer's subscription). */
@@ -144,7 +144,7 @@ describe('flow control', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     provider = await FakeProvider.start(300);
     [gateway, ...orchestrators] = await AppProcess.startAll(['gateway', 'orchestrator', 'orchestrator'], env);
     api = new ApiClient(gateway.url, TEST_ADMIN_KEY);

@@ -1,11 +1,11 @@
 import { HttpAgentDefinition } from '@app/agent-sdk/http';
 import { CreatedApiKey, HttpAgentSummary, RegisteredHttpAgent } from '@app/contracts';
 import { HttpAgentRepository } from '@app/http-agent-store';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 
 /** A public address: registering it needs no DNS and no private networks. */
 const PUBLIC_URL = 'https://93.184.215.14/agents';
@@ -23,14 +23,14 @@ describe('gateway: the admin API of HTTP agents', () => {
   const namespace = new TestNamespace();
   let gateway: AppProcess;
   let admin: ApiClient;
-  let redis: Redis;
+  let redis: RedisClient;
   let stored: HttpAgentRepository;
 
   beforeAll(async () => {
     await namespace.prepare();
     gateway = await AppProcess.start('gateway', namespace.env());
     admin = new ApiClient(gateway.url, TEST_ADMIN_KEY);
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     stored = new HttpAgentRepository(redis, { prefix: namespace.redisPrefix });
   });
 

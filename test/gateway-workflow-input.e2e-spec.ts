@@ -10,12 +10,12 @@ import {
 } from '@app/contracts';
 import { Queue } from 'bullmq';
 import { WorkflowKeys } from '@app/workflow-store';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { announceWorker } from './support/announced-worker';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { keysMentioning } from './support/redis-contents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, TestNamespace, connectTestRedis, keysUnder } from './support/test-environment';
 import { WorkflowClient } from './support/workflow-client';
 
 /** A 422 as the REST API sends it. */
@@ -132,15 +132,17 @@ describe('gateway: a workflow input is checked against its type schema before an
   let gateway: AppProcess;
   let api: ApiClient;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
 
   /** Jobs of every agent's step queue; the gateway runs alone here, so a queued step stays queued. */
   const queuedJobs = async (): Promise<number> => {
-    const metaKeys = await redis.keys(`${namespace.redisPrefix}:${AGENT_STEPS_QUEUE_PREFIX}*:meta`);
-    const names = metaKeys.map((key) => key.slice(namespace.redisPrefix.length + 1, -':meta'.length));
+    // A queue's keys are `<prefix>:{<queue>}:<queue>:...` (queueKeyPrefix); its `meta` says it exists.
+    const names = (await keysUnder(redis, namespace.redisPrefix))
+      .map((key) => /^[^:]+:\{([^}]+)\}:[^:]+:meta$/.exec(key)?.[1])
+      .filter((name): name is string => name?.startsWith(AGENT_STEPS_QUEUE_PREFIX) ?? false);
     let total = 0;
     for (const name of names) {
-      const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: namespace.redisPrefix });
+      const queue = new Queue(name, namespace.queueOptions(name));
       total += Object.values(await queue.getJobCounts()).reduce((sum, count) => sum + count, 0);
       await queue.close();
     }
@@ -176,7 +178,7 @@ describe('gateway: a workflow input is checked against its type schema before an
     api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
     client = new WorkflowClient(gateway.url);
     await client.connected();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     // As a worker announces its agents at start, so that definitions naming them register.
     await announceWorker(redis, namespace.redisPrefix, [
       { name: 'test-echo', version: '1.0.0', description: 'echoes its input' },

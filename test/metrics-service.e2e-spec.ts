@@ -18,7 +18,7 @@ import {
 } from '@app/contracts';
 import { WorkflowStore, compileWorkflowGraph, pinWorkflowGraph } from '@app/workflow-store';
 import { Queue, QueueEvents } from 'bullmq';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { DURATION_BUCKETS_SECONDS } from '../apps/metrics/src/agent-executions/agent-execution.metrics';
 import { TelemetryShipper } from '../libs/agent-sdk/src/worker/telemetry-shipper';
@@ -26,7 +26,12 @@ import { announceWorker } from './support/announced-worker';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { TcpProxy } from './support/tcp-proxy';
-import { TEST_ADMIN_KEY, TEST_DATABASE_URL, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import {
+  TEST_ADMIN_KEY,
+  TEST_DATABASE_URL,
+  TestNamespace,
+  connectTestRedis,
+} from './support/test-environment';
 import { waitFor } from './support/wait-for';
 
 const AGENTS = ['content', 'design', 'planner'];
@@ -48,12 +53,12 @@ describe('the metrics service: no loss, Prometheus counted once, retention, REST
   let replicas: AppProcess[] = [];
   let gateway: AppProcess;
   let api: ApiClient;
-  let redis: Redis;
+  let redis: RedisClient;
   let logsQueue: Queue;
   let executionsQueue: Queue;
   let maintenanceQueue: Queue;
   let shipper: TelemetryShipper;
-  let shipperConnection: Redis;
+  let shipperConnection: RedisClient;
 
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await namespace.query<{ count: string }>(sql, params))[0].count);
@@ -69,12 +74,14 @@ describe('the metrics service: no loss, Prometheus counted once, retention, REST
       AppProcess.start('metrics', metricsEnv),
     ]);
     api = new ApiClient(gateway.url, TEST_ADMIN_KEY);
-    redis = new Redis(TEST_REDIS_URL);
-    const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
-    logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix: namespace.redisPrefix });
-    executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, { connection, prefix: namespace.redisPrefix });
-    maintenanceQueue = new Queue(METRICS_MAINTENANCE_QUEUE, { connection, prefix: namespace.redisPrefix });
-    shipperConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    redis = connectTestRedis();
+    logsQueue = new Queue(METRICS_LOGS_QUEUE, namespace.queueOptions(METRICS_LOGS_QUEUE));
+    executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, namespace.queueOptions(METRICS_EXECUTIONS_QUEUE));
+    maintenanceQueue = new Queue(
+      METRICS_MAINTENANCE_QUEUE,
+      namespace.queueOptions(METRICS_MAINTENANCE_QUEUE),
+    );
+    shipperConnection = connectTestRedis();
     shipper = new TelemetryShipper(shipperConnection, namespace.redisPrefix, console);
   });
 
@@ -440,10 +447,10 @@ describe('the metrics service: no loss, Prometheus counted once, retention, REST
       expect(triggered.status).toBe(202);
       const { jobId, job } = (await triggered.json()) as { jobId: string; job: string };
       expect(job).toBe('CleanupWorkflowStates');
-      const events = new QueueEvents(METRICS_MAINTENANCE_QUEUE, {
-        connection: { url: TEST_REDIS_URL },
-        prefix: namespace.redisPrefix,
-      });
+      const events = new QueueEvents(
+        METRICS_MAINTENANCE_QUEUE,
+        namespace.queueOptions(METRICS_MAINTENANCE_QUEUE),
+      );
       try {
         const queued = await maintenanceQueue.getJob(jobId);
         const report = (await queued?.waitUntilFinished(events, 60_000)) as MaintenanceReport;

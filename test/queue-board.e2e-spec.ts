@@ -2,7 +2,7 @@ import { CreatedApiKey, METRICS_EXECUTIONS_QUEUE, METRICS_LOGS_QUEUE } from '@ap
 import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, TestNamespace } from './support/test-environment';
 
 interface BoardQueues {
   queues: { name: string; counts: Record<string, number>; jobs: { id: string; failedReason?: string }[] }[];
@@ -23,13 +23,13 @@ describe('Bull Board on the gateway', () => {
     gateway = await AppProcess.start('gateway', namespace.env());
     admin = new ApiClient(gateway.url, TEST_ADMIN_KEY);
     // A job that failed, as the operator would come to look at it (no metrics service consumes here).
-    const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
-    const queue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix: namespace.redisPrefix });
-    const events = new QueueEvents(METRICS_LOGS_QUEUE, { connection, prefix: namespace.redisPrefix });
+    const options = namespace.queueOptions(METRICS_LOGS_QUEUE);
+    const queue = new Queue(METRICS_LOGS_QUEUE, options);
+    const events = new QueueEvents(METRICS_LOGS_QUEUE, options);
     const worker = new Worker(
       METRICS_LOGS_QUEUE,
       () => Promise.reject(new Error('PostgreSQL refused the batch')),
-      { connection, prefix: namespace.redisPrefix },
+      options,
     );
     try {
       await events.waitUntilReady();

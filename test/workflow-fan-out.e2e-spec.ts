@@ -8,11 +8,11 @@ import {
   agentStepsQueue,
 } from '@app/contracts';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { ExecutionRecord, executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
@@ -26,7 +26,7 @@ describe('fan-out steps', () => {
   let apps: AppProcess[] = [];
   let api: ApiClient;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
   let itemQueue: Queue;
 
   const run = async (input: Record<string, unknown>) => {
@@ -53,7 +53,7 @@ describe('fan-out steps', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     const env = namespace.env({
       AGENT_MODULES: 'test/support/test-agents.ts',
       STEP_CONCURRENCY: '10',
@@ -63,10 +63,10 @@ describe('fan-out steps', () => {
     api = new ApiClient(apps[0].url, TEST_ADMIN_KEY);
     client = new WorkflowClient(apps[0].url);
     await client.connected();
-    itemQueue = new Queue(agentStepsQueue('test-item', 1), {
-      connection: redis,
-      prefix: namespace.redisPrefix,
-    });
+    itemQueue = new Queue(
+      agentStepsQueue('test-item', 1),
+      namespace.queueOptions(agentStepsQueue('test-item', 1)),
+    );
     const response = await define([
       { id: 'plan', agent: 'test-items', dependsOn: [] },
       {

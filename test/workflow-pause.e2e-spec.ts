@@ -7,11 +7,11 @@ import {
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
@@ -29,7 +29,7 @@ describe('pause and resume', () => {
   let acme: ApiClient;
   let acmeKey: CreatedApiKey;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
 
   const state = (workflowId: string) => admin.json<WorkflowState>(`/workflows/${workflowId}`);
   const executions = async (workflowId: string) =>
@@ -60,7 +60,7 @@ describe('pause and resume', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     apps = await AppProcess.startAll(
       ['gateway', 'orchestrator', 'metrics'],
       namespace.env({ AGENT_MODULES: 'test/support/test-agents.ts', STEP_CONCURRENCY: '1' }),

@@ -7,11 +7,11 @@ import {
   WorkflowState,
   WorkflowStatus,
 } from '@app/contracts';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { WorkflowClient } from './support/workflow-client';
 
 /**
@@ -23,7 +23,7 @@ describe('quality loops', () => {
   const namespace = new TestNamespace();
   let gateway: AppProcess;
   let orchestrator: AppProcess;
-  let redis: Redis;
+  let redis: RedisClient;
   let admin: ApiClient;
   let client: WorkflowClient;
 
@@ -60,7 +60,7 @@ describe('quality loops', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     const env = namespace.env({
       AGENT_MODULES: 'test/support/test-agents.ts,test/support/quality-loop-agents.ts',
     });

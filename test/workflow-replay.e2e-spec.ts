@@ -15,11 +15,11 @@ import {
   WorkflowType,
 } from '@app/contracts';
 import { WorkflowKeys } from '@app/workflow-store';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { executionsOf } from './support/test-agents';
-import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from './support/test-environment';
+import { TEST_ADMIN_KEY, connectTestRedis, TestNamespace } from './support/test-environment';
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
@@ -33,7 +33,7 @@ describe('replaying a workflow from a step', () => {
   let apps: AppProcess[] = [];
   let api: ApiClient;
   let client: WorkflowClient;
-  let redis: Redis;
+  let redis: RedisClient;
 
   /** Starts (or is handed) a workflow, subscribes, and resolves with its final state and events. */
   async function finish(workflowId: string, timeoutMs = 120_000) {
@@ -74,7 +74,7 @@ describe('replaying a workflow from a step', () => {
 
   beforeAll(async () => {
     await namespace.prepare();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectTestRedis();
     sitesDir = await mkdtemp(join(tmpdir(), 'replay-e2e-'));
     const env = namespace.env({ SITES_DIR: sitesDir, AGENT_MODULES: 'test/support/test-agents.ts' });
     apps = await AppProcess.startAll(['gateway', 'orchestrator', 'metrics'], env);
@@ -259,7 +259,7 @@ describe('replaying a workflow from a step', () => {
       });
     }
 
-    // Archived as the retention job does (its state to PostgreSQL, then removed from Redis): the
+    // Archived as the retention job does (its state to PostgreSQL, then removed from RedisClient): the
     // state is still served, the outputs are gone.
     await namespace.query(
       `INSERT INTO workflow_records (id, type, status, tenant_id, session_id, created_at, finished_at, state)

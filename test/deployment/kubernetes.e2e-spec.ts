@@ -2,7 +2,7 @@ import { PATH_METADATA } from '@nestjs/common/constants';
 import { HealthController } from '@app/observability';
 import { ConfigurationError, loadConfig } from '@app/config';
 import { BUILT_IN_WORKFLOWS } from '@app/agents/website-workflows';
-import { agentStepsQueue } from '@app/contracts';
+import { agentStepsQueue, queueKeyPrefix } from '@app/contracts';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -445,7 +445,7 @@ describe.each(['dev', 'prod', 'prod-keda'])('overlay %s', (overlay) => {
       expect(scaledObject.spec.triggers.map((trigger) => [trigger.type, trigger.metadata.listName])).toEqual(
         WEBSITE_AGENT_NAMES.map((agent) => [
           'redis',
-          `${configData().REDIS_PREFIX}:${agentStepsQueue(agent, 1)}:wait`,
+          `${queueKeyPrefix(configData().REDIS_PREFIX, agentStepsQueue(agent, 1))}:${agentStepsQueue(agent, 1)}:wait`,
         ]),
       );
       expect(deployment('orchestrator').spec.replicas).toBeUndefined();

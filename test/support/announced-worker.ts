@@ -1,13 +1,13 @@
 import { PublishedAgent } from '@app/contracts';
 import { AgentDirectory } from '@app/workflow-store';
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 
 /**
  * Announces a worker serving these agents in the directory, as a worker process would at start,
  * for specs that run a gateway without one: definitions naming the agents then register.
  */
 export async function announceWorker(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   agents: PublishedAgent[],
   workerId = 'spec-worker',

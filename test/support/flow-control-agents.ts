@@ -1,13 +1,13 @@
 import { Agent, AgentContext, NetworkError } from '@app/agent-sdk';
-import Redis from 'ioredis';
-import { TEST_REDIS_URL } from './test-environment';
+import { RedisClient } from '@app/redis';
+import { connectTestRedis } from './test-environment';
 
 /**
  * Agents with limits, for the flow-control specs; loaded into orchestrators through
  * `AGENT_MODULES` beside test-agents.ts.
  */
-let redis: Redis | null = null;
-const connection = () => (redis ??= new Redis(TEST_REDIS_URL));
+let redis: RedisClient | null = null;
+const connection = () => (redis ??= connectTestRedis());
 /** (Test code: it reads the environment the spec gave the process.) */
 const namespace = () => process.env.REDIS_PREFIX ?? 'test';
 

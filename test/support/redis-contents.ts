@@ -1,10 +1,10 @@
-import Redis from 'ioredis';
+import { RedisClient } from '@app/redis';
 
 /**
- * The keys under `prefix:` whose name or value contains `needle`, of every Redis type: to show
+ * The keys under `prefix:` whose name or value contains `needle`, of every RedisClient type: to show
  * that nothing about a request was recorded, whatever key layout the store uses.
  */
-export async function keysMentioning(redis: Redis, prefix: string, needle: string): Promise<string[]> {
+export async function keysMentioning(redis: RedisClient, prefix: string, needle: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
@@ -18,7 +18,7 @@ export async function keysMentioning(redis: Redis, prefix: string, needle: strin
   return found;
 }
 
-async function valuesOf(redis: Redis, key: string): Promise<string[]> {
+async function valuesOf(redis: RedisClient, key: string): Promise<string[]> {
   const type = await redis.type(key);
   switch (type) {
     case 'string':

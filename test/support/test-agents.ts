@@ -1,15 +1,15 @@
 import { Agent, AgentContext, NetworkError, ValidationError } from '@app/agent-sdk';
 import { LogLevel } from '@app/contracts';
-import Redis from 'ioredis';
-import { TEST_REDIS_URL } from './test-environment';
+import { RedisClient } from '@app/redis';
+import { connectTestRedis } from './test-environment';
 
 /**
  * Agents for engine tests, loaded into orchestrator processes through `AGENT_MODULES`. Each
- * records what it did in Redis under the workflow's id, so a test can see executions that
+ * records what it did in RedisClient under the workflow's id, so a test can see executions that
  * happened in another process.
  */
-let redis: Redis | null = null;
-const connection = () => (redis ??= new Redis(TEST_REDIS_URL));
+let redis: RedisClient | null = null;
+const connection = () => (redis ??= connectTestRedis());
 /**
  * Records live under the orchestrator's own REDIS_PREFIX, the spec's namespace, so its cleanup
  * removes them. (Test code: it reads the environment the spec gave the process.)
@@ -194,7 +194,7 @@ const join = recordingAgent('test-join', async (context) => ({
 
 /** The recorded executions of one step. */
 export async function executionsOf(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   workflowId: string,
   stepId: string,

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { runMigrations } from '@app/persistence';
-import Redis from 'ioredis';
+import { queueKeyPrefix } from '@app/contracts';
+import {
+  QueueConnection,
+  RedisClient,
+  createQueueConnection,
+  createRedisConnection,
+  isCluster,
+} from '@app/redis';
+import { KeyPrefixOptions, QueueBaseOptions } from 'bullmq';
 import { Client } from 'pg';
 
 /** The machine's services, overridable for CI or a developer's own setup. */
@@ -22,16 +30,33 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Deletes every key under `prefix:` from the test Redis. */
-export async function removeRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
+/**
+ * A connection to the test Redis: one server, or the Redis Cluster a cluster run points
+ * TEST_REDIS_URL at (`redis+cluster://`), made the way the apps make theirs.
+ */
+export function connectTestRedis(name = 'test'): RedisClient {
+  return createRedisConnection(TEST_REDIS_URL, name);
+}
+
+/** Every key under `prefix:`, from every primary when the test Redis is a cluster. */
+export async function keysUnder(redis: RedisClient, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const server of isCluster(redis) ? redis.nodes('master') : [redis]) {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
+      found.push(...keys);
     } while (cursor !== '0');
+  }
+  return found;
+}
+
+/** Deletes every key under `prefix:` from the test Redis (one by one: on a cluster they span slots). */
+export async function removeRedisKeys(prefix: string): Promise<void> {
+  const redis = connectTestRedis('test-cleanup');
+  try {
+    await Promise.all((await keysUnder(redis, prefix)).map((key) => redis.unlink(key)));
   } finally {
     await redis.quit();
   }
@@ -45,6 +70,7 @@ export class TestNamespace {
   readonly id = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   readonly redisPrefix = this.id;
   readonly schema = this.id;
+  private queueConnection?: QueueConnection;
 
   async prepare(): Promise<this> {
     await runMigrations({ url: TEST_DATABASE_URL, schema: this.schema });
@@ -78,7 +104,17 @@ export class TestNamespace {
     }
   }
 
+  /**
+   * Options of a test's own BullMQ Queue, Worker or QueueEvents for `queue` in this namespace: the
+   * apps' key prefix for it, on one connection to the test Redis that `dispose` closes.
+   */
+  queueOptions(queue: string): QueueBaseOptions & KeyPrefixOptions {
+    this.queueConnection ??= createQueueConnection(TEST_REDIS_URL, `${this.id}-queues`);
+    return { connection: this.queueConnection.connection, prefix: queueKeyPrefix(this.redisPrefix, queue) };
+  }
+
   async dispose(): Promise<void> {
+    await this.queueConnection?.close();
     const client = new Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`).finally(() => client.end());

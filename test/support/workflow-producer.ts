@@ -12,7 +12,7 @@ import {
   subscribeToWorkflowEvents,
 } from '@app/workflow-store';
 import { FairShare, FlowControlKeys, FlowControlRedis } from '@app/flow-control';
-import Redis from 'ioredis';
+import { RedisClient, createRedisConnection } from '@app/redis';
 
 /**
  * Starts workflows the way the gateway does (a PENDING state in Redis, then its root steps on
@@ -22,13 +22,13 @@ import Redis from 'ioredis';
 export class WorkflowProducer {
   readonly store: WorkflowStore;
   private readonly queues: StepQueues;
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private readonly waiters = new Map<string, (event: WorkflowEvent) => void>();
   private readonly terminal = new Map<string, WorkflowEvent>();
 
-  constructor(redis: Redis, redisUrl: string, prefix: string) {
+  constructor(redis: RedisClient, redisUrl: string, prefix: string) {
     this.store = new WorkflowStore(redis, { prefix, finishedTtlSeconds: 3600 });
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const connection = createRedisConnection(redisUrl, `${prefix}-producer-queues`);
     // Fault specs cut Redis on purpose; the connection comes back by itself, so its errors are noise.
     connection.on('error', () => undefined);
     // Fair sharing as the gateway queues: each job carries its tenant and priority.
@@ -38,7 +38,7 @@ export class WorkflowProducer {
       undefined,
       new FairShare(new FlowControlRedis(redis), new FlowControlKeys(prefix)),
     );
-    this.subscriber = new Redis(redisUrl);
+    this.subscriber = createRedisConnection(redisUrl, `${prefix}-producer-events`);
   }
 
   async listen(onEvent?: (event: WorkflowEvent) => void): Promise<this> {

@@ -16,6 +16,16 @@ export function agentStepsQueue(agent: string, major: number): string {
   return `${AGENT_STEPS_QUEUE_PREFIX}${agent}@${major}`;
 }
 export const AGENT_STEPS_QUEUE_PREFIX = 'steps.';
+
+/**
+ * BullMQ's key prefix for one queue: the deployment's prefix (`REDIS_PREFIX`), then the queue's
+ * name as a hash tag. A queue's keys (`<prefix>:{steps.planner@2}:steps.planner@2:wait`) then
+ * share one Redis Cluster slot, as BullMQ's scripts need, and different queues spread over the
+ * primaries. Every Queue, Worker and QueueEvents of the system takes its prefix from here.
+ */
+export function queueKeyPrefix(prefix: string, queue: string): string {
+  return `${prefix}:{${queue}}`;
+}
 export const ORCHESTRATOR_MAINTENANCE_QUEUE = 'orchestrator.maintenance';
 /**
  * Approval steps' deadlines: a delayed job per waiting approval step, due at its deadline, so the

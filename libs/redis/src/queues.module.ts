@@ -1,11 +1,29 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { ServiceConfig } from '@app/config';
-import { redisOptionsOf } from './redis-connection';
+import { queueKeyPrefix } from '@app/contracts';
+import { QueueConnection, createQueueConnection } from './redis-connection';
+
+/** The app's BullMQ connection (see createQueueConnection), closed after its queues and workers. */
+@Injectable()
+class AppQueueConnection implements OnApplicationShutdown {
+  readonly queues: QueueConnection;
+
+  constructor(config: ServiceConfig) {
+    this.queues = createQueueConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-queues`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close();
+  }
+}
+
+@Module({ providers: [AppQueueConnection], exports: [AppQueueConnection] })
+class AppQueueConnectionModule {}
 
 /**
- * BullMQ on the app's Redis, every queue under `REDIS_PREFIX`, and the given queues registered
- * for injection. Each queue is declared in libs/contracts and consumed by exactly one app.
+ * BullMQ on the app's Redis, and the given queues registered for injection. Each queue is
+ * declared in libs/contracts and consumed by exactly one app.
  */
 @Module({})
 export class QueuesModule {
@@ -15,17 +33,27 @@ export class QueuesModule {
       global: true,
       imports: [
         BullModule.forRootAsync({
-          inject: [ServiceConfig],
-          useFactory: (config: ServiceConfig) => ({
-            // Its own connections, waiting for a restarting Redis instead of failing commands
-            // (BullMQ requires it for workers).
-            connection: redisOptionsOf(config.REDIS_URL, `${config.REDIS_PREFIX}-queues`),
-            prefix: config.REDIS_PREFIX,
-          }),
+          imports: [AppQueueConnectionModule],
+          inject: [AppQueueConnection],
+          useFactory: ({ queues }: AppQueueConnection) => ({ connection: queues.connection }),
         }),
-        BullModule.registerQueue(...queueNames.map((name) => ({ name }))),
+        registerQueues(...queueNames),
       ],
       exports: [BullModule],
     };
   }
+}
+
+/**
+ * Registers queues for injection (and @Processor workers), each under its own key prefix with
+ * its name as hash tag (queueKeyPrefix). Modules register their queues only through this.
+ */
+export function registerQueues(...queueNames: string[]): DynamicModule {
+  return BullModule.registerQueueAsync(
+    ...queueNames.map((name) => ({
+      name,
+      inject: [ServiceConfig],
+      useFactory: (config: ServiceConfig) => ({ prefix: queueKeyPrefix(config.REDIS_PREFIX, name) }),
+    })),
+  );
 }

@@ -1,7 +1,10 @@
 import { RedisLocation, parseRedisUrl } from '@app/config/redis-url';
+import type { ConnectionOptions } from 'bullmq';
 import Redis, { Cluster, RedisOptions } from 'ioredis';
 
 const FAILOVER_RETRY_MS = 300;
+/** Commands whose key comes after a subcommand (`XGROUP CREATE <key>`), as the apps send them. */
+const KEYS_AFTER_SUBCOMMAND = ['xgroup', 'xinfo', 'object', 'memory'];
 const FAILOVER_WAIT_MS = 60_000;
 
 /** Options of a connection to one server; no retry strategy of its own (BullMQ's types allow none). */
@@ -31,18 +34,23 @@ export function redisOptionsOf(url: string, name: string): ServerOptions {
  * through Sentinel, or a Redis Cluster. `autoPipelining` sends the commands issued in one tick as
  * one write: the shared command connection carries every step transition, and one write per
  * command cost the engine a quarter of its CPU under load. Not for subscriber connections.
+ * `keyPrefix` is put before every key, for a library that names its own keys (the rate limiter).
  */
 export function createRedisConnection(
   url: string,
   name: string,
-  { autoPipelining = false } = {},
+  { autoPipelining = false, keyPrefix }: { autoPipelining?: boolean; keyPrefix?: string } = {},
 ): RedisClient {
   const location = locate(url);
   if (location.kind !== 'cluster')
-    return new Redis({ ...redisOptionsOf(url, name), enableAutoPipelining: autoPipelining });
+    return new Redis({ ...redisOptionsOf(url, name), enableAutoPipelining: autoPipelining, keyPrefix });
   return new Cluster(location.nodes, {
+    keyPrefix,
     redisOptions: serverOptions(location, name),
     enableAutoPipelining: autoPipelining,
+    // Commands whose key ioredis cannot find (it follows a subcommand) go to any node, and a
+    // MOVED answer inside an automatic pipeline is not followed: they are sent on their own.
+    autoPipeliningIgnoredCommands: KEYS_AFTER_SUBCOMMAND,
     // Each shard channel (SSUBSCRIBE) is served by its slot's primary.
     shardedSubscribers: true,
     // While a primary fails over, a command to it fails ("Connection is closed", CLUSTERDOWN,
@@ -52,6 +60,31 @@ export function createRedisConnection(
     retryDelayOnClusterDown: FAILOVER_RETRY_MS,
     maxRedirections: FAILOVER_WAIT_MS / FAILOVER_RETRY_MS,
   });
+}
+
+/** BullMQ's connection to the deployment's Redis, and how to close it once its users are closed. */
+export interface QueueConnection {
+  connection: ConnectionOptions;
+  close(): Promise<void>;
+}
+
+/**
+ * BullMQ's connection to REDIS_URL's Redis. To one server (or a Sentinel-found primary), options:
+ * BullMQ makes its own connections from them and closes them with each queue and worker. To a
+ * Redis Cluster, one Cluster connection (BullMQ cannot make one from options): its queues share
+ * it, each Worker duplicates it for its blocking reads, and BullMQ never closes it, so `close`
+ * does, after them.
+ */
+export function createQueueConnection(url: string, name: string): QueueConnection {
+  if (locate(url).kind !== 'cluster')
+    return { connection: redisOptionsOf(url, name), close: () => Promise.resolve() };
+  const cluster = createRedisConnection(url, name);
+  return {
+    connection: cluster,
+    close: async () => {
+      await cluster.quit().catch(() => cluster.disconnect());
+    },
+  };
 }
 
 /** Whether `redis` is a Redis Cluster connection. */

@@ -92,10 +92,7 @@ interface RoutingView {
  * Who serves which agents, in Redis: workers announce themselves and their agents, send
  * heartbeats and withdraw; every process reads the same view. The agent catalogue keeps every
  * agent version ever announced (a definition may name one whose workers are all gone for now).
- *
- * Keys (P = prefix): P:agents hash `<name>@<major>` → the agent as last announced;
- * P:workers hash workerId → announcement (with `goneAt` once withdrawn);
- * P:workers:heartbeats sorted set workerId → time of its last heartbeat (ms).
+ * Its keys are agentDirectoryKeys'.
  */
 export class AgentDirectory {
   private routingRead: { at: number; view: Promise<RoutingView> } | null = null;
@@ -241,14 +238,30 @@ export class AgentDirectory {
   }
 
   private get agentsKey(): string {
-    return `${this.prefix}:agents`;
+    return agentDirectoryKeys(this.prefix).catalogue;
   }
 
   private get workersKey(): string {
-    return `${this.prefix}:workers`;
+    return agentDirectoryKeys(this.prefix).workers;
   }
 
   private get heartbeatsKey(): string {
-    return `${this.prefix}:workers:heartbeats`;
+    return agentDirectoryKeys(this.prefix).heartbeats;
   }
+}
+
+/**
+ * The agent directory's keys (P = prefix), under one hash tag so that one transaction may write
+ * them together on a Redis Cluster:
+ * P:{agents}:catalogue hash `<name>@<major>` → the agent as last announced;
+ * P:{agents}:workers hash workerId → announcement (with `goneAt` once withdrawn);
+ * P:{agents}:heartbeats sorted set workerId → time of its last heartbeat (ms).
+ */
+export function agentDirectoryKeys(prefix: string): {
+  catalogue: string;
+  workers: string;
+  heartbeats: string;
+} {
+  const tag = `${prefix}:{agents}`;
+  return { catalogue: `${tag}:catalogue`, workers: `${tag}:workers`, heartbeats: `${tag}:heartbeats` };
 }

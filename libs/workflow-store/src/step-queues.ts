@@ -6,6 +6,7 @@ import {
   ExpireApprovalJob,
   StepJobFlow,
   WorkflowStepJobName,
+  queueKeyPrefix,
 } from '@app/contracts';
 import { DEFAULT_WORKFLOW_PRIORITY, FairShare, FairShareOrigin } from '@app/flow-control';
 import { JobsOptions, Queue } from 'bullmq';
@@ -59,7 +60,7 @@ export class StepQueues {
 
   constructor(
     private readonly connection: RedisClient,
-    /** BullMQ's key prefix (`REDIS_PREFIX`). */
+    /** The deployment's key prefix (`REDIS_PREFIX`); each queue's own is queueKeyPrefix's. */
     private readonly prefix: string,
     private readonly watch?: { directory: AgentDirectory; store: WorkflowStore },
     /** Orders each queue's jobs fairly between tenants, and by priority within one (see FairShare). */
@@ -69,7 +70,10 @@ export class StepQueues {
   queue(name: string): Queue<ExecuteStepJob> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<ExecuteStepJob>(name, { connection: this.connection, prefix: this.prefix });
+      queue = new Queue<ExecuteStepJob>(name, {
+        connection: this.connection,
+        prefix: queueKeyPrefix(this.prefix, name),
+      });
       this.queues.set(name, queue);
     }
     return queue;
@@ -147,7 +151,7 @@ export class StepQueues {
       if (deadlineMs === undefined) continue;
       this.deadlines ??= new Queue<ExpireApprovalJob>(ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE, {
         connection: this.connection,
-        prefix: this.prefix,
+        prefix: queueKeyPrefix(this.prefix, ORCHESTRATOR_APPROVAL_DEADLINES_QUEUE),
       });
       await this.deadlines.add(
         ApprovalDeadlineJobName.ExpireApproval,

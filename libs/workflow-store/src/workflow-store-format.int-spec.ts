@@ -1,4 +1,6 @@
-import { AgentLifecycle, WorkflowStatus } from '@app/contracts';
+import { AgentLifecycle, WorkflowStatus, agentStepsQueue, queueKeyPrefix } from '@app/contracts';
+import { Job, Queue, Worker } from 'bullmq';
+import { AgentDirectory } from './agent-directory';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
 import * as format1 from './testing/format-1.fixture.json';
 import { useTestStore } from './testing/test-store';
@@ -61,6 +63,7 @@ describe('WorkflowStoreFormat (real Redis)', () => {
       other.ensureFormat((line) => said.push(line)),
     ]);
     expect(said).toEqual(['moving 2 workflows of format 1 to format 2', 'moved 2 workflows to format 2']);
+    await expect(other.ensureFormat()).resolves.toBeUndefined();
 
     expect(await redis.hgetall(store.keys.format)).toEqual({
       version: String(STORE_FORMAT_VERSION),
@@ -137,5 +140,63 @@ describe('WorkflowStoreFormat (real Redis)', () => {
       `is spread over 8 shards; this deployment has ${store.keys.shards} (WORKFLOW_SHARDS): deploy one built with 8`,
     );
     await redis.del(store.keys.format);
+  });
+
+  it('moves a format-2 deployment’s queues and agent directory under their hash tags, and their jobs run on', async () => {
+    const { store, redis, prefix } = testing;
+    const queueName = agentStepsQueue('echo', 1);
+    // Format 2: BullMQ's keys under the plain prefix, and the directory in plain keys.
+    const old = new Queue(queueName, { connection: redis, prefix });
+    await old.add('ExecuteStep', { n: 1 }, { jobId: 'job-waiting' });
+    await old.add('ExecuteStep', { n: 2 }, { jobId: 'job-delayed', delay: 300 });
+    await old.upsertJobScheduler(
+      'nightly',
+      { pattern: '0 3 * * *' },
+      { name: 'ExecuteStep', data: { n: 3 } },
+    );
+    await old.close();
+    const agent = { name: 'echo', version: '1.0.0', description: 'echoes' };
+    await redis.hset(`${prefix}:agents`, 'echo@1', JSON.stringify(agent));
+    const echoes = { workerId: 'w1', name: 'echoes', host: 'h', pid: 1, concurrency: 1, heartbeatMs: 60_000 };
+    const announced = { ...echoes, startedAt: new Date().toISOString(), agents: [agent] };
+    await redis.hset(`${prefix}:workers`, 'w1', JSON.stringify(announced));
+    await redis.zadd(`${prefix}:workers:heartbeats`, Date.now(), 'w1');
+    await redis.hset(store.keys.format, 'version', 2, 'shards', store.keys.shards);
+
+    const said: string[] = [];
+    await store.ensureFormat((line) => said.push(line));
+    expect(said).toEqual([
+      expect.stringMatching(new RegExp(`^moved queue steps\\.echo@1 \\(\\d+ keys\\) under its hash tag$`)),
+    ]);
+    expect(await redis.hget(store.keys.format, 'version')).toBe(String(STORE_FORMAT_VERSION));
+    // Nothing is left under the old names.
+    for (const pattern of [`${queueName}:*`, 'agents', 'workers*'])
+      expect(await redis.keys(`${prefix}:${pattern}`)).toEqual([]);
+
+    // The directory reads as before; the jobs, the waiting and the delayed one, run on the new keys.
+    const directory = new AgentDirectory(redis, prefix);
+    expect((await directory.catalogue()).map(({ name }) => name)).toEqual(['echo']);
+    expect(await directory.workers()).toMatchObject([{ workerId: 'w1', status: 'alive' }]);
+    const options = { connection: redis, prefix: queueKeyPrefix(prefix, queueName) };
+    const queue = new Queue(queueName, options);
+    expect((await queue.getJobSchedulers()).map(({ key }) => key)).toEqual(['nightly']);
+    const ran: string[] = [];
+    let allRan: () => void;
+    const bothRan = new Promise<void>((resolve) => (allRan = resolve));
+    const connection = redis.duplicate({ maxRetriesPerRequest: null });
+    const worker = new Worker(
+      queueName,
+      async (job: Job) => {
+        ran.push(job.id!);
+        if (ran.length === 2) allRan();
+      },
+      { ...options, connection },
+    );
+    await bothRan;
+    await worker.close();
+    await connection.quit();
+    expect(ran.sort()).toEqual(['job-delayed', 'job-waiting']);
+    await queue.obliterate({ force: true });
+    await queue.close();
   });
 });

@@ -1,6 +1,7 @@
-// The format the store's data is written in, recorded in Redis, checked at every start, and the
-// move of a format-1 deployment's data into format 2.
+// The format the deployment's data in Redis is written in, recorded there, checked at every
+// start, and the moves of older formats' data into it.
 import { RedisClient, isCluster } from '@app/redis';
+import { moveFormat2Keys } from './format-2-migration';
 import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
 
 /**
@@ -9,8 +10,10 @@ import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
  *    events channel (up to November 2026); it recorded no format.
  * 2. sharded (WorkflowKeys): every key of a workflow under its shard's hash tag `{s<n>}`, an outbox
  *    per shard, events on shard channels.
+ * 3. as 2, and what else the apps keep in Redis is under hash tags a Redis Cluster can serve: each
+ *    BullMQ queue under its name (queueKeyPrefix), the agent directory under `{agents}`.
  */
-export const STORE_FORMAT_VERSION = 2;
+export const STORE_FORMAT_VERSION = 3;
 
 /**
  * How long a migration may take (its lock's life), and a start waits for another process's: a
@@ -45,9 +48,15 @@ export class WorkflowStoreFormat {
       const lock = `${this.keys.format}:migrating`;
       if (await this.redis.set(lock, String(process.pid), 'PX', MIGRATION_WAIT_MS, 'NX')) {
         try {
-          if (this.check(await this.redis.hgetall(this.keys.format))) return;
-          // Format 1 ran on one Redis only: a cluster holds none.
-          if (!isCluster(this.redis)) await this.migrateFormat1();
+          const recorded = await this.redis.hgetall(this.keys.format);
+          if (this.check(recorded)) return;
+          // No record: format 1, or a new Redis (whose moves find nothing). Formats before 3 ran
+          // the apps on one Redis only: a cluster holds none of their data.
+          const from = recorded.version === undefined ? 1 : Number(recorded.version);
+          if (!isCluster(this.redis)) {
+            if (from < 2) await this.migrateFormat1();
+            if (from < 3) await moveFormat2Keys(this.redis, this.keys.prefix, this.log);
+          }
           await this.redis.hset(
             this.keys.format,
             'version',
@@ -68,7 +77,10 @@ export class WorkflowStoreFormat {
     }
   }
 
-  /** Whether the recorded format is this deployment's; throws for one it cannot read. */
+  /**
+   * Whether the recorded format is this deployment's (false for none, or an older one to move);
+   * throws for one it cannot read.
+   */
   private check(record: Record<string, string>): boolean {
     if (record.version === undefined) return false;
     const version = Number(record.version);
@@ -81,7 +93,7 @@ export class WorkflowStoreFormat {
       throw new Error(
         `${where} is spread over ${record.shards} shards; this deployment has ${this.keys.shards} (WORKFLOW_SHARDS): deploy one built with ${record.shards}`,
       );
-    return true;
+    return version === STORE_FORMAT_VERSION;
   }
 
   /**
@@ -102,13 +114,13 @@ export class WorkflowStoreFormat {
     const oldIndexes = await this.scan(`${prefix}:${K.statusIndex}*`);
     const hasChanges = (await this.redis.exists(`${prefix}:${K.changes}`)) === 1;
     if (workflows.length + idempotencyKeys.length + oldIndexes.length === 0 && !hasChanges) return;
-    this.log(`moving ${workflows.length} workflows of format 1 to format ${STORE_FORMAT_VERSION}`);
+    this.log(`moving ${workflows.length} workflows of format 1 to format 2`);
     const oldCopies = new Set<string>();
     for (const [index, oldKey] of workflows.entries()) {
       const workflowId = oldKey.slice(`${prefix}:${K.workflow}:`.length);
       await this.moveWorkflow(oldKey, workflowId, oldCopies);
       if ((index + 1) % PROGRESS_EVERY === 0)
-        this.log(`moved ${index + 1} of ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`);
+        this.log(`moved ${index + 1} of ${workflows.length} workflows to format 2`);
     }
     for (const oldKey of idempotencyKeys) {
       const tenantAndKey = oldKey.slice(`${prefix}:${K.idempotency}:`.length);
@@ -118,7 +130,7 @@ export class WorkflowStoreFormat {
     if (hasChanges) await this.moveChanges();
     const stale = [...oldIndexes, ...oldCopies];
     if (stale.length > 0) await this.redis.del(...stale);
-    this.log(`moved ${workflows.length} workflows to format ${STORE_FORMAT_VERSION}`);
+    this.log(`moved ${workflows.length} workflows to format 2`);
   }
 
   private async moveWorkflow(oldKey: string, workflowId: string, oldCopies: Set<string>): Promise<void> {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
+import { registerQueues } from '@app/redis';
 import { METRICS_MAINTENANCE_QUEUE } from '@app/contracts';
 import { CircuitBreakersController } from './circuit-breakers.controller';
 import { CircuitBreakersService } from './circuit-breakers.service';
@@ -8,7 +8,7 @@ import { MaintenanceService } from './maintenance.service';
 
 /** Admin routes that act on the other services: through their queues, or the state they share in Redis (breakers). */
 @Module({
-  imports: [BullModule.registerQueue({ name: METRICS_MAINTENANCE_QUEUE })],
+  imports: [registerQueues(METRICS_MAINTENANCE_QUEUE)],
   controllers: [MaintenanceController, CircuitBreakersController],
   providers: [MaintenanceService, CircuitBreakersService],
 })

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
+import { registerQueues } from '@app/redis';
 import { GATEWAY_BULK_ACTIONS_QUEUE } from '@app/contracts';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { BulkActionRunner } from './bulk-action.runner';
@@ -13,7 +13,7 @@ import { BulkProgressGateway } from './bulk-progress.gateway';
  * (any replica runs it) that reports its progress to the caller's sockets.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: GATEWAY_BULK_ACTIONS_QUEUE }), WorkflowsModule],
+  imports: [registerQueues(GATEWAY_BULK_ACTIONS_QUEUE), WorkflowsModule],
   controllers: [BulkActionsController],
   providers: [BulkActionsService, BulkActionRunner, BulkActionsProcessor, BulkProgressGateway],
 })

@@ -20,7 +20,7 @@ import {
   checkDependencyName,
   stepLimitProblems,
 } from '@app/flow-control';
-import { createRedisConnection, RedisClient } from '@app/redis';
+import { createQueueConnection, createRedisConnection, RedisClient } from '@app/redis';
 import {
   AgentDirectory,
   FINISHED_STATE_GRACE_HOURS,
@@ -304,7 +304,7 @@ class RunningAgentWorker implements AgentWorker {
       runner,
       admissions,
       {
-        connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+        connection: createQueueConnection(options.redisUrl, `${options.prefix}-worker-queues`),
         prefix: options.prefix,
         queues: this.queues as string[],
         concurrency,

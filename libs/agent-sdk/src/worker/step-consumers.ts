@@ -1,5 +1,6 @@
-import { ExecuteStepJob, WorkflowStepJobName } from '@app/contracts';
-import { ConnectionOptions, DelayedError, Job, Worker } from 'bullmq';
+import { ExecuteStepJob, WorkflowStepJobName, queueKeyPrefix } from '@app/contracts';
+import { QueueConnection } from '@app/redis';
+import { DelayedError, Job, Worker } from 'bullmq';
 import { describeError } from '../agent-errors';
 import { StepAdmissions } from './step-admissions';
 import { StepRunner } from './step-runner';
@@ -16,8 +17,9 @@ const SLOTS_PER_WORKER = 10;
 type StepJob = Job<ExecuteStepJob, void, WorkflowStepJobName>;
 
 export interface StepConsumersOptions {
-  /** Each BullMQ worker opens its own (blocking) connection with these options. */
-  connection: ConnectionOptions;
+  /** Each BullMQ worker opens its own (blocking) connection from it; closed after them. */
+  connection: QueueConnection;
+  /** The deployment's key prefix; each queue's own is queueKeyPrefix's. */
   prefix: string;
   /** The agent queues to consume. */
   queues: string[];
@@ -53,8 +55,8 @@ export class StepConsumers {
           queue,
           (job, token) => this.process(job, token),
           {
-            connection: this.options.connection,
-            prefix: this.options.prefix,
+            connection: this.options.connection.connection,
+            prefix: queueKeyPrefix(this.options.prefix, queue),
             concurrency: slots(index),
             lockDuration: this.options.lockMs,
             stalledInterval: this.options.lockMs,
@@ -77,6 +79,7 @@ export class StepConsumers {
   async close(): Promise<void> {
     this.isClosing = true;
     await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.options.connection.close();
   }
 
   private async process(job: StepJob, token: string | undefined): Promise<void> {

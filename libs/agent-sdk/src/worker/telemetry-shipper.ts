@@ -11,6 +11,7 @@ import {
   PersistLogsJob,
   RecordAgentExecutionsJob,
   RecordLlmCallsJob,
+  queueKeyPrefix,
 } from '@app/contracts';
 import { JobsOptions, Queue } from 'bullmq';
 import { RedisClient } from '@app/redis';
@@ -38,8 +39,10 @@ export class TelemetryShipper {
   private readonly llmCalls: BatchSender<LlmCall>;
 
   constructor(connection: RedisClient, prefix: string, logger: WorkerLogger) {
-    this.logsQueue = new Queue(METRICS_LOGS_QUEUE, { connection, prefix });
-    this.executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, { connection, prefix });
+    const queue = <T>(name: string) =>
+      new Queue<T>(name, { connection, prefix: queueKeyPrefix(prefix, name) });
+    this.logsQueue = queue(METRICS_LOGS_QUEUE);
+    this.executionsQueue = queue(METRICS_EXECUTIONS_QUEUE);
     this.logs = new BatchSender(
       'log entries',
       (entries) => this.logsQueue.add(MetricsLogJobName.PersistLogs, { entries }, BATCH_JOB_OPTIONS),
@@ -55,7 +58,7 @@ export class TelemetryShipper {
         ),
       logger,
     );
-    this.llmCallsQueue = new Queue(METRICS_LLM_CALLS_QUEUE, { connection, prefix });
+    this.llmCallsQueue = queue(METRICS_LLM_CALLS_QUEUE);
     this.llmCalls = new BatchSender(
       'language-model calls',
       (calls) => this.llmCallsQueue.add(MetricsLlmCallJobName.RecordLlmCalls, { calls }, BATCH_JOB_OPTIONS),
