@@ -204,7 +204,7 @@ describe('circuit breakers shared by two workers', () => {
       provider.requests.map(async ({ job }) =>
         Number(
           await redis.hget(
-            `${namespace.redisPrefix}:${queue}:${job!.workflowId}.${job!.stepId}.${job!.attempt}`,
+            namespace.jobKey(queue, `${job!.workflowId}.${job!.stepId}.${job!.attempt}`),
             'processedOn',
           ),
         ),

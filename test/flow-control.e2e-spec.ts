@@ -239,7 +239,7 @@ describe('flow control', () => {
     const queue = agentStepsQueue('test-provider-call', 1);
     const takenAt = new Map<string, number>();
     for (const call of provider.calls) {
-      const job = `${namespace.redisPrefix}:${queue}:${call.workflowId}.${call.stepId}.1`;
+      const job = namespace.jobKey(queue, `${call.workflowId}.${call.stepId}.1`);
       takenAt.set(`${call.workflowId}/${call.stepId}`, Number(await redis.hget(job, 'processedOn')));
     }
     expect([...takenAt.values()].every((at) => at > 0)).toBe(true);

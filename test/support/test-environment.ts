@@ -7,7 +7,7 @@ import {
   RedisClient,
   createQueueConnection,
   createRedisConnection,
-  isCluster,
+  scanKeys,
 } from '@app/redis';
 import { KeyPrefixOptions, QueueBaseOptions } from 'bullmq';
 import { Client } from 'pg';
@@ -41,14 +41,7 @@ export function connectTestRedis(name = 'test'): RedisClient {
 /** Every key under `prefix:`, from every primary when the test Redis is a cluster. */
 export async function keysUnder(redis: RedisClient, prefix: string): Promise<string[]> {
   const found: string[] = [];
-  for (const server of isCluster(redis) ? redis.nodes('master') : [redis]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      found.push(...keys);
-    } while (cursor !== '0');
-  }
+  for await (const keys of scanKeys(redis, `${prefix}:*`)) found.push(...keys);
   return found;
 }
 
@@ -111,6 +104,11 @@ export class TestNamespace {
   queueOptions(queue: string): QueueBaseOptions & KeyPrefixOptions {
     this.queueConnection ??= createQueueConnection(TEST_REDIS_URL, `${this.id}-queues`);
     return { connection: this.queueConnection.connection, prefix: queueKeyPrefix(this.redisPrefix, queue) };
+  }
+
+  /** The hash of BullMQ job `jobId` on `queue` in this namespace (to read its `processedOn`). */
+  jobKey(queue: string, jobId: string): string {
+    return `${queueKeyPrefix(this.redisPrefix, queue)}:${queue}:${jobId}`;
   }
 
   async dispose(): Promise<void> {

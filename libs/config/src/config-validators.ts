@@ -38,10 +38,7 @@ export function IsUrlOf(protocols: string[], options: ValidationOptions) {
     });
 }
 
-/**
- * A REDIS_URL of one of the forms {@link parseRedisUrl} reads; the message says what is wrong.
- * A Redis Cluster is refused for the apps until all they keep in Redis is hash-tagged for one.
- */
+/** A REDIS_URL of one of the forms {@link parseRedisUrl} reads; the message says what is wrong. */
 export function IsRedisUrl() {
   return (target: object, property: string) =>
     registerDecorator({
@@ -102,14 +99,8 @@ export function IsReadBy(read: (text: string, variable: string) => unknown) {
     });
 }
 
-/** What is wrong with a REDIS_URL for the apps, or null. */
+/** What is wrong with a REDIS_URL, or null. */
 function problemOf(url: string): string | null {
   const parsed = parseRedisUrl(url);
-  if ('error' in parsed) return parsed.error;
-  if (parsed.kind === 'cluster')
-    return (
-      'names a Redis Cluster, which the apps cannot use yet: the workflow store runs on one, their ' +
-      'BullMQ queues and flow control do not (docker/README.md, "Beyond one Redis")'
-    );
-  return null;
+  return 'error' in parsed ? parsed.error : null;
 }

@@ -1,3 +1,5 @@
+import { escapeHashTagPart } from '@app/redis/hash-tag';
+
 /**
  * Every Redis key flow control uses, declared once. Each function call touches one key, and each
  * key carries its own hash tag (the `{...}` part), so on a Redis Cluster every call lands on the
@@ -27,17 +29,17 @@ export class FlowControlKeys {
   constructor(private readonly prefix: string) {}
 
   rate(limit: string, value: string): string {
-    return `${this.prefix}:flow:{rate:${escape(limit)}:${escape(value)}}`;
+    return `${this.prefix}:flow:{rate:${escapeHashTagPart(limit)}:${escapeHashTagPart(value)}}`;
   }
 
   slots(limit: string, value: string): string {
-    return `${this.prefix}:flow:{slots:${escape(limit)}:${escape(value)}}`;
+    return `${this.prefix}:flow:{slots:${escapeHashTagPart(limit)}:${escapeHashTagPart(value)}}`;
   }
 
   /** A queue's fair-share clock and a tenant's bands on it, under one hash tag: one call reads both. */
   fairShare(queue: string, tenant: string): { clock: string; tenant: string } {
-    const clock = `${this.prefix}:flow:{fair:${escape(queue)}}`;
-    return { clock, tenant: `${clock}:${escape(tenant)}` };
+    const clock = `${this.prefix}:flow:{fair:${escapeHashTagPart(queue)}}`;
+    return { clock, tenant: `${clock}:${escapeHashTagPart(tenant)}` };
   }
 
   /**
@@ -45,8 +47,8 @@ export class FlowControlKeys {
    * They share one hash tag, so one function call may read the limit and the spend together.
    */
   budget(scope: string, subject: string, period: string): { limit: string; spent: string; waiting: string } {
-    const tag = `${this.prefix}:flow:{budget:${escape(scope)}:${escape(subject)}}`;
-    return { limit: `${tag}:limit`, spent: `${tag}:${escape(period)}`, waiting: `${tag}:waiting` };
+    const tag = `${this.prefix}:flow:{budget:${escapeHashTagPart(scope)}:${escapeHashTagPart(subject)}}`;
+    return { limit: `${tag}:limit`, spent: `${tag}:${escapeHashTagPart(period)}`, waiting: `${tag}:waiting` };
   }
 
   /**
@@ -64,7 +66,7 @@ export class FlowControlKeys {
 
   /** A model's request and token limits, under one hash tag: one function call asks both. */
   llm(provider: string, model: string): { requests: string; tokens: string } {
-    const tag = `${this.prefix}:flow:{llm:${escape(provider)}:${escape(model)}}`;
+    const tag = `${this.prefix}:flow:{llm:${escapeHashTagPart(provider)}:${escapeHashTagPart(model)}}`;
     return { requests: `${tag}:requests`, tokens: `${tag}:tokens` };
   }
 
@@ -72,8 +74,4 @@ export class FlowControlKeys {
   get pattern(): string {
     return `${this.prefix}:flow:*`;
   }
-}
-
-function escape(part: string): string {
-  return part.replace(/[{}%]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
 }

@@ -87,6 +87,21 @@ export function createQueueConnection(url: string, name: string): QueueConnectio
   };
 }
 
+/**
+ * Every key matching `match`, walked with SCAN on each primary of a cluster (a Cluster's own SCAN
+ * reads one node) or on the one server, a batch at a time.
+ */
+export async function* scanKeys(redis: RedisClient, match: string, count = 1000): AsyncGenerator<string[]> {
+  for (const server of isCluster(redis) ? redis.nodes('master') : [redis]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', match, 'COUNT', count);
+      cursor = next;
+      if (keys.length > 0) yield keys;
+    } while (cursor !== '0');
+  }
+}
+
 /** Whether `redis` is a Redis Cluster connection. */
 export function isCluster(redis: RedisClient): redis is Cluster {
   return redis instanceof Cluster;

@@ -1,5 +1,6 @@
+import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 import { queueKeyPrefix } from '@app/contracts';
-import { RedisClient } from '@app/redis';
+import { RedisClient, scanKeys } from '@app/redis';
 import { agentDirectoryKeys } from './agent-directory';
 
 /** Where format 2 kept the agent directory (P = prefix): plain keys, in no common slot. */
@@ -14,7 +15,8 @@ const SCAN_COUNT = 500;
 /**
  * Moves a format-2 deployment's keys that a Redis Cluster could not serve into format 3, in place
  * on the one Redis format 2 ran on: every BullMQ queue's keys from `<prefix>:<queue>:...` to
- * `<prefix>:{<queue>}:<queue>:...` (queueKeyPrefix), and the agent directory under its hash tag.
+ * `<prefix>:{<queue>}:<queue>:...` (queueKeyPrefix), the agent directory under its hash tag, and
+ * each session's two keys under its id as hash tag (SessionMemoryKeys).
  * RENAME keeps each key's TTL, and BullMQ's jobs hold no key names, so waiting, delayed, active
  * and finished jobs and job schedulers carry on under the new names. A crash midway leaves the
  * rest under the old names, which the next start moves.
@@ -38,7 +40,28 @@ export async function moveFormat2Keys(
   for (const name of ['catalogue', 'workers', 'heartbeats'] as const) {
     if (await redis.exists(from[name])) await redis.rename(from[name], to[name]);
   }
+  await moveSessions(redis, prefix, log);
 }
+
+/** Format 2's `<prefix>:session:<id>` and `:history` to SessionMemoryKeys' tagged names. */
+async function moveSessions(
+  redis: RedisClient,
+  prefix: string,
+  log: (message: string) => void,
+): Promise<void> {
+  const sessions = new SessionMemoryKeys(prefix);
+  const start = `${prefix}:session:`;
+  const old = (await scan(redis, `${start}*`)).filter((key) => !key.startsWith(`${start}{`));
+  for (const key of old) {
+    const name = key.slice(start.length);
+    const isHistory = name.endsWith(HISTORY_SUFFIX);
+    const sessionId = isHistory ? name.slice(0, -HISTORY_SUFFIX.length) : name;
+    await redis.rename(key, isHistory ? sessions.history(sessionId) : sessions.session(sessionId));
+  }
+  if (old.length > 0) log(`moved ${old.length} session keys under their sessions’ hash tags`);
+}
+
+const HISTORY_SUFFIX = ':history';
 
 /** The queues format 2 kept: each BullMQ queue has a `<prefix>:<queue>:meta` hash naming BullMQ. */
 async function format2Queues(redis: RedisClient, prefix: string): Promise<string[]> {
@@ -52,12 +75,7 @@ async function format2Queues(redis: RedisClient, prefix: string): Promise<string
 
 async function scan(redis: RedisClient, match: string): Promise<string[]> {
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  for await (const keys of scanKeys(redis, match, SCAN_COUNT)) found.push(...keys);
   return found;
 }
 

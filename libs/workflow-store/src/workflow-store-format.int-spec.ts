@@ -1,3 +1,4 @@
+import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 import { AgentLifecycle, WorkflowStatus, agentStepsQueue, queueKeyPrefix } from '@app/contracts';
 import { Job, Queue, Worker } from 'bullmq';
 import { AgentDirectory } from './agent-directory';
@@ -161,17 +162,26 @@ describe('WorkflowStoreFormat (real Redis)', () => {
     const announced = { ...echoes, startedAt: new Date().toISOString(), agents: [agent] };
     await redis.hset(`${prefix}:workers`, 'w1', JSON.stringify(announced));
     await redis.zadd(`${prefix}:workers:heartbeats`, Date.now(), 'w1');
+    await redis.hset(`${prefix}:session:s1`, 'siteId', 'site-1');
+    await redis.expire(`${prefix}:session:s1`, 3600);
+    await redis.rpush(`${prefix}:session:s1:history`, '{"workflowId":"w"}');
     await redis.hset(store.keys.format, 'version', 2, 'shards', store.keys.shards);
 
     const said: string[] = [];
     await store.ensureFormat((line) => said.push(line));
     expect(said).toEqual([
-      expect.stringMatching(new RegExp(`^moved queue steps\\.echo@1 \\(\\d+ keys\\) under its hash tag$`)),
+      expect.stringMatching(/^moved queue steps\.echo@1 \(\d+ keys\) under its hash tag$/),
+      'moved 2 session keys under their sessions’ hash tags',
     ]);
     expect(await redis.hget(store.keys.format, 'version')).toBe(String(STORE_FORMAT_VERSION));
     // Nothing is left under the old names.
-    for (const pattern of [`${queueName}:*`, 'agents', 'workers*'])
+    for (const pattern of [`${queueName}:*`, 'agents', 'workers*', 'session:s1*'])
       expect(await redis.keys(`${prefix}:${pattern}`)).toEqual([]);
+    // A session's keys, under its hash tag with their TTL.
+    const sessions = new SessionMemoryKeys(prefix);
+    expect(await redis.hget(sessions.session('s1'), 'siteId')).toBe('site-1');
+    expect(await redis.ttl(sessions.session('s1'))).toBeGreaterThan(3500);
+    expect(await redis.lrange(sessions.history('s1'), 0, -1)).toEqual(['{"workflowId":"w"}']);
 
     // The directory reads as before; the jobs, the waiting and the delayed one, run on the new keys.
     const directory = new AgentDirectory(redis, prefix);

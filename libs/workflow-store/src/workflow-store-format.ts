@@ -1,6 +1,6 @@
 // The format the deployment's data in Redis is written in, recorded there, checked at every
 // start, and the moves of older formats' data into it.
-import { RedisClient, isCluster } from '@app/redis';
+import { RedisClient, isCluster, scanKeys } from '@app/redis';
 import { moveFormat2Keys } from './format-2-migration';
 import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
 
@@ -173,12 +173,7 @@ export class WorkflowStoreFormat {
 
   private async scan(match: string): Promise<string[]> {
     const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    for await (const keys of scanKeys(this.redis, match, SCAN_COUNT)) found.push(...keys);
     return found;
   }
 }

@@ -1,3 +1,4 @@
+import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 import { randomUUID } from 'node:crypto';
 import { MetricsConfig } from '@app/config';
 import { LogLevel, WorkflowState, WorkflowStatus } from '@app/contracts';
@@ -229,8 +230,9 @@ describe('retention jobs (real PostgreSQL and Redis)', () => {
   });
 
   describe('CleanupSessions', () => {
-    const key = (sessionId: string) => `${namespace.redisPrefix}:session:${sessionId}`;
-    const history = (sessionId: string) => `${key(sessionId)}:history`;
+    const sessionKeys = new SessionMemoryKeys(namespace.redisPrefix);
+    const key = (sessionId: string) => sessionKeys.session(sessionId);
+    const history = (sessionId: string) => sessionKeys.history(sessionId);
 
     /** A session's keys as the store writes them; `hasHash: false` leaves only the history. */
     async function session(

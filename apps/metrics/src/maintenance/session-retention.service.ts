@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MetricsConfig } from '@app/config';
 import { MaintenanceJobName, MaintenanceReport } from '@app/contracts';
-import { REDIS_CLIENT, RedisClient } from '@app/redis';
-import Redis from 'ioredis';
+import { REDIS_CLIENT, RedisClient, scanKeys } from '@app/redis';
 import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -16,7 +15,7 @@ end
 return deleted
 `;
 
-type RetentionRedis = Redis & { deleteIfNoTtl(count: number, ...keys: string[]): Promise<number> };
+type RetentionRedis = RedisClient & { deleteIfNoTtl(count: number, ...keys: string[]): Promise<number> };
 
 /** What Redis says about one session's two keys. */
 interface SessionKeys {
@@ -59,10 +58,7 @@ export class SessionRetentionService {
     let sessions = 0;
     let keys = 0;
     let withTtl = 0;
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.pattern, 'COUNT', 1000);
-      cursor = next;
+    for await (const found of scanKeys(this.redis, this.keys.pattern)) {
       const hashKeys = [...new Set(found.map((key) => this.keys.sessionKeyOf(key)))].filter(
         (key) => !seen.has(key),
       );
@@ -87,7 +83,7 @@ export class SessionRetentionService {
           keys += deleted;
         }
       }
-    } while (cursor !== '0');
+    }
     const cutoff = new Date(cutoffMs).toISOString();
     this.logger.log(
       `removed ${sessions} sessions (${keys} keys) without TTL, quiet since before ${cutoff}; ` +
@@ -96,29 +92,29 @@ export class SessionRetentionService {
     return { job: MaintenanceJobName.CleanupSessions, cutoff, removed: sessions };
   }
 
+  /** One pipeline per session: its two keys share a slot, different sessions' may not. */
   private async inspect(hashKeys: string[]): Promise<SessionKeys[]> {
-    if (hashKeys.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const hashKey of hashKeys) {
-      // OBJECT IDLETIME first: LINDEX below touches the history key (never the hash).
-      pipeline
-        .object('IDLETIME', hashKey)
-        .ttl(hashKey)
-        .ttl(this.keys.historyKeyOf(hashKey))
-        .lindex(this.keys.historyKeyOf(hashKey), -1);
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    return hashKeys.map((hashKey, index) => {
-      const [idle, hashTtl, historyTtl, newest] = replies.slice(index * 4, index * 4 + 4);
-      return {
-        hashKey,
-        historyKey: this.keys.historyKeyOf(hashKey),
-        hashIdleSeconds: idle[0] === null && typeof idle[1] === 'number' ? idle[1] : null,
-        hashTtl: hashTtl[1] as number,
-        historyTtl: historyTtl[1] as number,
-        lastRequestMs: receivedAtOf(newest[0] === null ? newest[1] : null),
-      };
-    });
+    return Promise.all(
+      hashKeys.map(async (hashKey) => {
+        // OBJECT IDLETIME first: LINDEX below touches the history key (never the hash).
+        const [idle, hashTtl, historyTtl, newest] =
+          (await this.redis
+            .pipeline()
+            .object('IDLETIME', hashKey)
+            .ttl(hashKey)
+            .ttl(this.keys.historyKeyOf(hashKey))
+            .lindex(this.keys.historyKeyOf(hashKey), -1)
+            .exec()) ?? [];
+        return {
+          hashKey,
+          historyKey: this.keys.historyKeyOf(hashKey),
+          hashIdleSeconds: idle[0] === null && typeof idle[1] === 'number' ? idle[1] : null,
+          hashTtl: hashTtl[1] as number,
+          historyTtl: historyTtl[1] as number,
+          lastRequestMs: receivedAtOf(newest[0] === null ? newest[1] : null),
+        };
+      }),
+    );
   }
 }
 

@@ -1,11 +1,14 @@
+import { escapeHashTagPart } from '@app/redis/hash-tag';
+
 /**
  * Every Redis key of session memory, declared once: the website agents write them
  * (SessionMemoryStore) and the metrics service's retention job finds and removes the ones left
  * without a TTL (SessionRetentionService), so both read the layout from here.
  *
- * Layout (P = the deployment's key prefix, REDIS_PREFIX):
- *   P:session:<id>          hash: the session's site (siteId, siteSpec)
- *   P:session:<id>:history  list: the session's requests, oldest first
+ * Layout (P = the deployment's key prefix, REDIS_PREFIX), a session's keys under one hash tag so
+ * that one transaction writes both on a Redis Cluster (a brace in the id is escaped, as `%7b`):
+ *   P:session:{<id>}          hash: the session's site (siteId, siteSpec)
+ *   P:session:{<id>}:history  list: the session's requests, oldest first
  */
 export class SessionMemoryKeys {
   private readonly prefix: string;
@@ -16,7 +19,7 @@ export class SessionMemoryKeys {
   }
 
   session(sessionId: string): string {
-    return `${this.prefix}session:${sessionId}`;
+    return `${this.prefix}session:{${escapeHashTagPart(sessionId)}}`;
   }
 
   history(sessionId: string): string {

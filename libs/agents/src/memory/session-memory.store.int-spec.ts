@@ -6,11 +6,13 @@ import { planSiteByRules } from '../planner/site-request.rules';
 import { createTestContext } from '../testing/agent-context.fixture';
 import { MemoryAgent } from './memory.agent';
 import { HISTORY_LIMIT, SessionMemoryStore } from './session-memory.store';
+import { SessionMemoryKeys } from './session-memory-keys';
 
 describe('session memory on real Redis', () => {
   let redis: Redis;
   let store: SessionMemoryStore;
   const keyPrefix = `test:memory:${randomUUID()}`;
+  const keys = new SessionMemoryKeys(keyPrefix);
 
   beforeAll(async () => {
     redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -19,8 +21,8 @@ describe('session memory on real Redis', () => {
   });
 
   afterAll(async () => {
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    const written = await redis.keys(`${keyPrefix}:*`);
+    if (written.length > 0) await redis.del(...written);
     await redis.quit();
   });
 
@@ -57,7 +59,7 @@ describe('session memory on real Redis', () => {
         siteSpec: spec,
         history: [record('w1')].map((entry) => ({ ...entry, receivedAt: expect.any(String) })),
       });
-      for (const key of [`${keyPrefix}:session:${sessionId}`, `${keyPrefix}:session:${sessionId}:history`]) {
+      for (const key of [keys.session(sessionId), keys.history(sessionId)]) {
         const ttl = await redis.ttl(key);
         expect(ttl).toBeGreaterThan(2 * 3600 - 10);
         expect(ttl).toBeLessThanOrEqual(2 * 3600);
@@ -68,13 +70,13 @@ describe('session memory on real Redis', () => {
       const sessionId = randomUUID();
       await store.recordRequest(sessionId, record('w1'));
       await store.savePreferences(sessionId, { theme: 'light' });
-      await redis.expire(`${keyPrefix}:session:${sessionId}`, 5);
-      await redis.expire(`${keyPrefix}:session:${sessionId}:history`, 5);
+      await redis.expire(keys.session(sessionId), 5);
+      await redis.expire(keys.history(sessionId), 5);
 
       await store.savePreferences(sessionId, { theme: 'dark' });
 
-      expect(await redis.ttl(`${keyPrefix}:session:${sessionId}`)).toBeGreaterThan(3600);
-      expect(await redis.ttl(`${keyPrefix}:session:${sessionId}:history`)).toBeGreaterThan(3600);
+      expect(await redis.ttl(keys.session(sessionId))).toBeGreaterThan(3600);
+      expect(await redis.ttl(keys.history(sessionId))).toBeGreaterThan(3600);
     });
 
     it('records a retried workflow’s request once and keeps the newest entries only', async () => {
@@ -94,7 +96,7 @@ describe('session memory on real Redis', () => {
       const sessionId = randomUUID();
       await store.savePreferences(sessionId, { theme: 'dark' });
       await store.clear(sessionId);
-      expect(await redis.exists(`${keyPrefix}:session:${sessionId}`)).toBe(0);
+      expect(await redis.exists(keys.session(sessionId))).toBe(0);
     });
   });
 
