@@ -5,12 +5,15 @@ import { TEST_REDIS_URL, removeRedisKeys } from '../test/support/test-environmen
 import { BenchRow, row } from './bench-row';
 import { closedLoop, median } from './engine.bench';
 import { CpuMeter } from './support/cpu-meter';
+import { InProcessOrchestrator } from './support/in-process-orchestrator';
 
 const STEPS = 6;
 const IN_FLIGHT = 50;
 const WORKFLOWS_PER_ROUND = Number(process.env.CLUSTER_BENCH_WORKFLOWS ?? 1500);
 const ROUNDS = 3;
 const PREFIX = 'bench-cluster';
+/** Workflows per round through the whole orchestrator, whose agents and queues cost more per step. */
+const APP_WORKFLOWS_PER_ROUND = Math.ceil(WORKFLOWS_PER_ROUND / 3);
 
 const GRAPH = pinWorkflowGraph(
   compileWorkflowGraph(
@@ -75,41 +78,69 @@ async function runOne(store: WorkflowStore): Promise<void> {
   }
 }
 
-async function measure(contender: Side, into: Measured): Promise<void> {
-  const ends = await Promise.all(contender.meters.map((meter) => meter.start()));
+/** Runs `workflows` workflows, `IN_FLIGHT` at a time, and adds what they cost to `into`. */
+async function measure(meters: CpuMeter[], workflows: number, runOne: () => Promise<void>, into: Measured) {
+  const ends = await Promise.all(meters.map((meter) => meter.start()));
   const started = process.cpuUsage();
-  into.workflowsPerSecond.push(
-    await closedLoop(WORKFLOWS_PER_ROUND, IN_FLIGHT, () => runOne(contender.store)),
-  );
+  into.workflowsPerSecond.push(await closedLoop(workflows, IN_FLIGHT, runOne));
   const processSpent = process.cpuUsage(started);
-  const perServer = (await Promise.all(ends.map((end) => end()))).map(
-    (spent) => spent.redisUs / WORKFLOWS_PER_ROUND,
-  );
+  const perServer = (await Promise.all(ends.map((end) => end()))).map((spent) => spent.redisUs / workflows);
   into.redisUs.push(perServer.reduce((sum, us) => sum + us, 0));
   into.busiestUs.push(Math.max(...perServer));
-  into.processUs.push((processSpent.user + processSpent.system) / WORKFLOWS_PER_ROUND);
+  into.processUs.push((processSpent.user + processSpent.system) / workflows);
+}
+
+/**
+ * A round of the whole orchestrator (its Nest app in this process, BullMQ queues, agent worker
+ * and no-op agents) on `url`: started fresh under a prefix of its own, then closed.
+ */
+async function measureOrchestrator(url: string, meters: CpuMeter[], round: number, into: Measured) {
+  const orchestrator = await InProcessOrchestrator.start({
+    prefix: `${PREFIX}-app${round}`,
+    redisUrl: url,
+    agentModules: 'bench/support/noop-agents.ts',
+    concurrency: IN_FLIGHT,
+  });
+  try {
+    const graph = orchestrator.chain('bench-noop', STEPS);
+    await orchestrator.runOne(graph);
+    await measure(meters, APP_WORKFLOWS_PER_ROUND, () => orchestrator.runOne(graph), into);
+  } finally {
+    await orchestrator.close();
+  }
 }
 
 const empty = (): Measured => ({ workflowsPerSecond: [], redisUs: [], busiestUs: [], processUs: [] });
 
 /**
- * The workflow store on one Redis against a Redis Cluster of three primaries (no replicas: their
- * replication would take CPU the primaries need on a 2-core machine), both on this machine, each
- * driving six-step workflows through the store's transitions (create, then begin and complete
- * each step) with 50 in flight, in alternating rounds. The queues are not in it: BullMQ's keys
- * are not yet hash-tagged for a cluster (see docker/README.md, "Beyond one Redis").
+ * One Redis against a Redis Cluster of three primaries (no replicas: their replication would take
+ * CPU the primaries need on a 2-core machine), both on this machine, with 50 workflows of six
+ * steps in flight, in alternating rounds: first the workflow store alone (create, then begin and
+ * complete each step, no queue), then the whole orchestrator (queues, worker and no-op agents).
  */
 export default async function clusterBench(): Promise<BenchRow[]> {
   const cluster = await RedisCluster.start({ primaries: 3, replicasEach: 0 });
   const single = await side(TEST_REDIS_URL, [TEST_REDIS_URL]);
   const sharded = await side(cluster.url, cluster.nodeUrls);
   const results = { single: empty(), cluster: empty() };
+  const apps = { single: empty(), cluster: empty() };
   try {
     await runOne(single.store);
     await runOne(sharded.store);
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (['single', 'cluster'] as const) : (['cluster', 'single'] as const);
-      for (const name of order) await measure(name === 'single' ? single : sharded, results[name]);
+      for (const name of order) {
+        const { store, meters } = name === 'single' ? single : sharded;
+        await measure(meters, WORKFLOWS_PER_ROUND, () => runOne(store), results[name]);
+      }
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['single', 'cluster'] as const) : (['cluster', 'single'] as const);
+      for (const name of order) {
+        const [url, meters] =
+          name === 'single' ? [TEST_REDIS_URL, single.meters] : [cluster.url, sharded.meters];
+        await measureOrchestrator(url, meters, round, apps[name]);
+      }
     }
   } finally {
     for (const { connection, meters } of [single, sharded]) {
@@ -118,22 +149,26 @@ export default async function clusterBench(): Promise<BenchRow[]> {
     }
     await cluster.stop();
     await removeRedisKeys(PREFIX);
+    for (let round = 0; round < ROUNDS; round++) await removeRedisKeys(`${PREFIX}-app${round}`);
   }
-  const benchmark = `store on a Redis Cluster (${STEPS} steps, ${IN_FLIGHT} in flight)`;
-  const compared = (metric: string, unit: string, pick: (measured: Measured) => number[]) =>
-    row({
-      benchmark,
-      metric,
-      unit,
-      ours: median(pick(results.cluster)),
-      baseline: median(pick(results.single)),
-      baselineName: 'one Redis',
-      target: null,
-    });
-  return [
-    compared('throughput, 3 primaries', 'workflows/s', (measured) => measured.workflowsPerSecond),
-    compared('Redis CPU per workflow, all servers', 'µs', (measured) => measured.redisUs),
-    compared('Redis CPU per workflow, busiest server', 'µs', (measured) => measured.busiestUs),
-    compared('bench process CPU per workflow', 'µs', (measured) => measured.processUs),
-  ];
+  const rowsOf = (what: string, measured: { single: Measured; cluster: Measured }) => {
+    const benchmark = `${what} on a Redis Cluster (${STEPS} steps, ${IN_FLIGHT} in flight)`;
+    const compared = (metric: string, unit: string, pick: (of: Measured) => number[]) =>
+      row({
+        benchmark,
+        metric,
+        unit,
+        ours: median(pick(measured.cluster)),
+        baseline: median(pick(measured.single)),
+        baselineName: 'one Redis',
+        target: null,
+      });
+    return [
+      compared('throughput, 3 primaries', 'workflows/s', (of) => of.workflowsPerSecond),
+      compared('Redis CPU per workflow, all servers', 'µs', (of) => of.redisUs),
+      compared('Redis CPU per workflow, busiest server', 'µs', (of) => of.busiestUs),
+      compared('bench process CPU per workflow', 'µs', (of) => of.processUs),
+    ];
+  };
+  return [...rowsOf('store', results), ...rowsOf('orchestrator', apps)];
 }

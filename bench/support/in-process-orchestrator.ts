@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inSpan } from '@app/agent-sdk';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import Redis from 'ioredis';
+import { RedisClient, createRedisConnection } from '@app/redis';
 import { AgentWorkerHost } from '../../apps/orchestrator/src/workflows/agent-worker.host';
 import { WorkflowProducer } from '../../test/support/workflow-producer';
 
@@ -17,7 +17,7 @@ export class InProcessOrchestrator {
 
   private constructor(
     private readonly app: INestApplicationContext,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly producer: WorkflowProducer,
   ) {
     app
@@ -43,7 +43,7 @@ export class InProcessOrchestrator {
     const { OrchestratorModule } = await import('../../apps/orchestrator/src/orchestrator.module');
     const app = await NestFactory.createApplicationContext(OrchestratorModule, { logger: false });
     await app.init();
-    const redis = new Redis(options.redisUrl);
+    const redis = createRedisConnection(options.redisUrl, `${options.prefix}-bench`);
     return new InProcessOrchestrator(
       app,
       redis,
