@@ -115,7 +115,10 @@ export default async function logPipelineBench(): Promise<BenchRow[]> {
   await Promise.all(clients.map((client) => client.connect()));
   const [client] = clients;
   const logsQueue = new Queue(METRICS_LOGS_QUEUE, namespace.queueOptions(METRICS_LOGS_QUEUE));
-  const executionsQueue = new Queue(METRICS_EXECUTIONS_QUEUE, namespace.queueOptions(METRICS_EXECUTIONS_QUEUE));
+  const executionsQueue = new Queue(
+    METRICS_EXECUTIONS_QUEUE,
+    namespace.queueOptions(METRICS_EXECUTIONS_QUEUE),
+  );
   let metrics: AppProcess | null = null;
   const shipperConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   try {
