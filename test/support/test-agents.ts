@@ -134,6 +134,15 @@ const waiter = recordingAgent('test-wait', async (context) => {
   return {};
 });
 
+/**
+ * Runs until the test opens `<REDIS_PREFIX>:test:hold` (or the step is cancelled): steps kept
+ * executing, whatever the machine's speed, while a test does something to the system.
+ */
+const hold = recordingAgent('test-hold', async (context) => {
+  while (!(await connection().exists(`${namespace()}:test:hold`))) await sleep(50, context.signal);
+  return { held: true };
+});
+
 /** Returns a large output (input.bytes characters). */
 const large = recordingAgent('test-large', async (context) => ({
   blob: 'x'.repeat(Number(context.input.bytes ?? 1_000_000)),
@@ -209,5 +218,5 @@ export async function executionsOf(
 }
 
 export function createAgents(): Agent[] {
-  return [echo, flaky, guarded, invalid, slow, waiter, large, gate, measure, items, item, join];
+  return [echo, flaky, guarded, invalid, slow, waiter, hold, large, gate, measure, items, item, join];
 }
