@@ -7,7 +7,7 @@ import {
   RedisClient,
   createQueueConnection,
   createRedisConnection,
-  scanKeys,
+  keysMatching,
 } from '@app/redis';
 import { KeyPrefixOptions, QueueBaseOptions } from 'bullmq';
 import { Client } from 'pg';
@@ -39,10 +39,8 @@ export function connectTestRedis(name = 'test'): RedisClient {
 }
 
 /** Every key under `prefix:`, from every primary when the test Redis is a cluster. */
-export async function keysUnder(redis: RedisClient, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  for await (const keys of scanKeys(redis, `${prefix}:*`)) found.push(...keys);
-  return found;
+export function keysUnder(redis: RedisClient, prefix: string): Promise<string[]> {
+  return keysMatching(redis, `${prefix}:*`);
 }
 
 /** Deletes every key under `prefix:` from the test Redis (one by one: on a cluster they span slots). */

@@ -102,6 +102,13 @@ export async function* scanKeys(redis: RedisClient, match: string, count = 1000)
   }
 }
 
+/** Every key matching `match`, in one array (see scanKeys): for a bounded set of keys. */
+export async function keysMatching(redis: RedisClient, match: string, count?: number): Promise<string[]> {
+  const found: string[] = [];
+  for await (const keys of scanKeys(redis, match, count)) found.push(...keys);
+  return found;
+}
+
 /** Whether `redis` is a Redis Cluster connection. */
 export function isCluster(redis: RedisClient): redis is Cluster {
   return redis instanceof Cluster;

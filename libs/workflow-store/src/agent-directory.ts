@@ -96,11 +96,14 @@ interface RoutingView {
  */
 export class AgentDirectory {
   private routingRead: { at: number; view: Promise<RoutingView> } | null = null;
+  private readonly keys: ReturnType<typeof agentDirectoryKeys>;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = agentDirectoryKeys(prefix);
+  }
 
   /** Checks an announcement whole, then records it and its agents in one transaction. */
   async announce(announcement: WorkerAnnouncement): Promise<void> {
@@ -115,11 +118,11 @@ export class AgentDirectory {
     await this.redis
       .multi()
       .hset(
-        this.agentsKey,
+        this.keys.catalogue,
         ...announcement.agents.flatMap((agent, index) => [refs[index], JSON.stringify(agent)]),
       )
-      .hset(this.workersKey, announcement.workerId, JSON.stringify(announcement))
-      .zadd(this.heartbeatsKey, Date.now(), announcement.workerId)
+      .hset(this.keys.workers, announcement.workerId, JSON.stringify(announcement))
+      .zadd(this.keys.heartbeats, Date.now(), announcement.workerId)
       .exec();
     this.routingRead = null;
   }
@@ -132,33 +135,33 @@ export class AgentDirectory {
     const now = Date.now();
     const [[, known]] = (await this.redis
       .multi()
-      .hexists(this.workersKey, workerId)
-      .zadd(this.heartbeatsKey, 'XX', now, workerId)
+      .hexists(this.keys.workers, workerId)
+      .zadd(this.keys.heartbeats, 'XX', now, workerId)
       .exec()) as [[Error | null, number], [Error | null, number]];
-    const forgotten = await this.redis.zrangebyscore(this.heartbeatsKey, '-inf', now - GONE_KEPT_MS);
+    const forgotten = await this.redis.zrangebyscore(this.keys.heartbeats, '-inf', now - GONE_KEPT_MS);
     if (forgotten.length > 0)
       await this.redis
         .multi()
-        .hdel(this.workersKey, ...forgotten)
-        .zrem(this.heartbeatsKey, ...forgotten)
+        .hdel(this.keys.workers, ...forgotten)
+        .zrem(this.keys.heartbeats, ...forgotten)
         .exec();
     return known === 1;
   }
 
   /** A worker that stops on purpose says so at once rather than missing its heartbeats. */
   async withdraw(workerId: string): Promise<void> {
-    const json = await this.redis.hget(this.workersKey, workerId);
+    const json = await this.redis.hget(this.keys.workers, workerId);
     if (!json) return;
     const record = { ...(JSON.parse(json) as WorkerAnnouncement), goneAt: new Date().toISOString() };
-    await this.redis.hset(this.workersKey, workerId, JSON.stringify(record));
+    await this.redis.hset(this.keys.workers, workerId, JSON.stringify(record));
     this.routingRead = null;
   }
 
   /** Every worker known, alive first, then by name. */
   async workers(): Promise<AgentWorkerStatus[]> {
     const [records, beats] = await Promise.all([
-      this.redis.hgetall(this.workersKey),
-      this.redis.zrange(this.heartbeatsKey, 0, -1, 'WITHSCORES'),
+      this.redis.hgetall(this.keys.workers),
+      this.redis.zrange(this.keys.heartbeats, 0, -1, 'WITHSCORES'),
     ]);
     const lastBeat = new Map<string, number>();
     for (let i = 0; i < beats.length; i += 2) lastBeat.set(beats[i], Number(beats[i + 1]));
@@ -182,7 +185,7 @@ export class AgentDirectory {
 
   /** Every agent version registered, by name then major, with its live workers. */
   async catalogue(): Promise<AgentVersion[]> {
-    const [agents, workers] = await Promise.all([this.redis.hgetall(this.agentsKey), this.workers()]);
+    const [agents, workers] = await Promise.all([this.redis.hgetall(this.keys.catalogue), this.workers()]);
     const live = new Map<string, number>();
     for (const worker of workers.filter((candidate) => candidate.status === 'alive'))
       for (const queue of worker.queues) live.set(queue, (live.get(queue) ?? 0) + 1);
@@ -235,18 +238,6 @@ export class AgentDirectory {
       this.routingRead = { at: now, view };
     }
     return this.routingRead.view;
-  }
-
-  private get agentsKey(): string {
-    return agentDirectoryKeys(this.prefix).catalogue;
-  }
-
-  private get workersKey(): string {
-    return agentDirectoryKeys(this.prefix).workers;
-  }
-
-  private get heartbeatsKey(): string {
-    return agentDirectoryKeys(this.prefix).heartbeats;
   }
 }
 

@@ -1,6 +1,6 @@
 import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 import { queueKeyPrefix } from '@app/contracts';
-import { RedisClient, scanKeys } from '@app/redis';
+import { RedisClient, keysMatching } from '@app/redis';
 import { agentDirectoryKeys } from './agent-directory';
 
 /** Where format 2 kept the agent directory (P = prefix): plain keys, in no common slot. */
@@ -28,7 +28,7 @@ export async function moveFormat2Keys(
 ): Promise<void> {
   const queues = await format2Queues(redis, prefix);
   for (const queue of queues) {
-    const keys = await scan(redis, `${prefix}:${globEscape(queue)}:*`);
+    const keys = await keysMatching(redis, `${prefix}:${globEscape(queue)}:*`, SCAN_COUNT);
     for (const key of keys) {
       const rest = key.slice(`${prefix}:${queue}:`.length);
       await redis.rename(key, `${queueKeyPrefix(prefix, queue)}:${queue}:${rest}`);
@@ -51,32 +51,26 @@ async function moveSessions(
 ): Promise<void> {
   const sessions = new SessionMemoryKeys(prefix);
   const start = `${prefix}:session:`;
-  const old = (await scan(redis, `${start}*`)).filter((key) => !key.startsWith(`${start}{`));
+  const old = (await keysMatching(redis, `${start}*`, SCAN_COUNT)).filter(
+    (key) => !key.startsWith(`${start}{`),
+  );
   for (const key of old) {
-    const name = key.slice(start.length);
-    const isHistory = name.endsWith(HISTORY_SUFFIX);
-    const sessionId = isHistory ? name.slice(0, -HISTORY_SUFFIX.length) : name;
-    await redis.rename(key, isHistory ? sessions.history(sessionId) : sessions.session(sessionId));
+    // The old hash's key, whichever of the two this is, names the session (SessionMemoryKeys).
+    const hashKey = sessions.sessionKeyOf(key);
+    const sessionId = hashKey.slice(start.length);
+    await redis.rename(key, key === hashKey ? sessions.session(sessionId) : sessions.history(sessionId));
   }
   if (old.length > 0) log(`moved ${old.length} session keys under their sessions’ hash tags`);
 }
 
-const HISTORY_SUFFIX = ':history';
-
 /** The queues format 2 kept: each BullMQ queue has a `<prefix>:<queue>:meta` hash naming BullMQ. */
 async function format2Queues(redis: RedisClient, prefix: string): Promise<string[]> {
   const queues: string[] = [];
-  for (const key of await scan(redis, `${prefix}:*:meta`)) {
+  for (const key of await keysMatching(redis, `${prefix}:*:meta`, SCAN_COUNT)) {
     const queue = new RegExp(`^${regExpEscape(prefix)}:([^:{}]+):meta$`).exec(key)?.[1];
     if (queue && (await redis.hget(key, 'version'))?.startsWith('bullmq')) queues.push(queue);
   }
   return queues;
-}
-
-async function scan(redis: RedisClient, match: string): Promise<string[]> {
-  const found: string[] = [];
-  for await (const keys of scanKeys(redis, match, SCAN_COUNT)) found.push(...keys);
-  return found;
 }
 
 const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');

@@ -1,6 +1,6 @@
 // The format the deployment's data in Redis is written in, recorded there, checked at every
 // start, and the moves of older formats' data into it.
-import { RedisClient, isCluster, scanKeys } from '@app/redis';
+import { RedisClient, isCluster, keysMatching } from '@app/redis';
 import { moveFormat2Keys } from './format-2-migration';
 import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
 
@@ -171,9 +171,7 @@ export class WorkflowStoreFormat {
     await this.redis.del(oldStream);
   }
 
-  private async scan(match: string): Promise<string[]> {
-    const found: string[] = [];
-    for await (const keys of scanKeys(this.redis, match, SCAN_COUNT)) found.push(...keys);
-    return found;
+  private scan(match: string): Promise<string[]> {
+    return keysMatching(this.redis, match, SCAN_COUNT);
   }
 }
