@@ -9,11 +9,11 @@ import { TEST_ADMIN_KEY, TestNamespace, connectTestRedis } from './support/test-
 import { waitFor } from './support/wait-for';
 import { WorkflowClient } from './support/workflow-client';
 
-/** `three` holds until the test opens it (test-hold): every workflow is mid-run at the kill. */
+/** `three` holds until the test opens it (test-barrier): every workflow is mid-run at the kill. */
 const CHAIN = [
   { id: 'one', agent: 'test-echo' },
   { id: 'two', agent: 'test-echo' },
-  { id: 'three', agent: 'test-hold' },
+  { id: 'three', agent: 'test-barrier' },
   { id: 'four', agent: 'test-echo' },
 ];
 // Fewer than the orchestrator's step slots (STEP_CONCURRENCY, 20): the held steps must not block the others.
@@ -93,7 +93,7 @@ describe('the apps through a Redis Cluster failover', () => {
     await cluster.untilReplicated(victim);
     await cluster.kill(victim);
     // Released at once: the held steps complete, and the last ones run, while the replica takes over.
-    await records.set(`${namespace.redisPrefix}:test:hold`, '1');
+    await records.set(`${namespace.redisPrefix}:test:barrier`, '1');
 
     const terminal = await Promise.all(finished);
     expect(terminal.map((event) => event.type)).toEqual(workflowIds.map(() => WorkflowEventType.Complete));

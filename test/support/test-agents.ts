@@ -135,11 +135,11 @@ const waiter = recordingAgent('test-wait', async (context) => {
 });
 
 /**
- * Runs until the test opens `<REDIS_PREFIX>:test:hold` (or the step is cancelled): steps kept
+ * Runs until the test opens `<REDIS_PREFIX>:test:barrier` (or the step is cancelled): steps kept
  * executing, whatever the machine's speed, while a test does something to the system.
  */
-const hold = recordingAgent('test-hold', async (context) => {
-  while (!(await connection().exists(`${namespace()}:test:hold`))) await sleep(50, context.signal);
+const barrier = recordingAgent('test-barrier', async (context) => {
+  while (!(await connection().exists(`${namespace()}:test:barrier`))) await sleep(50, context.signal);
   return { held: true };
 });
 
@@ -218,5 +218,5 @@ export async function executionsOf(
 }
 
 export function createAgents(): Agent[] {
-  return [echo, flaky, guarded, invalid, slow, waiter, hold, large, gate, measure, items, item, join];
+  return [echo, flaky, guarded, invalid, slow, waiter, barrier, large, gate, measure, items, item, join];
 }
