@@ -27,7 +27,7 @@ describe('fan-out steps', () => {
   let api: ApiClient;
   let client: WorkflowClient;
   let redis: RedisClient;
-  let itemQueue: Queue;
+  let itemQueues: Queue[] = [];
 
   const run = async (input: Record<string, unknown>) => {
     const workflowId = await api.startWorkflow({ type: 'FAN_OUT', input, sessionId: 'fan-out' });
@@ -45,8 +45,10 @@ describe('fan-out steps', () => {
   /** Resolves once no sub-step job waits or runs. */
   const queueDrained = () =>
     waitFor(async () => {
-      const counts = await itemQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return Object.values(counts).every((count) => count === 0) ? true : undefined;
+      const counts = await Promise.all(
+        itemQueues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
+      );
+      return counts.every((each) => Object.values(each).every((count) => count === 0)) ? true : undefined;
     }, 'the sub-steps queue to drain');
   const define = (steps: unknown[]) =>
     api.post('/workflow-definitions', { type: 'FAN_OUT', description: 'fan-out test', steps });
@@ -63,10 +65,10 @@ describe('fan-out steps', () => {
     api = new ApiClient(apps[0].url, TEST_ADMIN_KEY);
     client = new WorkflowClient(apps[0].url);
     await client.connected();
-    itemQueue = new Queue(
-      agentStepsQueue('test-item', 1),
-      namespace.queueOptions(agentStepsQueue('test-item', 1)),
-    );
+    // Every partition of the sub-steps' queue (the cluster run splits step queues).
+    itemQueues = namespace
+      .stepQueueOptions(agentStepsQueue('test-item', 1))
+      .map((options) => new Queue(agentStepsQueue('test-item', 1), options));
     const response = await define([
       { id: 'plan', agent: 'test-items', dependsOn: [] },
       {
@@ -82,7 +84,7 @@ describe('fan-out steps', () => {
 
   afterAll(async () => {
     client?.close();
-    await itemQueue?.close();
+    await Promise.all(itemQueues.map((queue) => queue.close()));
     await Promise.all(apps.map((app) => app.stop()));
     await redis?.quit();
     await namespace.dispose();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { runMigrations } from '@app/persistence';
-import { queueKeyPrefix } from '@app/contracts';
+import { AGENT_STEPS_QUEUE_PREFIX, queueKeyPrefix } from '@app/contracts';
 import {
   QueueConnection,
   RedisClient,
@@ -9,6 +9,7 @@ import {
   createRedisConnection,
   keysMatching,
 } from '@app/redis';
+import { WorkflowKeys, WorkflowStore, workflowIdOfStepJob } from '@app/workflow-store';
 import { KeyPrefixOptions, QueueBaseOptions } from 'bullmq';
 import { Client } from 'pg';
 
@@ -61,10 +62,29 @@ export class TestNamespace {
   readonly id = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   readonly redisPrefix = this.id;
   readonly schema = this.id;
+  /** How many partitions the step queues have here (STEP_QUEUE_PARTITIONS, which the cluster run sets). */
+  readonly stepQueuePartitions = Number(process.env.STEP_QUEUE_PARTITIONS ?? 1);
   private queueConnection?: QueueConnection;
 
+  /**
+   * Migrates the schema. With STEP_QUEUE_PARTITIONS set (the cluster run sets it), records that
+   * partition count for the namespace first, as an app's start would: workers a test starts
+   * before its apps then consume every partition from the start.
+   */
   async prepare(): Promise<this> {
     await runMigrations({ url: TEST_DATABASE_URL, schema: this.schema });
+    const partitions = this.stepQueuePartitions;
+    if (partitions > 1) {
+      const redis = connectTestRedis(`${this.id}-format`);
+      try {
+        await new WorkflowStore(redis, { prefix: this.redisPrefix, finishedTtlSeconds: 3600 }).ensureFormat(
+          undefined,
+          partitions,
+        );
+      } finally {
+        await redis.quit();
+      }
+    }
     return this;
   }
 
@@ -99,14 +119,30 @@ export class TestNamespace {
    * Options of a test's own BullMQ Queue, Worker or QueueEvents for `queue` in this namespace: the
    * apps' key prefix for it, on one connection to the test Redis that `dispose` closes.
    */
-  queueOptions(queue: string): QueueBaseOptions & KeyPrefixOptions {
+  queueOptions(queue: string, partition = 0): QueueBaseOptions & KeyPrefixOptions {
     this.queueConnection ??= createQueueConnection(TEST_REDIS_URL, `${this.id}-queues`);
-    return { connection: this.queueConnection.connection, prefix: queueKeyPrefix(this.redisPrefix, queue) };
+    return {
+      connection: this.queueConnection.connection,
+      prefix: queueKeyPrefix(this.redisPrefix, queue, partition),
+    };
   }
 
-  /** The hash of BullMQ job `jobId` on `queue` in this namespace (to read its `processedOn`). */
+  /** Options of every partition of step queue `queue`, in partition order (see queueOptions). */
+  stepQueueOptions(queue: string): (QueueBaseOptions & KeyPrefixOptions)[] {
+    return Array.from({ length: this.stepQueuePartitions }, (_, partition) =>
+      this.queueOptions(queue, partition),
+    );
+  }
+
+  /**
+   * The hash of BullMQ job `jobId` on `queue` in this namespace (to read its `processedOn`); a
+   * step job's is in its workflow's partition.
+   */
   jobKey(queue: string, jobId: string): string {
-    return `${queueKeyPrefix(this.redisPrefix, queue)}:${queue}:${jobId}`;
+    const partition = queue.startsWith(AGENT_STEPS_QUEUE_PREFIX)
+      ? new WorkflowKeys(this.redisPrefix).shardOf(workflowIdOfStepJob(jobId)) % this.stepQueuePartitions
+      : 0;
+    return `${queueKeyPrefix(this.redisPrefix, queue, partition)}:${queue}:${jobId}`;
   }
 
   async dispose(): Promise<void> {

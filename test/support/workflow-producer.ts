@@ -6,6 +6,7 @@ import {
   WorkflowStore,
   compileWorkflowGraph,
   pinWorkflowGraph,
+  StepQueuePartitions,
   StepQueues,
   parseEventMessage,
   traceParentOf,
@@ -35,6 +36,7 @@ export class WorkflowProducer {
     this.queues = new StepQueues(
       connection,
       prefix,
+      new StepQueuePartitions(redis, this.store.keys),
       undefined,
       new FairShare(new FlowControlRedis(redis), new FlowControlKeys(prefix)),
     );

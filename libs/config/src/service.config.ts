@@ -1,5 +1,6 @@
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { IsIntegerBetween, IsRedisUrl } from './config-validators';
+import { IsIntegerBetween, IsRedisUrl, toInteger } from './config-validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -34,6 +35,16 @@ export class ServiceConfig {
 
   @IsIn([...LOG_LEVELS], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /**
+   * How many partitions each agent's step queue is split into: on a Redis Cluster, one agent's
+   * steps then spread over that many slots (and primaries). 1, 2, 4, 8 or 16 (divisors of the
+   * store's 16 shards). Recorded in Redis at start, where every worker reads it; it can be raised
+   * on a running deployment, never lowered.
+   */
+  @Transform(toInteger)
+  @IsIn([1, 2, 4, 8, 16], { message: 'must be 1, 2, 4, 8 or 16' })
+  STEP_QUEUE_PARTITIONS = 1;
 
   /** Hours a finished workflow's state stays in Redis; PostgreSQL keeps it after that. */
   @IsIntegerBetween(1, 8760)

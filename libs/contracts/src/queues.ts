@@ -22,9 +22,13 @@ export const AGENT_STEPS_QUEUE_PREFIX = 'steps.';
  * name as a hash tag. A queue's keys (`<prefix>:{steps.planner@2}:steps.planner@2:wait`) then
  * share one Redis Cluster slot, as BullMQ's scripts need, and different queues spread over the
  * primaries. Every Queue, Worker and QueueEvents of the system takes its prefix from here.
+ *
+ * A step queue may be split into partitions (STEP_QUEUE_PARTITIONS, see StepQueuePartitions):
+ * partition p > 0 is the same queue name under the tag `{steps.planner@2#p}`, so one agent's
+ * queue spreads over the primaries too; partition 0 keeps the unsplit queue's keys.
  */
-export function queueKeyPrefix(prefix: string, queue: string): string {
-  return `${prefix}:{${queue}}`;
+export function queueKeyPrefix(prefix: string, queue: string, partition = 0): string {
+  return partition === 0 ? `${prefix}:{${queue}}` : `${prefix}:{${queue}#${partition}}`;
 }
 export const ORCHESTRATOR_MAINTENANCE_QUEUE = 'orchestrator.maintenance';
 /**

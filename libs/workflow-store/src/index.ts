@@ -9,6 +9,7 @@ export * from './workflow-store';
 export * from './workflow-transition-results';
 export * from './workflow-store.module';
 export * from './step-queues';
+export * from './step-queue-partitions';
 export * from './agent-directory';
 export * from './workflow-changes';
 export * from './workflow-trace';

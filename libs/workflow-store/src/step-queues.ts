@@ -12,7 +12,7 @@ import { DEFAULT_WORKFLOW_PRIORITY, FairShare, FairShareOrigin } from '@app/flow
 import { JobsOptions, Queue } from 'bullmq';
 import { RedisClient } from '@app/redis';
 import { AgentDirectory } from './agent-directory';
-
+import { STEP_QUEUE_PARTITION_COUNTS, StepQueuePartitions } from './step-queue-partitions';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
 import { StepDispatch } from './workflow-transition-results';
@@ -34,6 +34,11 @@ export function stepJobOptions(workflowId: string, stepId: string, attempt: numb
   };
 }
 
+/** The workflow a step job is of, read from its id (see {@link stepJobOptions}; workflow ids are UUIDs). */
+export function workflowIdOfStepJob(jobId: string): string {
+  return jobId.slice(0, jobId.indexOf('.'));
+}
+
 /**
  * Who a workflow's steps run for, as their jobs carry it (StepJobFlow): the tenant and priority
  * that order the queue, and whether the workflow has a budget of its own.
@@ -50,9 +55,10 @@ export interface StepRetry {
 
 /**
  * Hands steps to the queues of their agents (`steps.<agent>@<major>`), one BullMQ queue object
- * per queue name on one shared connection. With a directory and a store, a step queued where no
- * live worker serves its agent is marked as waiting for one (its state and an event say so), so
- * the workflow never hangs silently; it runs as soon as a worker appears.
+ * per queue name and partition (StepQueuePartitions) on one shared connection. With a directory
+ * and a store, a step queued where no live worker serves its agent is marked as waiting for one
+ * (its state and an event say so), so the workflow never hangs silently; it runs as soon as a
+ * worker appears.
  */
 export class StepQueues {
   private readonly queues = new Map<string, Queue<ExecuteStepJob>>();
@@ -62,21 +68,50 @@ export class StepQueues {
     private readonly connection: RedisClient,
     /** The deployment's key prefix (`REDIS_PREFIX`); each queue's own is queueKeyPrefix's. */
     private readonly prefix: string,
+    /** How many partitions each step queue has, and which one a workflow's steps go to. */
+    readonly partitions: StepQueuePartitions,
     private readonly watch?: { directory: AgentDirectory; store: WorkflowStore },
     /** Orders each queue's jobs fairly between tenants, and by priority within one (see FairShare). */
     private readonly fairShare?: FairShare,
   ) {}
 
-  queue(name: string): Queue<ExecuteStepJob> {
-    let queue = this.queues.get(name);
+  /** One partition of a step queue (partition 0 is the whole queue when it is not split). */
+  queue(name: string, partition = 0): Queue<ExecuteStepJob> {
+    const key = `${name}#${partition}`;
+    let queue = this.queues.get(key);
     if (!queue) {
       queue = new Queue<ExecuteStepJob>(name, {
         connection: this.connection,
-        prefix: queueKeyPrefix(this.prefix, name),
+        prefix: queueKeyPrefix(this.prefix, name, partition),
       });
-      this.queues.set(name, queue);
+      this.queues.set(key, queue);
     }
     return queue;
+  }
+
+  /** Every partition of a step queue, as recorded now. */
+  async partitionsOf(name: string): Promise<Queue<ExecuteStepJob>[]> {
+    const count = await this.partitions.count();
+    return Array.from({ length: count }, (_, partition) => this.queue(name, partition));
+  }
+
+  /**
+   * A step job, looked up in its workflow's partition: the one it has now, then the ones it had
+   * under the smaller counts before a raise (a job queued then stays where it was put).
+   */
+  async job(name: string, jobId: string) {
+    const count = await this.partitions.count();
+    const workflowId = workflowIdOfStepJob(jobId);
+    const places = new Set(
+      STEP_QUEUE_PARTITION_COUNTS.filter((earlier) => earlier <= count)
+        .reverse()
+        .map((earlier) => this.partitions.partitionOf(workflowId, earlier)),
+    );
+    for (const partition of places) {
+      const job = await this.queue(name, partition).getJob(jobId);
+      if (job) return job;
+    }
+    return undefined;
   }
 
   /**
@@ -101,6 +136,7 @@ export class StepQueues {
     const byQueue = new Map<string, StepDispatch[]>();
     for (const step of steps) byQueue.set(step.queue, [...(byQueue.get(step.queue) ?? []), step]);
     const fairOrigin = this.fairShare ? (origin ?? (await this.originOf(workflowId))) : undefined;
+    const partition = this.partitions.partitionOf(workflowId, await this.partitions.count());
     await Promise.all(
       [...byQueue].map(async ([name, dispatches]) => {
         const jobs = await Promise.all(
@@ -131,7 +167,7 @@ export class StepQueues {
             };
           }),
         );
-        const queue = this.queue(name);
+        const queue = this.queue(name, partition);
         if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
         else await queue.addBulk(jobs);
       }),

@@ -2,6 +2,7 @@ import { SessionMemoryKeys } from '@app/agents/session-memory-keys';
 import { AgentLifecycle, WorkflowStatus, agentStepsQueue, queueKeyPrefix } from '@app/contracts';
 import { Job, Queue, Worker } from 'bullmq';
 import { AgentDirectory } from './agent-directory';
+import { StepQueuePartitions } from './step-queue-partitions';
 import { DIAMOND_GRAPH } from './testing/diamond-graph';
 import * as format1 from './testing/format-1.fixture.json';
 import { useTestStore } from './testing/test-store';
@@ -140,6 +141,35 @@ describe('WorkflowStoreFormat (real Redis)', () => {
     await expect(store.ensureFormat()).rejects.toThrow(
       `is spread over 8 shards; this deployment has ${store.keys.shards} (WORKFLOW_SHARDS): deploy one built with 8`,
     );
+    await redis.del(store.keys.format);
+  });
+
+  it('records the step queues’ partition count, raises it, and refuses a lower one; readers see the raise', async () => {
+    const { store, redis } = testing;
+    const partitions = new StepQueuePartitions(redis, store.keys);
+    await store.ensureFormat();
+    // No count recorded: the unsplit queue.
+    expect(await partitions.count()).toBe(1);
+    const said: string[] = [];
+    await store.ensureFormat((line) => said.push(line), 4);
+    expect(await redis.hget(store.keys.format, 'stepQueuePartitions')).toBe('4');
+    expect(said).toEqual([
+      'step queues split into 4 partitions (were 1); workers take the new ones within 10 s',
+    ]);
+    await store.ensureFormat((line) => said.push(line), 4);
+    expect(said).toHaveLength(1);
+    await expect(store.ensureFormat(undefined, 2)).rejects.toThrow(
+      'are split into 4 partitions; STEP_QUEUE_PARTITIONS is 2: set it to 4 (a count is never lowered: steps queued in the partitions above 2 would never run)',
+    );
+    // A reader trusts its count for ten seconds, then takes the recorded one.
+    expect(await partitions.count()).toBe(1);
+    expect(await new StepQueuePartitions(redis, store.keys).count()).toBe(4);
+    jest.useFakeTimers({ now: Date.now() + 11_000, doNotFake: ['nextTick', 'setImmediate', 'setTimeout'] });
+    try {
+      expect(await partitions.count()).toBe(4);
+    } finally {
+      jest.useRealTimers();
+    }
     await redis.del(store.keys.format);
   });
 

@@ -2,6 +2,7 @@
 // start, and the moves of older formats' data into it.
 import { RedisClient, isCluster, keysMatching } from '@app/redis';
 import { moveFormat2Keys } from './format-2-migration';
+import { STEP_QUEUE_PARTITIONS_FIELD } from './step-queue-partitions';
 import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
 
 /**
@@ -11,7 +12,9 @@ import { WORKFLOW_KEY_NAMES as K, WorkflowKeys } from './workflow-keys';
  * 2. sharded (WorkflowKeys): every key of a workflow under its shard's hash tag `{s<n>}`, an outbox
  *    per shard, events on shard channels.
  * 3. as 2, and what else the apps keep in Redis is under hash tags a Redis Cluster can serve: each
- *    BullMQ queue under its name (queueKeyPrefix), the agent directory under `{agents}`.
+ *    BullMQ queue under its name (queueKeyPrefix), the agent directory under `{agents}`. The
+ *    record may also hold how many partitions step queues are split into (StepQueuePartitions;
+ *    none recorded is one, the unsplit queue).
  */
 export const STORE_FORMAT_VERSION = 3;
 
@@ -23,6 +26,12 @@ const MIGRATION_WAIT_MS = 10 * 60_000;
 /** A migration logs its progress every this many workflows. */
 const PROGRESS_EVERY = 1000;
 const SCAN_COUNT = 500;
+
+/** Raises the recorded partition count to ARGV[1] if that is higher; returns the count recorded before. */
+const RAISE_PARTITIONS = `
+local recorded = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '1')
+if tonumber(ARGV[1]) > recorded then redis.call('HSET', KEYS[1], ARGV[2], ARGV[1]) end
+return recorded`;
 
 /**
  * Checks at start that this deployment reads the data in Redis, records the format on a new Redis,
@@ -38,9 +47,34 @@ export class WorkflowStoreFormat {
     private readonly redis: RedisClient,
     private readonly keys: WorkflowKeys,
     private readonly log: (message: string) => void,
+    /** The deployment's STEP_QUEUE_PARTITIONS, recorded (raised) once the format is checked. */
+    private readonly stepQueuePartitions?: number,
   ) {}
 
   async ensure(): Promise<void> {
+    await this.ensureFormat();
+    if (this.stepQueuePartitions !== undefined) await this.recordPartitions(this.stepQueuePartitions);
+  }
+
+  /**
+   * Records a higher partition count, which every producer and worker reads within seconds; a
+   * lower one stops the start: steps queued in the partitions above it would wait for ever.
+   */
+  private async recordPartitions(wanted: number): Promise<void> {
+    const recorded = Number(
+      await this.redis.eval(RAISE_PARTITIONS, 1, this.keys.format, wanted, STEP_QUEUE_PARTITIONS_FIELD),
+    );
+    if (recorded > wanted)
+      throw new Error(
+        `step queues in Redis (prefix ${this.keys.prefix}) are split into ${recorded} partitions; STEP_QUEUE_PARTITIONS is ${wanted}: set it to ${recorded} (a count is never lowered: steps queued in the partitions above ${wanted} would never run)`,
+      );
+    if (recorded < wanted)
+      this.log(
+        `step queues split into ${wanted} partitions (were ${recorded}); workers take the new ones within 10 s`,
+      );
+  }
+
+  private async ensureFormat(): Promise<void> {
     const deadline = Date.now() + MIGRATION_WAIT_MS;
     for (;;) {
       if (this.check(await this.redis.hgetall(this.keys.format))) return;

@@ -3,6 +3,7 @@ import { ServiceConfig } from '@app/config';
 import { REDIS_CLIENT, createRedisConnection, RedisClient } from '@app/redis';
 import { FairShare, FlowControlKeys, FlowControlRedis } from '@app/flow-control';
 import { AgentDirectory } from './agent-directory';
+import { StepQueuePartitions } from './step-queue-partitions';
 import { StepQueues } from './step-queues';
 import { FINISHED_STATE_GRACE_HOURS, WorkflowStore } from './workflow-store';
 
@@ -30,7 +31,7 @@ class StepQueuesCloser implements OnApplicationShutdown {
           finishedTtlSeconds: (config.WORKFLOW_STATE_TTL_HOURS + FINISHED_STATE_GRACE_HOURS) * 3600,
         });
         const logger = new Logger('WorkflowStoreFormat');
-        await store.ensureFormat((message) => logger.log(message));
+        await store.ensureFormat((message) => logger.log(message), config.STEP_QUEUE_PARTITIONS);
         return store;
       },
     },
@@ -52,6 +53,7 @@ class StepQueuesCloser implements OnApplicationShutdown {
         new StepQueues(
           createRedisConnection(config.REDIS_URL, `${config.REDIS_PREFIX}-step-queues`),
           config.REDIS_PREFIX,
+          new StepQueuePartitions(redis, store.keys),
           { directory, store },
           new FairShare(new FlowControlRedis(redis), new FlowControlKeys(config.REDIS_PREFIX)),
         ),

@@ -69,10 +69,13 @@ export class WorkflowStore {
   /**
    * Checks that this deployment reads the data in Redis, recording its format on a new Redis and
    * moving a format-1 deployment's data (see {@link WorkflowStoreFormat}); before the first call.
-   * `log` hears what a migration does.
+   * `log` hears what a migration does; `stepQueuePartitions` is recorded (STEP_QUEUE_PARTITIONS).
    */
-  ensureFormat(log: (message: string) => void = () => undefined): Promise<void> {
-    return new WorkflowStoreFormat(this.redis, this.keys, log).ensure();
+  ensureFormat(
+    log: (message: string) => void = () => undefined,
+    stepQueuePartitions?: number,
+  ): Promise<void> {
+    return new WorkflowStoreFormat(this.redis, this.keys, log, stepQueuePartitions).ensure();
   }
 
   /**

@@ -320,6 +320,8 @@ export type CountedJobState = (typeof COUNTED_JOB_STATES)[number];
 
 export interface QueueStatus {
   name: string;
+  /** An agent's step queue may be split into partitions (STEP_QUEUE_PARTITIONS); counts are summed. */
+  partitions: number;
   isPaused: boolean;
   counts: Record<CountedJobState, number>;
 }

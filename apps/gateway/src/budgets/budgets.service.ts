@@ -55,7 +55,7 @@ export class BudgetsService {
     const waiting = await this.budgets.takeWaiting(scope, subject);
     const woken = await Promise.all(
       waiting.map(async ({ queue, jobId }) => {
-        const job = await this.queues.queue(queue).getJob(jobId);
+        const job = await this.queues.job(queue, jobId);
         if (!job || !(await job.isDelayed())) return false;
         // It may have been taken meanwhile: then it is asking the gate already.
         return job.promote().then(

@@ -1940,7 +1940,13 @@ export default async () => {
               name: {
                 required: true,
                 type: () => String,
-                description: 'Such as `orchestrator.workflow-steps`.',
+                description: "Such as `steps.planner@1` (an agent's step queue) or `metrics.logs`.",
+              },
+              partitions: {
+                required: true,
+                type: () => Number,
+                description:
+                  "The BullMQ queues it is split into (an agent's step queue, STEP_QUEUE_PARTITIONS); counts are their sum.",
               },
               isPaused: {
                 required: true,

@@ -8,7 +8,7 @@ export const QUEUE_JOBS_METRIC = 'bullmq_job_count';
 const JOB_COUNT_LINE = /^bullmq_job_count\{queue="((?:[^"\\]|\\.)*)", state="([a-z-]+)"\} (\d+)$/;
 
 /**
- * The depth of every managed queue (each agent's step queues and the metrics service's) by state,
+ * The depth of every managed queue (each agent's step queue, its partitions summed, and the metrics service's) by state,
  * read at scrape time through BullMQ's own Prometheus export. Every gateway replica reports the
  * same figures: aggregate them with max(), not sum().
  */
@@ -24,13 +24,22 @@ export class QueueDepthMetrics implements OnModuleInit, OnModuleDestroy {
       labelNames: ['queue', 'state'],
       async collect(this: Gauge<string>) {
         const exports = await Promise.all(
-          (await queues.all()).map((queue) => queue.exportPrometheusMetrics()),
+          (await queues.all()).flatMap(({ partitions }) =>
+            partitions.map((queue) => queue.exportPrometheusMetrics()),
+          ),
         );
-        this.reset();
+        // A partitioned step queue's partitions share its name: their counts add up.
+        const depths = new Map<string, { queue: string; state: string; count: number }>();
         for (const line of exports.join('\n').split('\n')) {
           const match = JOB_COUNT_LINE.exec(line);
-          if (match) this.set({ queue: match[1].replace(/\\(.)/g, '$1'), state: match[2] }, Number(match[3]));
+          if (!match) continue;
+          const [queue, state] = [match[1].replace(/\\(.)/g, '$1'), match[2]];
+          const depth = depths.get(`${queue} ${state}`) ?? { queue, state, count: 0 };
+          depth.count += Number(match[3]);
+          depths.set(`${queue} ${state}`, depth);
         }
+        this.reset();
+        for (const { queue, state, count } of depths.values()) this.set({ queue, state }, count);
       },
     });
   }

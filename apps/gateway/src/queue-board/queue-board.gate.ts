@@ -48,7 +48,14 @@ export class QueueBoardGate {
     const token = cookieValue(request.headers.cookie, QUEUE_BOARD_COOKIE);
     if (!token || !(await this.sessions.isOpen(token))) return false;
     const board = this.moduleRef.get<BullBoardInstance>(BULL_BOARD_INSTANCE, { strict: false });
-    board.replaceQueues((await this.queues.all()).map((queue) => new BullMQAdapter(queue)));
+    // A partition past the first is a board queue of its own, named after its number.
+    board.replaceQueues(
+      (await this.queues.all()).flatMap(({ partitions }) =>
+        partitions.map((queue, partition) =>
+          partition === 0 ? new BullMQAdapter(queue) : new BullMQAdapter(queue, { prefix: `#${partition} ` }),
+        ),
+      ),
+    );
     return true;
   }
 }

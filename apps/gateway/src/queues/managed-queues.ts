@@ -5,6 +5,15 @@ import { AgentDirectory, StepQueues } from '@app/workflow-store';
 import { Queue } from 'bullmq';
 
 /**
+ * One queue as admins see it: an agent's step queue is one queue whatever the number of
+ * partitions it is split into (StepQueuePartitions); each partition is a BullMQ queue.
+ */
+export interface ManagedQueue {
+  name: string;
+  partitions: Queue[];
+}
+
+/**
  * The queues admins can watch, pause and resume: the metrics service's, and the step queue of
  * every agent version some worker registered. The metrics queues must be in the gateway's
  * QueuesModule list.
@@ -23,8 +32,14 @@ export class ManagedQueues {
     this.fixed = [logs, executions];
   }
 
-  async all(): Promise<Queue[]> {
+  async all(): Promise<ManagedQueue[]> {
     const agents = await this.directory.catalogue();
-    return [...agents.map((agent) => this.steps.queue(agent.queue)), ...this.fixed];
+    const stepQueues = await Promise.all(
+      agents.map(async (agent) => ({
+        name: agent.queue,
+        partitions: await this.steps.partitionsOf(agent.queue),
+      })),
+    );
+    return [...stepQueues, ...this.fixed.map((queue) => ({ name: queue.name, partitions: [queue] }))];
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { ManagedQueues } from './managed-queues';
+import { ManagedQueue, ManagedQueues } from './managed-queues';
 import { COUNTED_JOB_STATES, QueueStatus } from './queue-status.dto';
 
 /** Job counts of the system's queues, and pausing them (workers finish running jobs, take no new ones). */
@@ -14,17 +13,17 @@ export class QueuesService {
 
   async pause(name: string): Promise<QueueStatus> {
     const queue = await this.find(name);
-    await queue.pause();
+    await Promise.all(queue.partitions.map((partition) => partition.pause()));
     return this.statusOf(queue);
   }
 
   async resume(name: string): Promise<QueueStatus> {
     const queue = await this.find(name);
-    await queue.resume();
+    await Promise.all(queue.partitions.map((partition) => partition.resume()));
     return this.statusOf(queue);
   }
 
-  private async find(name: string): Promise<Queue> {
+  private async find(name: string): Promise<ManagedQueue> {
     const queues = await this.queues.all();
     const queue = queues.find((candidate) => candidate.name === name);
     if (!queue) {
@@ -35,11 +34,24 @@ export class QueuesService {
     return queue;
   }
 
-  private async statusOf(queue: Queue): Promise<QueueStatus> {
-    const [counts, isPaused] = await Promise.all([
-      queue.getJobCounts(...COUNTED_JOB_STATES),
-      queue.isPaused(),
-    ]);
-    return { name: queue.name, isPaused, counts: counts as QueueStatus['counts'] };
+  /** Counts summed over the queue's partitions; paused when every partition is. */
+  private async statusOf(queue: ManagedQueue): Promise<QueueStatus> {
+    const partitions = await Promise.all(
+      queue.partitions.map((partition) =>
+        Promise.all([partition.getJobCounts(...COUNTED_JOB_STATES), partition.isPaused()]),
+      ),
+    );
+    const counts = Object.fromEntries(
+      COUNTED_JOB_STATES.map((state) => [
+        state,
+        partitions.reduce((sum, [each]) => sum + (each[state] ?? 0), 0),
+      ]),
+    ) as QueueStatus['counts'];
+    return {
+      name: queue.name,
+      partitions: partitions.length,
+      isPaused: partitions.every(([, isPaused]) => isPaused),
+      counts,
+    };
   }
 }

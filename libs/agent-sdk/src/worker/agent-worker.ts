@@ -27,6 +27,7 @@ import {
   StepQueues,
   WorkflowStore,
   majorOf,
+  StepQueuePartitions,
   stepJobOptions,
 } from '@app/workflow-store';
 import { Registry } from 'prom-client';
@@ -205,9 +206,11 @@ class RunningAgentWorker implements AgentWorker {
         metrics: new BreakerMetrics(options.metricsRegistry),
       });
     for (const { descriptor } of options.agents) this.breakers.declare(descriptor.name, descriptor.breakers);
+    const partitions = new StepQueuePartitions(this.commands, store.keys);
     this.stepQueues = new StepQueues(
       createRedisConnection(options.redisUrl, `${options.prefix}-worker-step-queues`),
       options.prefix,
+      partitions,
       { directory: this.directory, store },
       fairShare,
     );
@@ -307,6 +310,7 @@ class RunningAgentWorker implements AgentWorker {
         connection: createQueueConnection(options.redisUrl, `${options.prefix}-worker-queues`),
         prefix: options.prefix,
         queues: this.queues as string[],
+        partitions,
         concurrency,
         lockMs: options.lockMs ?? 30_000,
       },
@@ -318,7 +322,7 @@ class RunningAgentWorker implements AgentWorker {
     await this.directory.announce(this.announcement);
     await this.cancellations.start();
     await this.budgeted.start();
-    this.consumers.start();
+    await this.consumers.start();
     this.heartbeat = setInterval(() => void this.beat(), this.announcement.heartbeatMs);
     this.heartbeat.unref();
     this.logger.log(
@@ -353,6 +357,7 @@ class RunningAgentWorker implements AgentWorker {
   private async beat(): Promise<void> {
     try {
       if (!(await this.directory.heartbeat(this.id))) await this.directory.announce(this.announcement);
+      await this.consumers.refresh();
     } catch (error) {
       this.logger.warn(`heartbeat of worker ${this.id} failed: ${String(error)}`);
     }

@@ -1,5 +1,6 @@
 import { ExecuteStepJob, WorkflowStepJobName, queueKeyPrefix } from '@app/contracts';
 import { QueueConnection } from '@app/redis';
+import { StepQueuePartitions } from '@app/workflow-store';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { describeError } from '../agent-errors';
 import { StepAdmissions } from './step-admissions';
@@ -23,19 +24,23 @@ export interface StepConsumersOptions {
   prefix: string;
   /** The agent queues to consume. */
   queues: string[];
-  /** Steps run at once, per queue. */
+  /** How many partitions each queue has now: every one is consumed. */
+  partitions: StepQueuePartitions;
+  /** Steps run at once, per queue (over all its partitions; at least one per partition). */
   concurrency: number;
   /** Milliseconds before BullMQ deems a step of a dead worker stalled and hands it to another. */
   lockMs: number;
 }
 
 /**
- * Consumes the queues of the agents a worker serves: one job per step attempt. A worker killed
- * mid-step stops renewing its lock, and BullMQ hands the job to another worker after `lockMs`.
+ * Consumes the queues of the agents a worker serves: one job per step attempt, from every
+ * partition of each queue. A worker killed mid-step stops renewing its lock, and BullMQ hands the
+ * job to another worker after `lockMs`.
  */
 export class StepConsumers {
   private isClosing = false;
-  private readonly workers: Worker<ExecuteStepJob, void, WorkflowStepJobName>[] = [];
+  /** The BullMQ workers of each queue's partitions: `[queue][partition]` holds that partition's. */
+  private readonly workers = new Map<string, Worker<ExecuteStepJob, void, WorkflowStepJobName>[][]>();
 
   constructor(
     private readonly runner: StepRunner,
@@ -44,41 +49,78 @@ export class StepConsumers {
     private readonly logger: WorkerLogger,
   ) {}
 
-  start(): void {
-    const { concurrency, queues } = this.options;
-    const perQueue = Math.ceil(concurrency / SLOTS_PER_WORKER);
-    const slots = (index: number) =>
-      Math.floor(concurrency / perQueue) + (index < concurrency % perQueue ? 1 : 0);
-    for (const queue of queues) {
-      for (let index = 0; index < perQueue; index++) {
-        const worker = new Worker<ExecuteStepJob, void, WorkflowStepJobName>(
-          queue,
-          (job, token) => this.process(job, token),
-          {
-            connection: this.options.connection.connection,
-            prefix: queueKeyPrefix(this.options.prefix, queue),
-            concurrency: slots(index),
-            lockDuration: this.options.lockMs,
-            stalledInterval: this.options.lockMs,
-            maxStalledCount: 10,
-            // One stalled-job check per queue and process is enough.
-            skipStalledCheck: index > 0,
-          },
+  async start(): Promise<void> {
+    await this.serve(await this.options.partitions.count());
+  }
+
+  /**
+   * Takes up the partitions a raised count added (the worker's heartbeat asks): their workers
+   * start, and the queue's slots are shared out again over all of them.
+   */
+  async refresh(): Promise<void> {
+    const count = await this.options.partitions.count();
+    const serving = this.workers.get(this.options.queues[0])?.length ?? 0;
+    if (count > serving && !this.isClosing) {
+      this.logger.log(`step queues now have ${count} partitions (were ${serving}): consuming them all`);
+      await this.serve(count);
+    }
+  }
+
+  private async serve(partitions: number): Promise<void> {
+    const slots = shareSlots(this.options.concurrency, partitions);
+    for (const queue of this.options.queues) {
+      const byPartition = this.workers.get(queue) ?? [];
+      this.workers.set(queue, byPartition);
+      for (let partition = 0; partition < partitions; partition++) {
+        const existing = byPartition[partition];
+        if (existing) {
+          // A partition already served keeps its workers; their slots shrink to its new share.
+          const shares = shareSlots(slots[partition], existing.length);
+          existing.forEach((worker, index) => (worker.concurrency = shares[index]));
+          continue;
+        }
+        const perWorker = shareSlots(slots[partition], Math.ceil(slots[partition] / SLOTS_PER_WORKER));
+        byPartition[partition] = perWorker.map((concurrency, index) =>
+          this.consume(queue, partition, concurrency, index > 0),
         );
-        // A job that threw is an infrastructure fault: agent failures never throw out of a step.
-        worker.on('failed', (job, error) =>
-          this.logger.error(`job ${job?.id ?? '?'} on ${queue} failed: ${describeError(error)}`),
-        );
-        worker.on('error', (error) => this.logger.error(`queue ${queue}: ${error.message}`));
-        this.workers.push(worker);
       }
     }
+  }
+
+  private consume(
+    queue: string,
+    partition: number,
+    concurrency: number,
+    skipStalledCheck: boolean,
+  ): Worker<ExecuteStepJob, void, WorkflowStepJobName> {
+    const worker = new Worker<ExecuteStepJob, void, WorkflowStepJobName>(
+      queue,
+      (job, token) => this.process(job, token),
+      {
+        connection: this.options.connection.connection,
+        prefix: queueKeyPrefix(this.options.prefix, queue, partition),
+        concurrency,
+        lockDuration: this.options.lockMs,
+        stalledInterval: this.options.lockMs,
+        maxStalledCount: 10,
+        // One stalled-job check per queue partition and process is enough.
+        skipStalledCheck,
+      },
+    );
+    const where = partition === 0 ? queue : `${queue} partition ${partition}`;
+    // A job that threw is an infrastructure fault: agent failures never throw out of a step.
+    worker.on('failed', (job, error) =>
+      this.logger.error(`job ${job?.id ?? '?'} on ${where} failed: ${describeError(error)}`),
+    );
+    worker.on('error', (error) => this.logger.error(`queue ${where}: ${error.message}`));
+    return worker;
   }
 
   /** Stops taking jobs and finishes the ones in hand, claiming no further steps. */
   async close(): Promise<void> {
     this.isClosing = true;
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    const workers = [...this.workers.values()].flat(2);
+    await Promise.all(workers.map((worker) => worker.close()));
     await this.options.connection.close();
   }
 
@@ -110,4 +152,11 @@ export class StepConsumers {
       await admission.release();
     }
   }
+}
+
+/** `total` slots shared over `parts` as evenly as can be, each part at least one. */
+export function shareSlots(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, index) =>
+    Math.max(1, Math.floor(total / parts) + (index < total % parts ? 1 : 0)),
+  );
 }
