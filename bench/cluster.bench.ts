@@ -14,6 +14,8 @@ const ROUNDS = 3;
 const PREFIX = 'bench-cluster';
 /** Workflows per round through the whole orchestrator, whose agents and queues cost more per step. */
 const APP_WORKFLOWS_PER_ROUND = Math.ceil(WORKFLOWS_PER_ROUND / 3);
+/** The orchestrator's step queues split so on the cluster's third side (STEP_QUEUE_PARTITIONS). */
+const PARTITIONS = 4;
 
 const GRAPH = pinWorkflowGraph(
   compileWorkflowGraph(
@@ -94,12 +96,19 @@ async function measure(meters: CpuMeter[], workflows: number, runOne: () => Prom
  * A round of the whole orchestrator (its Nest app in this process, BullMQ queues, agent worker
  * and no-op agents) on `url`: started fresh under a prefix of its own, then closed.
  */
-async function measureOrchestrator(url: string, meters: CpuMeter[], round: number, into: Measured) {
+async function measureOrchestrator(
+  url: string,
+  meters: CpuMeter[],
+  prefix: string,
+  into: Measured,
+  stepQueuePartitions = 1,
+) {
   const orchestrator = await InProcessOrchestrator.start({
-    prefix: `${PREFIX}-app${round}`,
+    prefix,
     redisUrl: url,
     agentModules: 'bench/support/noop-agents.ts',
     concurrency: IN_FLIGHT,
+    stepQueuePartitions,
   });
   try {
     const graph = orchestrator.chain('bench-noop', STEPS);
@@ -110,20 +119,24 @@ async function measureOrchestrator(url: string, meters: CpuMeter[], round: numbe
   }
 }
 
+const APP_SIDES = ['single', 'cluster', 'partitioned'] as const;
+
 const empty = (): Measured => ({ workflowsPerSecond: [], redisUs: [], busiestUs: [], processUs: [] });
 
 /**
  * One Redis against a Redis Cluster of three primaries (no replicas: their replication would take
  * CPU the primaries need on a 2-core machine), both on this machine, with 50 workflows of six
  * steps in flight, in alternating rounds: first the workflow store alone (create, then begin and
- * complete each step, no queue), then the whole orchestrator (queues, worker and no-op agents).
+ * complete each step, no queue), then the whole orchestrator (queues, worker and no-op agents),
+ * on the cluster both with unsplit step queues and with each split into four partitions.
  */
 export default async function clusterBench(): Promise<BenchRow[]> {
   const cluster = await RedisCluster.start({ primaries: 3, replicasEach: 0 });
   const single = await side(TEST_REDIS_URL, [TEST_REDIS_URL]);
   const sharded = await side(cluster.url, cluster.nodeUrls);
   const results = { single: empty(), cluster: empty() };
-  const apps = { single: empty(), cluster: empty() };
+  const apps = { single: empty(), cluster: empty(), partitioned: empty() };
+  const appPrefixes: string[] = [];
   try {
     await runOne(single.store);
     await runOne(sharded.store);
@@ -135,11 +148,12 @@ export default async function clusterBench(): Promise<BenchRow[]> {
       }
     }
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['single', 'cluster'] as const) : (['cluster', 'single'] as const);
-      for (const name of order) {
+      for (const name of round % 2 === 0 ? APP_SIDES : [...APP_SIDES].reverse()) {
+        const prefix = `${PREFIX}-app${round}-${name}`;
+        appPrefixes.push(prefix);
         const [url, meters] =
           name === 'single' ? [TEST_REDIS_URL, single.meters] : [cluster.url, sharded.meters];
-        await measureOrchestrator(url, meters, round, apps[name]);
+        await measureOrchestrator(url, meters, prefix, apps[name], name === 'partitioned' ? PARTITIONS : 1);
       }
     }
   } finally {
@@ -149,14 +163,18 @@ export default async function clusterBench(): Promise<BenchRow[]> {
     }
     await cluster.stop();
     await removeRedisKeys(PREFIX);
-    for (let round = 0; round < ROUNDS; round++) await removeRedisKeys(`${PREFIX}-app${round}`);
+    for (const prefix of appPrefixes) await removeRedisKeys(prefix);
   }
-  const rowsOf = (what: string, measured: { single: Measured; cluster: Measured }) => {
+  const rowsOf = (
+    what: string,
+    measured: { single: Measured; cluster: Measured },
+    clusterName = '3 primaries',
+  ) => {
     const benchmark = `${what} on a Redis Cluster (${STEPS} steps, ${IN_FLIGHT} in flight)`;
     const compared = (metric: string, unit: string, pick: (of: Measured) => number[]) =>
       row({
         benchmark,
-        metric,
+        metric: `${metric}, ${clusterName}`,
         unit,
         ours: median(pick(measured.cluster)),
         baseline: median(pick(measured.single)),
@@ -164,11 +182,19 @@ export default async function clusterBench(): Promise<BenchRow[]> {
         target: null,
       });
     return [
-      compared('throughput, 3 primaries', 'workflows/s', (of) => of.workflowsPerSecond),
+      compared('throughput', 'workflows/s', (of) => of.workflowsPerSecond),
       compared('Redis CPU per workflow, all servers', 'µs', (of) => of.redisUs),
       compared('Redis CPU per workflow, busiest server', 'µs', (of) => of.busiestUs),
       compared('bench process CPU per workflow', 'µs', (of) => of.processUs),
     ];
   };
-  return [...rowsOf('store', results), ...rowsOf('orchestrator', apps)];
+  return [
+    ...rowsOf('store', results),
+    ...rowsOf('orchestrator', apps),
+    ...rowsOf(
+      'orchestrator',
+      { single: apps.single, cluster: apps.partitioned },
+      `3 primaries, ${PARTITIONS} partitions`,
+    ),
+  ];
 }

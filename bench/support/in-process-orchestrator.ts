@@ -30,6 +30,8 @@ export class InProcessOrchestrator {
     redisUrl: string;
     agentModules: string;
     concurrency: number;
+    /** STEP_QUEUE_PARTITIONS: 1 (the unsplit queues) unless given. */
+    stepQueuePartitions?: number;
   }): Promise<InProcessOrchestrator> {
     Object.assign(process.env, {
       REDIS_URL: options.redisUrl,
@@ -37,6 +39,7 @@ export class InProcessOrchestrator {
       REDIS_PREFIX: options.prefix,
       AGENT_MODULES: options.agentModules,
       STEP_CONCURRENCY: String(options.concurrency),
+      STEP_QUEUE_PARTITIONS: String(options.stepQueuePartitions ?? 1),
       LOG_LEVEL: 'silent',
       SITES_DIR: `/tmp/${options.prefix}-sites`,
     });
