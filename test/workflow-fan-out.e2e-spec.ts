@@ -9,6 +9,7 @@ import {
 } from '@app/contracts';
 import { Queue } from 'bullmq';
 import { RedisClient } from '@app/redis';
+import { workflowDefinitionsKey } from '../apps/gateway/src/workflows/workflow-definitions.service';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
 import { ExecutionRecord, executionsOf } from './support/test-agents';
@@ -120,7 +121,7 @@ describe('fan-out steps', () => {
   it("runs a definition stored under a higher FAN_OUT_MAX_ITEMS with today's cap: it starts, and more items than the cap fail the step", async () => {
     // As a gateway configured with FAN_OUT_MAX_ITEMS=1000 registered it, before the cap came down to 200.
     await redis.hset(
-      `${namespace.redisPrefix}:workflow-definitions`,
+      workflowDefinitionsKey(namespace.redisPrefix),
       'FAN_OUT_UNDER_OLD_CAP',
       JSON.stringify({
         definition: {

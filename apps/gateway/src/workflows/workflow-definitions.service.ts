@@ -202,8 +202,17 @@ export class WorkflowDefinitions {
   }
 
   private get key(): string {
-    return `${this.config.REDIS_PREFIX}:workflow-definitions`;
+    return workflowDefinitionsKey(this.config.REDIS_PREFIX);
   }
+}
+
+/**
+ * The registered workflow types (P = prefix): P:workflow-definitions, a hash of type →
+ * `{ definition }` as JSON. Only the gateways read and write it, one command at a time, so it
+ * needs no hash tag on a Redis Cluster.
+ */
+export function workflowDefinitionsKey(prefix: string): string {
+  return `${prefix}:workflow-definitions`;
 }
 
 /** Why a step may not name this agent, or null when some worker has registered it. */
