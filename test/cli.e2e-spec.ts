@@ -301,7 +301,8 @@ describe('the ao command-line client', () => {
     expect(workers.map((worker) => worker.status)).toContain('alive');
     const queues = await ao(['queues']);
     expect(queues.code).toBe(0);
-    expect(queues.stdout.split('\n')[0]).toMatch(/^QUEUE\s+PAUSED\s+WAITING\s+ACTIVE/);
+    expect(queues.stdout.split('\n')[0]).toMatch(/^QUEUE\s+PAUSED\s+WAITING\s+ACTIVE.*\sPARTITIONS$/);
+    expect(queues.stdout).toMatch(/^steps\.test-echo@1\s.*\s1$/m);
     const created = JSON.parse(
       (await ao(['keys', 'create', '--tenant', 'ops', '--role', 'admin', '-o', 'json'])).stdout,
     ) as { id: string; key: string };

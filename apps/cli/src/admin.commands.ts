@@ -44,6 +44,8 @@ export async function queuesCommand(context: CliContext): Promise<ExitCode> {
     delayed: (queue) => queue.counts.delayed,
     failed: (queue) => queue.counts.failed,
     completed: (queue) => queue.counts.completed,
+    // An agent's step queue split by STEP_QUEUE_PARTITIONS: its counts are the partitions' sum.
+    partitions: (queue) => queue.partitions,
   });
   return ExitCode.Ok;
 }

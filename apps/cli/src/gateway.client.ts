@@ -114,7 +114,9 @@ export class GatewayClient {
     return this.call('GET', '/workers');
   }
 
-  queues(): Promise<{ name: string; isPaused: boolean; counts: Record<string, number> }[]> {
+  queues(): Promise<
+    { name: string; partitions: number; isPaused: boolean; counts: Record<string, number> }[]
+  > {
     return this.call('GET', '/admin/queues');
   }
 
