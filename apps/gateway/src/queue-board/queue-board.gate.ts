@@ -48,11 +48,14 @@ export class QueueBoardGate {
     const token = cookieValue(request.headers.cookie, QUEUE_BOARD_COOKIE);
     if (!token || !(await this.sessions.isOpen(token))) return false;
     const board = this.moduleRef.get<BullBoardInstance>(BULL_BOARD_INSTANCE, { strict: false });
-    // A partition past the first is a board queue of its own, named after its number.
+    // A partition past the first is a board queue of its own (a prefix keeps its name apart),
+    // shown as the queue's name and the partition's number.
     board.replaceQueues(
-      (await this.queues.all()).flatMap(({ partitions }) =>
+      (await this.queues.all()).flatMap(({ name, partitions }) =>
         partitions.map((queue, partition) =>
-          partition === 0 ? new BullMQAdapter(queue) : new BullMQAdapter(queue, { prefix: `#${partition} ` }),
+          partition === 0
+            ? new BullMQAdapter(queue)
+            : new BullMQAdapter(queue, { prefix: `#${partition} `, displayName: `${name} #${partition}` }),
         ),
       ),
     );
