@@ -1,6 +1,6 @@
 import { agentStepsQueue, queueKeyPrefix } from '@app/contracts';
 import { RedisClient } from '@app/redis';
-import { WorkflowStore } from '@app/workflow-store';
+import { WorkflowStore, stepQueuePartitionOf } from '@app/workflow-store';
 import { Queue } from 'bullmq';
 import { ApiClient } from './support/api-client';
 import { AppProcess } from './support/app-process';
@@ -59,7 +59,7 @@ describe(`step queues split into ${PARTITIONS} partitions`, () => {
     await namespace.dispose();
   });
 
-  it('records the count at start, and runs each workflow’s steps from its shard’s partition', async () => {
+  it('records the count at start, and queues each step in the partition its workflow and step hash to', async () => {
     expect(await redis.hget(store.keys.format, 'stepQueuePartitions')).toBe(String(PARTITIONS));
     const workflowIds = await Promise.all(
       Array.from({ length: WORKFLOWS }, () =>
@@ -75,7 +75,7 @@ describe(`step queues split into ${PARTITIONS} partitions`, () => {
     expect(finished.map((event) => event.type)).toEqual(workflowIds.map(() => 'complete'));
     const used = new Set<number>();
     for (const workflowId of workflowIds) {
-      const partition = store.keys.shardOf(workflowId) % PARTITIONS;
+      const partition = stepQueuePartitionOf(workflowId, 'one', PARTITIONS);
       used.add(partition);
       // Only the root step is a job: the worker finishing it claims `two` itself (eager dispatch).
       const jobId = `${workflowId}.one.1`;
@@ -126,7 +126,7 @@ describe(`step queues split into ${PARTITIONS} partitions`, () => {
       ),
     );
     // Some land in the new partitions, which the orchestrator started with four did not consume.
-    const partitionOf = (workflowId: string) => store.keys.shardOf(workflowId) % raised;
+    const partitionOf = (workflowId: string) => stepQueuePartitionOf(workflowId, 'one', raised);
     expect(workflowIds.some((workflowId) => partitionOf(workflowId) >= PARTITIONS)).toBe(true);
     const finished = await Promise.all(
       workflowIds.map(async (workflowId) => {

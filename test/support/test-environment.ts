@@ -9,7 +9,7 @@ import {
   createRedisConnection,
   keysMatching,
 } from '@app/redis';
-import { WorkflowKeys, WorkflowStore, workflowIdOfStepJob } from '@app/workflow-store';
+import { WorkflowStore, stepOfStepJob, stepQueuePartitionOf } from '@app/workflow-store';
 import { KeyPrefixOptions, QueueBaseOptions } from 'bullmq';
 import { Client } from 'pg';
 
@@ -136,11 +136,12 @@ export class TestNamespace {
 
   /**
    * The hash of BullMQ job `jobId` on `queue` in this namespace (to read its `processedOn`); a
-   * step job's is in its workflow's partition.
+   * step job's is in its step's partition.
    */
   jobKey(queue: string, jobId: string): string {
+    const { workflowId, stepId } = stepOfStepJob(jobId);
     const partition = queue.startsWith(AGENT_STEPS_QUEUE_PREFIX)
-      ? new WorkflowKeys(this.redisPrefix).shardOf(workflowIdOfStepJob(jobId)) % this.stepQueuePartitions
+      ? stepQueuePartitionOf(workflowId, stepId, this.stepQueuePartitions)
       : 0;
     return `${queueKeyPrefix(this.redisPrefix, queue, partition)}:${queue}:${jobId}`;
   }

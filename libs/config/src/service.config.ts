@@ -38,9 +38,9 @@ export class ServiceConfig {
 
   /**
    * How many partitions each agent's step queue is split into: on a Redis Cluster, one agent's
-   * steps then spread over that many slots (and primaries). 1, 2, 4, 8 or 16 (divisors of the
-   * store's 16 shards). Recorded in Redis at start, where every worker reads it; it can be raised
-   * on a running deployment, never lowered.
+   * steps then spread over that many slots (and primaries). 1, 2, 4, 8 or 16 (StepQueuePartitions'
+   * counts: a job queued before a raise is then found among few places). Recorded in Redis at
+   * start, where every worker reads it; it can be raised on a running deployment, never lowered.
    */
   @Transform(toInteger)
   @IsIn([1, 2, 4, 8, 16], { message: 'must be 1, 2, 4, 8 or 16' })

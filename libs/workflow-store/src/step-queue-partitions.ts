@@ -1,7 +1,7 @@
 import { RedisClient } from '@app/redis';
-import { WorkflowKeys } from './workflow-keys';
+import { WorkflowKeys, fnv1a } from './workflow-keys';
 
-/** The counts a step queue may be split into: divisors of WORKFLOW_SHARDS, so shards spread evenly. */
+/** The counts a step queue may be split into (powers of two, up to the store's shard count). */
 export const STEP_QUEUE_PARTITION_COUNTS = [1, 2, 4, 8, 16] as const;
 
 /** The field of the store's format record that holds the count. */
@@ -14,8 +14,10 @@ const REREAD_MS = 10_000;
  * How many partitions each agent's step queue is split into, as the deployment recorded it in
  * the store's format record (WorkflowStoreFormat writes it from STEP_QUEUE_PARTITIONS), so every
  * producer and consumer, the apps and the agent SDK's workers alike, agree without configuration
- * of their own. A workflow's steps go to the partition of its shard (shard mod count); on a Redis
- * Cluster the partitions' hash tags (queueKeyPrefix) put one agent's queue on several primaries.
+ * of their own. A step goes to the partition its workflow and step id hash to, the same for every
+ * attempt; so one workflow's fan-out spreads over every partition, and with it over every slot
+ * each worker has. On a Redis Cluster the partitions' hash tags (queueKeyPrefix) put one agent's
+ * queue on several primaries.
  *
  * The count only grows (the format refuses a lower one: jobs would wait in partitions nobody
  * consumes); a process rereads it every ten seconds, and workers then consume the new partitions.
@@ -26,6 +28,7 @@ export class StepQueuePartitions {
 
   constructor(
     private readonly redis: RedisClient,
+    /** Where the format record is. */
     private readonly keys: WorkflowKeys,
   ) {}
 
@@ -42,9 +45,9 @@ export class StepQueuePartitions {
       .finally(() => (this.reading = undefined));
     return this.reading;
   }
+}
 
-  /** The partition a workflow's steps are queued in, for a count. */
-  partitionOf(workflowId: string, count: number): number {
-    return this.keys.shardOf(workflowId) % count;
-  }
+/** The partition of `count` a step's jobs are queued in: its workflow and step id hashed. */
+export function stepQueuePartitionOf(workflowId: string, stepId: string, count: number): number {
+  return fnv1a(`${workflowId}.${stepId}`) % count;
 }

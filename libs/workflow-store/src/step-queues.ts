@@ -12,7 +12,11 @@ import { DEFAULT_WORKFLOW_PRIORITY, FairShare, FairShareOrigin } from '@app/flow
 import { JobsOptions, Queue } from 'bullmq';
 import { RedisClient } from '@app/redis';
 import { AgentDirectory } from './agent-directory';
-import { STEP_QUEUE_PARTITION_COUNTS, StepQueuePartitions } from './step-queue-partitions';
+import {
+  STEP_QUEUE_PARTITION_COUNTS,
+  StepQueuePartitions,
+  stepQueuePartitionOf,
+} from './step-queue-partitions';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
 import { StepDispatch } from './workflow-transition-results';
@@ -34,9 +38,16 @@ export function stepJobOptions(workflowId: string, stepId: string, attempt: numb
   };
 }
 
-/** The workflow a step job is of, read from its id (see {@link stepJobOptions}; workflow ids are UUIDs). */
-export function workflowIdOfStepJob(jobId: string): string {
-  return jobId.slice(0, jobId.indexOf('.'));
+/**
+ * The workflow and step a step job is of, read from its id (see {@link stepJobOptions}; workflow
+ * ids are UUIDs, with no dot; the attempt is the last part).
+ */
+export function stepOfStepJob(jobId: string): { workflowId: string; stepId: string } {
+  const afterWorkflow = jobId.indexOf('.');
+  return {
+    workflowId: jobId.slice(0, afterWorkflow),
+    stepId: jobId.slice(afterWorkflow + 1, jobId.lastIndexOf('.')),
+  };
 }
 
 /**
@@ -68,7 +79,7 @@ export class StepQueues {
     private readonly connection: RedisClient,
     /** The deployment's key prefix (`REDIS_PREFIX`); each queue's own is queueKeyPrefix's. */
     private readonly prefix: string,
-    /** How many partitions each step queue has, and which one a workflow's steps go to. */
+    /** How many partitions each step queue has, and which one a step goes to. */
     readonly partitions: StepQueuePartitions,
     private readonly watch?: { directory: AgentDirectory; store: WorkflowStore },
     /** Orders each queue's jobs fairly between tenants, and by priority within one (see FairShare). */
@@ -96,16 +107,16 @@ export class StepQueues {
   }
 
   /**
-   * A step job, looked up in its workflow's partition: the one it has now, then the ones it had
+   * A step job, looked up in its step's partition: the one it has now, then the ones it had
    * under the smaller counts before a raise (a job queued then stays where it was put).
    */
   async job(name: string, jobId: string) {
     const count = await this.partitions.count();
-    const workflowId = workflowIdOfStepJob(jobId);
+    const { workflowId, stepId } = stepOfStepJob(jobId);
     const places = new Set(
       STEP_QUEUE_PARTITION_COUNTS.filter((earlier) => earlier <= count)
         .reverse()
-        .map((earlier) => this.partitions.partitionOf(workflowId, earlier)),
+        .map((earlier) => stepQueuePartitionOf(workflowId, stepId, earlier)),
     );
     for (const partition of places) {
       const job = await this.queue(name, partition).getJob(jobId);
@@ -136,7 +147,7 @@ export class StepQueues {
     const byQueue = new Map<string, StepDispatch[]>();
     for (const step of steps) byQueue.set(step.queue, [...(byQueue.get(step.queue) ?? []), step]);
     const fairOrigin = this.fairShare ? (origin ?? (await this.originOf(workflowId))) : undefined;
-    const partition = this.partitions.partitionOf(workflowId, await this.partitions.count());
+    const partitions = await this.partitions.count();
     await Promise.all(
       [...byQueue].map(async ([name, dispatches]) => {
         const jobs = await Promise.all(
@@ -167,9 +178,19 @@ export class StepQueues {
             };
           }),
         );
-        const queue = this.queue(name, partition);
-        if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
-        else await queue.addBulk(jobs);
+        const byPartition = new Map<number, typeof jobs>();
+        for (const job of jobs) {
+          const partition = stepQueuePartitionOf(workflowId, job.data.stepId, partitions);
+          byPartition.set(partition, [...(byPartition.get(partition) ?? []), job]);
+        }
+        await Promise.all(
+          [...byPartition].map(async ([partition, inPartition]) => {
+            const queue = this.queue(name, partition);
+            if (inPartition.length === 1)
+              await queue.add(inPartition[0].name, inPartition[0].data, inPartition[0].opts);
+            else await queue.addBulk(inPartition);
+          }),
+        );
       }),
     );
     if (this.watch) await this.markUnserved(workflowId, byQueue);
