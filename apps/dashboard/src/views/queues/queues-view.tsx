@@ -102,7 +102,7 @@ export function QueuesView() {
                 <tr key={queue.name} data-testid="queue-row" data-queue={queue.name}>
                   <th scope="row" class="mono">
                     {queue.name}
-                    {queue.partitions > 1 && <span class="muted"> ({queue.partitions} partitions)</span>}
+                    {queue.partitions > 1 && <span class="small block">{queue.partitions} partitions</span>}
                   </th>
                   <td>
                     <span class={`badge ${queue.isPaused ? 'status-cancelled' : 'status-completed'}`}>
