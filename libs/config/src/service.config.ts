@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { STEP_QUEUE_PARTITION_COUNTS } from '@app/contracts';
 import { IsIntegerBetween, IsRedisUrl, toInteger } from './config-validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -38,12 +39,14 @@ export class ServiceConfig {
 
   /**
    * How many partitions each agent's step queue is split into: on a Redis Cluster, one agent's
-   * steps then spread over that many slots (and primaries). 1, 2, 4, 8 or 16 (StepQueuePartitions'
-   * counts: a job queued before a raise is then found among few places). Recorded in Redis at
-   * start, where every worker reads it; it can be raised on a running deployment, never lowered.
+   * steps then spread over that many slots (and primaries). One of STEP_QUEUE_PARTITION_COUNTS
+   * (1, 2, 4, 8, 16). Recorded in Redis at start, where every worker reads it; it can be raised on
+   * a running deployment, never lowered.
    */
   @Transform(toInteger)
-  @IsIn([1, 2, 4, 8, 16], { message: 'must be 1, 2, 4, 8 or 16' })
+  @IsIn([...STEP_QUEUE_PARTITION_COUNTS], {
+    message: `must be one of ${STEP_QUEUE_PARTITION_COUNTS.join(', ')}`,
+  })
   STEP_QUEUE_PARTITIONS = 1;
 
   /** Hours a finished workflow's state stays in Redis; PostgreSQL keeps it after that. */

@@ -30,6 +30,11 @@ export const AGENT_STEPS_QUEUE_PREFIX = 'steps.';
 export function queueKeyPrefix(prefix: string, queue: string, partition = 0): string {
   return partition === 0 ? `${prefix}:{${queue}}` : `${prefix}:{${queue}#${partition}}`;
 }
+/**
+ * The counts a step queue may be split into (STEP_QUEUE_PARTITIONS). Few, so that a job queued
+ * before the count was raised is found by looking in one partition under each smaller count.
+ */
+export const STEP_QUEUE_PARTITION_COUNTS = [1, 2, 4, 8, 16] as const;
 export const ORCHESTRATOR_MAINTENANCE_QUEUE = 'orchestrator.maintenance';
 /**
  * Approval steps' deadlines: a delayed job per waiting approval step, due at its deadline, so the

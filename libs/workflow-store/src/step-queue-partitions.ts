@@ -1,9 +1,6 @@
 import { RedisClient } from '@app/redis';
 import { WorkflowKeys, fnv1a } from './workflow-keys';
 
-/** The counts a step queue may be split into (powers of two, up to the store's shard count). */
-export const STEP_QUEUE_PARTITION_COUNTS = [1, 2, 4, 8, 16] as const;
-
 /** The field of the store's format record that holds the count. */
 export const STEP_QUEUE_PARTITIONS_FIELD = 'stepQueuePartitions';
 

@@ -5,6 +5,7 @@ import {
   ExecuteStepJob,
   ExpireApprovalJob,
   StepJobFlow,
+  STEP_QUEUE_PARTITION_COUNTS,
   WorkflowStepJobName,
   queueKeyPrefix,
 } from '@app/contracts';
@@ -12,11 +13,7 @@ import { DEFAULT_WORKFLOW_PRIORITY, FairShare, FairShareOrigin } from '@app/flow
 import { JobsOptions, Queue } from 'bullmq';
 import { RedisClient } from '@app/redis';
 import { AgentDirectory } from './agent-directory';
-import {
-  STEP_QUEUE_PARTITION_COUNTS,
-  StepQueuePartitions,
-  stepQueuePartitionOf,
-} from './step-queue-partitions';
+import { StepQueuePartitions, stepQueuePartitionOf } from './step-queue-partitions';
 import { WorkflowMeta } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
 import { StepDispatch } from './workflow-transition-results';

@@ -50,7 +50,7 @@ export class StepConsumers {
   ) {}
 
   async start(): Promise<void> {
-    await this.serve(await this.options.partitions.count());
+    this.serve(await this.options.partitions.count());
   }
 
   /**
@@ -62,11 +62,11 @@ export class StepConsumers {
     const serving = this.workers.get(this.options.queues[0])?.length ?? 0;
     if (count > serving && !this.isClosing) {
       this.logger.log(`step queues now have ${count} partitions (were ${serving}): consuming them all`);
-      await this.serve(count);
+      this.serve(count);
     }
   }
 
-  private async serve(partitions: number): Promise<void> {
+  private serve(partitions: number): void {
     const slots = shareSlots(this.options.concurrency, partitions);
     for (const queue of this.options.queues) {
       const byPartition = this.workers.get(queue) ?? [];
