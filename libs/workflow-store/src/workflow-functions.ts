@@ -1,7 +1,8 @@
 // The calls of the store's Redis function library (workflow-scripts.lua.ts), in the one shape its
-// functions all take: KEYS the workflow's key and its event log, the function's own keys, then the
-// keys of the workflow's shard it may write; ARGV the shard's base, the workflow id and the time. Both kinds of transitions call through it; the library's loading is
-// FunctionLibraryClient's (@app/redis).
+// functions all take: KEYS the workflow's key and its event log, then the function's own keys;
+// ARGV the shard's base (under which a function finds the shard's other keys, in the same slot),
+// the workflow id and the time. Both kinds of transitions call through it; the library's loading
+// is FunctionLibraryClient's (@app/redis).
 import { FunctionLibraryClient } from '@app/redis/function-library';
 import { RedisClient } from '@app/redis';
 import { WorkflowRecords } from './workflow-records';
@@ -10,21 +11,18 @@ import { WORKFLOW_LIBRARY, WorkflowScript } from './workflow-scripts.lua';
 export class WorkflowFunctions {
   /** The state machine's function library, loaded where Redis lacks it. */
   private readonly library: FunctionLibraryClient;
-  /** Each shard's keys a call declares, built once. */
-  private readonly shardKeys: string[][];
 
   constructor(
     redis: RedisClient,
     private readonly records: WorkflowRecords,
   ) {
     this.library = new FunctionLibraryClient(redis, WORKFLOW_LIBRARY, 'the workflow store');
-    this.shardKeys = records.keys.allShards().map((shard) => records.keys.shardKeys(shard));
   }
 
   /**
    * Calls one of the state machine's functions, loading the library first where Redis lacks it.
    * `extraKeys` follow the workflow's two keys (KEYS[3], ...) for a function that reads another
-   * workflow of the same shard; the shard's keys (WorkflowKeys.shardKeys) close the list.
+   * workflow of the same shard.
    */
   async run(
     script: WorkflowScript,
@@ -36,7 +34,7 @@ export class WorkflowFunctions {
     const shard = keys.shardOf(workflowId);
     return this.library.fcall(
       WORKFLOW_LIBRARY.functionName(script),
-      [keys.workflow(workflowId), keys.events(workflowId), ...extraKeys, ...this.shardKeys[shard]],
+      [keys.workflow(workflowId), keys.events(workflowId), ...extraKeys],
       [keys.shardBase(shard), workflowId, new Date().toISOString(), Date.now(), ...args],
     );
   }

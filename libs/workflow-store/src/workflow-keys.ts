@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowStatus } from '@app/contracts';
 
 /**
  * The names of the workflow store's Redis keys and channels under a shard's base
@@ -36,9 +35,6 @@ export const WORKFLOW_KEY_NAMES = {
  * Sixteen spreads over a cluster of up to about eight primaries; each shard is one slot.
  */
 export const WORKFLOW_SHARDS = 16;
-
-/** Every status, in the order the shard's status indexes are declared to the function library. */
-const STATUSES = Object.values(WorkflowStatus);
 
 /**
  * Every Redis key and channel of the workflow store, named once: the store's transitions and
@@ -115,14 +111,6 @@ export class WorkflowKeys {
   /** The shard's outbox stream of status changes, read by the metrics service's projection. */
   changes(shard: number): string {
     return `${this.shardBase(shard)}:${WORKFLOW_KEY_NAMES.changes}`;
-  }
-
-  /**
-   * The keys of a shard that any transition may write besides the workflow's own: its outbox
-   * and its status indexes. Every call of the function library declares them.
-   */
-  shardKeys(shard: number): string[] {
-    return [this.changes(shard), ...STATUSES.map((status) => this.statusIndex(status, shard))];
   }
 
   /** The shard channel (SSUBSCRIBE) of a shard's workflow events: one message per transition. */

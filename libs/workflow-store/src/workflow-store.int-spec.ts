@@ -72,7 +72,7 @@ describe('WorkflowStore (real Redis)', () => {
   function callFunction(workflowId: string, script: WorkflowScript, args: (string | number)[]) {
     const { keys } = store;
     const shard = keys.shardOf(workflowId);
-    const declared = [keys.workflow(workflowId), keys.events(workflowId), ...keys.shardKeys(shard)];
+    const declared = [keys.workflow(workflowId), keys.events(workflowId)];
     const fn = WORKFLOW_LIBRARY.functionName(script);
     return redis.fcall(
       fn,
@@ -98,7 +98,11 @@ describe('WorkflowStore (real Redis)', () => {
     expect(await redis.exists(...written)).toBe(3);
     // Every key of the workflow carries its shard's hash tag: one slot on a Redis Cluster.
     const idempotency = keys.idempotency(first.tenantId, 'layout-check');
-    for (const key of [...written, idempotency, ...keys.shardKeys(shard)])
+    const shardKeys = [
+      keys.changes(shard),
+      ...Object.values(WorkflowStatus).map((status) => keys.statusIndex(status, shard)),
+    ];
+    for (const key of [...written, idempotency, ...shardKeys])
       expect(key.startsWith(`${prefix}:{s${shard}}:`)).toBe(true);
     expect(await redis.zscore(keys.statusIndex(WorkflowStatus.Pending, shard), workflowId)).not.toBeNull();
     expect(await redis.get(idempotency)).toContain(workflowId);
