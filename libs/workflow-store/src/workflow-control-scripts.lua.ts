@@ -41,7 +41,7 @@ end
 `;
 
 /**
- * Creates a workflow that replays another from one of its steps (KEYS[3]: the original's hash):
+ * Creates a workflow that replays another from one of its steps (KEYS[2]: the original's hash):
  * of the original's graph, the steps given as reused start COMPLETED with the original's recorded
  * outputs (copied; a large output's reference is copied and its stored output kept longer), and
  * the steps whose dependencies are all reused (the step replayed from) start READY.
@@ -52,7 +52,7 @@ end
  */
 export const REPLAY_WORKFLOW = `
 local meta, reused, blobTtl = ARGV[5], split(ARGV[6]), tonumber(ARGV[7])
-local original = KEYS[3]
+local original = KEYS[2]
 if redis.call('EXISTS', wf) == 1 then return { 'EXISTS' } end
 local graphId = redis.call('HGET', original, 'graphId')
 if not graphId then return { 'GONE' } end

@@ -1,7 +1,7 @@
 // The calls of the store's Redis function library (workflow-scripts.lua.ts), in the one shape its
-// functions all take: KEYS the workflow's key and its event log, then the function's own keys;
-// ARGV the shard's base (under which a function finds the shard's other keys, in the same slot),
-// the workflow id and the time. Both kinds of transitions call through it; the library's loading
+// functions all take: KEYS the workflow's key (which routes the call to its slot), then the
+// function's own keys; ARGV the shard's base (under which a function finds the shard's other keys,
+// in the same slot), the workflow id and the time. Both kinds of transitions call through it; the library's loading
 // is FunctionLibraryClient's (@app/redis).
 import { FunctionLibraryClient } from '@app/redis/function-library';
 import { RedisClient } from '@app/redis';
@@ -21,7 +21,7 @@ export class WorkflowFunctions {
 
   /**
    * Calls one of the state machine's functions, loading the library first where Redis lacks it.
-   * `extraKeys` follow the workflow's two keys (KEYS[3], ...) for a function that reads another
+   * `extraKeys` follow the workflow's key (KEYS[2], ...) for a function that reads another
    * workflow of the same shard.
    */
   async run(
@@ -34,7 +34,7 @@ export class WorkflowFunctions {
     const shard = keys.shardOf(workflowId);
     return this.library.fcall(
       WORKFLOW_LIBRARY.functionName(script),
-      [keys.workflow(workflowId), keys.events(workflowId), ...extraKeys],
+      [keys.workflow(workflowId), ...extraKeys],
       [keys.shardBase(shard), workflowId, new Date().toISOString(), Date.now(), ...args],
     );
   }

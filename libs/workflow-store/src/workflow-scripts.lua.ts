@@ -45,12 +45,13 @@ import {
  * Lua never re-encodes a JSON array (cjson would turn an empty one into {}), so arrays live only
  * in `meta` and `graph`, which scripts read but never write back.
  *
- * Every function gets ARGV = [S, workflowId, nowIso, nowMs, ...] and KEYS = [wf, events, the
- * function's own extra keys]. The workflow's key routes the call to its slot; every other key a
- * function touches (the shard's outbox and status indexes, graph copies, large outputs) it builds
- * under S, which carries the same hash tag, so a Redis Cluster runs it on that one slot and would
- * refuse a key of another. They are not declared: the shard's eight keys on every call cost the
- * engine about 9% of its throughput (encoding and parsing them), and S names them all.
+ * Every function gets ARGV = [S, workflowId, nowIso, nowMs, ...] and KEYS = [wf, the function's
+ * own extra keys]. The workflow's key routes the call to its slot; every other key a function
+ * touches (its event log, wf:events; the shard's outbox and status indexes, graph copies, large
+ * outputs) it builds from wf or under S, which carry the same hash tag, so a Redis Cluster runs
+ * it on that one slot and would refuse a key of another. They are not declared: the nine keys on
+ * every call cost the engine about a tenth of its throughput (encoding and parsing them), and wf
+ * and S name them all.
  */
 const PRELUDE = `
 -- Set by enter() at the start of every call: the library's helpers below are defined once, when
@@ -78,7 +79,8 @@ local writes
 local statusChanged
 
 local function enter(keys, args)
-  wf, events = keys[1], keys[2]
+  wf = keys[1]
+  events = wf .. ':events'
   shard, workflowId, now, nowMs = args[1], args[2], args[3], tonumber(args[4])
   seq, batch, writes, statusChanged = nil, {}, {}, false
 end

@@ -72,7 +72,7 @@ describe('WorkflowStore (real Redis)', () => {
   function callFunction(workflowId: string, script: WorkflowScript, args: (string | number)[]) {
     const { keys } = store;
     const shard = keys.shardOf(workflowId);
-    const declared = [keys.workflow(workflowId), keys.events(workflowId)];
+    const declared = [keys.workflow(workflowId)];
     const fn = WORKFLOW_LIBRARY.functionName(script);
     return redis.fcall(
       fn,
