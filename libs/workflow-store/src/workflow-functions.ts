@@ -1,8 +1,8 @@
 // The calls of the store's Redis function library (workflow-scripts.lua.ts), in the one shape its
 // functions all take: KEYS the workflow's key (which routes the call to its slot), then the
 // function's own keys; ARGV the shard's base (under which a function finds the shard's other keys,
-// in the same slot), the workflow id and the time. Both kinds of transitions call through it; the library's loading
-// is FunctionLibraryClient's (@app/redis).
+// in the same slot), the workflow id and the time. Both kinds of transitions call through it; the
+// library's loading is FunctionLibraryClient's (@app/redis).
 import { FunctionLibraryClient } from '@app/redis/function-library';
 import { RedisClient } from '@app/redis';
 import { WorkflowRecords } from './workflow-records';

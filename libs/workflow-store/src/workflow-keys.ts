@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
  * drift apart.
  */
 export const WORKFLOW_KEY_NAMES = {
-  /** `<shard>:wf:<id>`: a workflow's hash; `<shard>:wf:<id>:events` its event log. */
+  /** `<shard>:wf:<id>`: a workflow's hash. */
   workflow: 'wf',
+  /** `<shard>:wf:<id>:events`: a workflow's event log, the suffix of its hash's key. */
+  events: 'events',
   /** `<shard>:workflows:<STATUS>`: the shard's workflows of one status by creation time. */
   statusIndex: 'workflows',
   /** `<shard>:graph:<graphId>`: the shard's copy of a pinned step graph, shared by its workflows. */
@@ -81,7 +83,7 @@ export class WorkflowKeys {
 
   /** A workflow's event log: one batch per transition, as published. */
   events(workflowId: string): string {
-    return `${this.workflow(workflowId)}:events`;
+    return `${this.workflow(workflowId)}:${WORKFLOW_KEY_NAMES.events}`;
   }
 
   /** The shard's workflows of one status, scored by creation time: recovery and retention walk it. */

@@ -80,7 +80,7 @@ local statusChanged
 
 local function enter(keys, args)
   wf = keys[1]
-  events = wf .. ':events'
+  events = wf .. ':${K.events}'
   shard, workflowId, now, nowMs = args[1], args[2], args[3], tonumber(args[4])
   seq, batch, writes, statusChanged = nil, {}, {}, false
 end
