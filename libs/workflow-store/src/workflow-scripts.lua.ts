@@ -479,8 +479,8 @@ const COMPLETE_STEP = `
 local stepId, token, output = ARGV[5], ARGV[6], ARGV[7]
 local durationMs, llmCalls, llmTokens, ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local claimToken, jobId = ARGV[12], ARGV[13]
-local claimable = {}
-for _, id in ipairs(split(ARGV[14])) do claimable[id] = true end
+-- Looked up only when the completion readies a step, without building a table for it.
+local claimable = ',' .. ARGV[14] .. ','
 local r = redis.call('HMGET', wf, 'status', 'step:' .. stepId, 'seq', 'done', 'graphId')
 local status = r[1]
 if not status then return { 'INACTIVE', 'MISSING' } end
@@ -540,9 +540,10 @@ for _, id in ipairs(split(g[1])) do
   local other = cjson.decode(redis.call('HGET', wf, 'step:' .. id))
   if other.lifecycle == 'REGISTERED' then
     local next = redis.call('HMGET', graph, 'deps:' .. id, 'anc:' .. id, 'approval:' .. id)
-    local deps, met = split(next[1]), true
-    if #deps > 1 then
-      local fields = {}
+    local met = true
+    -- A step with one dependency, this one, is ready: only a join reads its other dependencies.
+    if next[1] and string.find(next[1], ',', 1, true) then
+      local deps, fields = split(next[1]), {}
       for k, dep in ipairs(deps) do fields[k] = 'step:' .. dep end
       local states = redis.call('HMGET', wf, unpack(fields))
       for k, dep in ipairs(deps) do
@@ -570,13 +571,16 @@ local claimed = nil
 if claimToken ~= '' then
   for i, id in ipairs(ready) do
     -- A step a quality loop runs again is queued, never claimed: a claim begins attempt 1.
-    if claimable[id] and (readied[id].attempts or 0) == 0 then
+    if string.find(claimable, ',' .. id .. ',', 1, true) and (readied[id].attempts or 0) == 0 then
       claimed = table.remove(ready, i)
       break
     end
   end
 end
-for id, other in pairs(readied) do saveStep(id, other) end
+-- The claimed step is saved once, as begun.
+for id, other in pairs(readied) do
+  if id ~= claimed then saveStep(id, other) end
+end
 -- (step id, attempt) pairs: a step a quality loop runs again goes on from its last attempt.
 local dispatch = {}
 for _, id in ipairs(ready) do
