@@ -21,11 +21,16 @@ export interface BootstrapOptions<Config extends ServiceConfig> {
 export async function bootstrapApp<Config extends ServiceConfig>(
   options: BootstrapOptions<Config>,
 ): Promise<INestApplication> {
+  // Nest logs an error thrown while it creates the app (its ExceptionHandler line, with the stack)
+  // before rethrowing it: that one is then named here in one line, not printed a second time.
+  let creating = false;
   try {
     // Before Nest: a configuration error thrown inside Nest's injector is logged with its stack.
     const config = loadConfig(options.schema);
     await options.beforeStart?.(config);
+    creating = true;
     const app = await NestFactory.create(options.module, { bufferLogs: true, abortOnError: false });
+    creating = false;
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
     await options.configure?.(app);
@@ -33,6 +38,12 @@ export async function bootstrapApp<Config extends ServiceConfig>(
     app.get(Logger).log(`${options.module.name} listening on http://127.0.0.1:${config.PORT}`);
     return app;
   } catch (error) {
+    if (creating) {
+      process.stderr.write(
+        `${options.module.name} failed to start: ${error instanceof Error ? error.message : String(error)} (logged above)\n`,
+      );
+      process.exit(1);
+    }
     return exitOnStartError(error, options.module.name);
   }
 }
