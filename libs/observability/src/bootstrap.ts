@@ -38,22 +38,22 @@ export async function bootstrapApp<Config extends ServiceConfig>(
     app.get(Logger).log(`${options.module.name} listening on http://127.0.0.1:${config.PORT}`);
     return app;
   } catch (error) {
-    if (creating) {
-      process.stderr.write(
-        `${options.module.name} failed to start: ${error instanceof Error ? error.message : String(error)} (logged above)\n`,
-      );
-      process.exit(1);
-    }
-    return exitOnStartError(error, options.module.name);
+    return exitOnStartError(error, options.module.name, { loggedAbove: creating });
   }
 }
 
-/** Prints why `what` could not start (a configuration error as it is, anything else with its stack) and exits with 1. */
-export function exitOnStartError(error: unknown, what: string): never {
+/**
+ * Prints why `what` could not start (a configuration error as it is, anything else with its stack,
+ * or only its message when `loggedAbove` says its stack is printed already) and exits with 1.
+ */
+export function exitOnStartError(error: unknown, what: string, { loggedAbove = false } = {}): never {
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
     error instanceof ConfigurationError
       ? `${error.message}\n`
-      : `${what} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      : loggedAbove
+        ? `${what} failed to start: ${message} (logged above)\n`
+        : `${what} failed to start: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
   );
   process.exit(1);
 }
