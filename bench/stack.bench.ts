@@ -8,6 +8,7 @@ import { TEST_ADMIN_KEY, TEST_REDIS_URL } from '../test/support/test-environment
 import { BenchRow, percentile, row } from './bench-row';
 import { CpuReader, CpuSpent } from './support/cpu-reader';
 import { criticalPathMs } from './support/critical-path';
+import { OverheadBreakdown, overheadBreakdown } from './support/overhead-breakdown';
 import { EventLoopLagScraper } from './support/event-loop-lag-scraper';
 import { RssSample, RssSampler } from './support/rss-sampler';
 import { SiteLoad, WorkflowOutcome } from './support/site-load';
@@ -37,7 +38,7 @@ interface Configuration {
 }
 
 /** Agent time against wall time, for one workflow (ms). */
-interface Overhead {
+interface Overhead extends OverheadBreakdown {
   clientWallMs: number;
   serverWallMs: number;
   criticalPathMs: number;
@@ -120,6 +121,11 @@ async function measureOverheads({
     if (!outcome.isCompleted || !outcome.workflowId) continue;
     const state = await api.json<WorkflowState>(`/workflows/${outcome.workflowId}`);
     figures.push({
+      ...overheadBreakdown({
+        createdAt: state.createdAt,
+        steps: state.steps,
+        agentDurationsMs: state.metrics.agentDurationsMs,
+      }),
       clientWallMs: outcome.finishedAt - outcome.sentAt,
       serverWallMs: state.metrics.totalDurationMs ?? NaN,
       criticalPathMs: criticalPathMs({
@@ -133,11 +139,27 @@ async function measureOverheads({
 
 /** The mean of each figure. */
 function meanOverhead(figures: Overhead[]): Overhead {
-  return {
-    clientWallMs: mean(figures.map((figure) => figure.clientWallMs)),
-    serverWallMs: mean(figures.map((figure) => figure.serverWallMs)),
-    criticalPathMs: mean(figures.map((figure) => figure.criticalPathMs)),
-  };
+  const names = Object.keys(figures[0]) as (keyof Overhead)[];
+  return Object.fromEntries(
+    names.map((name) => [name, mean(figures.map((figure) => figure[name]))]),
+  ) as unknown as Overhead;
+}
+
+/**
+ * Where the overhead at 1 in flight goes, in ms: the parts of the chain of steps that ended each
+ * workflow (overheadBreakdown), and the client's time outside that chain. With the agents' time on
+ * the chain they add up to the client's wall time.
+ */
+function overheadParts(overhead: Overhead): [string, number][] {
+  return [
+    [
+      "outside the workflow (the start's way in, the completion's way out)",
+      overhead.clientWallMs - overhead.spanMs,
+    ],
+    ["creation to the first step's start", overhead.firstHopMs],
+    ['hand-overs between steps', overhead.handOversMs],
+    ['inside steps, outside agents', overhead.inStepMs],
+  ];
 }
 
 async function runLevel({
@@ -402,6 +424,9 @@ function rowsOf({
       baselineName: 'server wall',
       target: null,
     }),
+    ...overheadParts(overhead).map(([part, ms]) =>
+      info(`orchestration overhead, 1 in flight, pool: ${part}`, 'ms', ms),
+    ),
   ];
   if (poolDrift.hasWindows)
     rows.push(
@@ -534,7 +559,10 @@ function logResult(result: LevelResult): void {
     const overhead = meanOverhead(result.overheads);
     log(
       `  at 1 in flight: wall ${overhead.clientWallMs.toFixed(0)} ms (server ` +
-        `${overhead.serverWallMs.toFixed(0)} ms), agent critical path ${overhead.criticalPathMs.toFixed(0)} ms`,
+        `${overhead.serverWallMs.toFixed(0)} ms), agent critical path ${overhead.criticalPathMs.toFixed(0)} ms; ` +
+        overheadParts(overhead)
+          .map(([part, ms]) => `${part} ${ms.toFixed(1)} ms`)
+          .join(', '),
     );
   }
 }
