@@ -17,7 +17,7 @@ import {
   WorkflowStatus,
 } from '@app/contracts';
 import { WorkflowStore, compileWorkflowGraph, pinWorkflowGraph } from '@app/workflow-store';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import { RedisClient } from '@app/redis';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { DURATION_BUCKETS_SECONDS } from '../apps/metrics/src/agent-executions/agent-execution.metrics';
@@ -447,17 +447,14 @@ describe('the metrics service: no loss, Prometheus counted once, retention, REST
       expect(triggered.status).toBe(202);
       const { jobId, job } = (await triggered.json()) as { jobId: string; job: string };
       expect(job).toBe('CleanupWorkflowStates');
-      const events = new QueueEvents(
-        METRICS_MAINTENANCE_QUEUE,
-        namespace.queueOptions(METRICS_MAINTENANCE_QUEUE),
-      );
-      try {
+      // Read from the job itself: QueueEvents, made after the trigger, could start listening after
+      // a quick job had finished and wait for a notification that never comes.
+      const report = await waitFor(async () => {
         const queued = await maintenanceQueue.getJob(jobId);
-        const report = (await queued?.waitUntilFinished(events, 60_000)) as MaintenanceReport;
-        expect(report).toMatchObject({ job: 'CleanupWorkflowStates', archived: 1, removed: 1 });
-      } finally {
-        await events.close();
-      }
+        if (await queued?.isFailed()) throw new Error(`the cleanup failed: ${queued?.failedReason}`);
+        return (await queued?.isCompleted()) ? (queued?.returnvalue as MaintenanceReport) : undefined;
+      }, 'the cleanup job to finish');
+      expect(report).toMatchObject({ job: 'CleanupWorkflowStates', archived: 1, removed: 1 });
 
       expect(await store.get(old)).toBeNull();
       expect(await api.json<WorkflowState>(`/workflows/${old}`)).toEqual(before);
