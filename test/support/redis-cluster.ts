@@ -10,7 +10,7 @@ import { waitFor } from './wait-for';
 const run = promisify(execFile);
 
 /** How long a primary may be silent before its replica takes over: short, for fault tests. */
-const NODE_TIMEOUT_MS = 1000;
+const FAULT_TEST_NODE_TIMEOUT_MS = 1000;
 
 interface ClusterNode {
   port: number;
@@ -22,14 +22,19 @@ interface ClusterNode {
 const isRunning = (node: ClusterNode) => node.server.exitCode === null && node.server.signalCode === null;
 
 /**
- * A Redis Cluster of a spec's own: `primaries` redis-servers on free ports, each with
- * `replicasEach` replicas, joined by `redis-cli --cluster create` (never the machine's shared
- * Redis). Fault tests may kill a primary and wait for its replica to be promoted.
+ * A Redis Cluster of a spec's own, or of `npm run test:cluster` (test/support/with-redis-cluster.ts):
+ * `primaries` redis-servers on free ports, each with `replicasEach` replicas, joined by
+ * `redis-cli --cluster create` (never the machine's shared Redis). Fault tests may kill a primary
+ * and wait for its replica to be promoted, within `nodeTimeoutMs` (`cluster-node-timeout`).
  */
 export class RedisCluster {
   private constructor(private readonly nodes: ClusterNode[]) {}
 
-  static async start({ primaries = 3, replicasEach = 1 } = {}): Promise<RedisCluster> {
+  static async start({
+    primaries = 3,
+    replicasEach = 1,
+    nodeTimeoutMs = FAULT_TEST_NODE_TIMEOUT_MS,
+  } = {}): Promise<RedisCluster> {
     const nodes: ClusterNode[] = [];
     for (let i = 0; i < primaries * (1 + replicasEach); i++) {
       const port = await freePort();
@@ -39,7 +44,7 @@ export class RedisCluster {
         [
           ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
           ...['--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
-          ...['--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
+          ...['--cluster-node-timeout', String(nodeTimeoutMs)],
         ],
         { stdio: 'ignore' },
       );
