@@ -51,19 +51,21 @@ export class RedisCluster {
       nodes.push({ port, dir, server });
     }
     const cluster = new RedisCluster(nodes);
-    for (const node of nodes) await untilRedisAnswers(node.port);
-    await run('redis-cli', [
-      '--cluster',
-      'create',
-      ...nodes.map((node) => `127.0.0.1:${node.port}`),
-      '--cluster-replicas',
-      String(replicasEach),
-      '--cluster-yes',
-    ]);
-    await waitFor(
-      async () => ((await cluster.isSettled()) ? true : undefined),
-      'the Redis Cluster to settle',
-    );
+    try {
+      for (const node of nodes) await untilRedisAnswers(node.port);
+      await run('redis-cli', [
+        '--cluster',
+        'create',
+        ...nodes.map((node) => `127.0.0.1:${node.port}`),
+        '--cluster-replicas',
+        String(replicasEach),
+        '--cluster-yes',
+      ]);
+      await cluster.untilSettled();
+    } catch (error) {
+      await cluster.stop(); // no redis-server outlives a cluster that did not come up
+      throw error;
+    }
     return cluster;
   }
 
