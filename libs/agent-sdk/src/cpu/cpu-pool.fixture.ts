@@ -16,6 +16,16 @@ export function niceness(): number {
   return getPriority();
 }
 
+/**
+ * Takes the next number from a counter shared by every thread (a SharedArrayBuffer travels
+ * shared, not copied), so a spec can tell the order in which tasks started, then busy-waits `ms`.
+ */
+export function takeTurn({ turns, ms }: { turns: Int32Array; ms: number }): number {
+  const turn = Atomics.add(turns, 0, 1);
+  spin({ ms });
+  return turn;
+}
+
 export function reject(): never {
   throw new ValidationError('the input names no site');
 }
@@ -41,6 +51,11 @@ export function leak({ mb }: { mb: number }): { threadId: number } {
 const here = __dirname;
 export const spinTask = defineCpuTask<{ ms: number }, { threadId: number }>(here, 'cpu-pool.fixture', 'spin');
 export const nicenessTask = defineCpuTask<void, number>(here, 'cpu-pool.fixture', 'niceness');
+export const takeTurnTask = defineCpuTask<{ turns: Int32Array; ms: number }, number>(
+  here,
+  'cpu-pool.fixture',
+  'takeTurn',
+);
 export const rejectTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'reject');
 export const crashTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'crash');
 export const exhaustHeapTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'exhaustHeap');

@@ -3,7 +3,15 @@ import { CpuThreadError, ErrorKind } from '../agent-errors';
 import { CpuPool, CpuTaskReport, createCpuPool } from '.';
 import { getPriority } from 'node:os';
 import { defineCpuTask } from './cpu-task';
-import { crashTask, exhaustHeapTask, leakTask, nicenessTask, rejectTask, spinTask } from './cpu-pool.fixture';
+import {
+  crashTask,
+  exhaustHeapTask,
+  leakTask,
+  nicenessTask,
+  rejectTask,
+  spinTask,
+  takeTurnTask,
+} from './cpu-pool.fixture';
 
 // A replacement thread (after a crash, an abort or a heap overrun) loads ts-node before it serves:
 // seconds on a busy machine, where jest's default 5 s is too tight.
@@ -42,6 +50,17 @@ describe('the CPU pool on worker threads', () => {
       pool.run(spinTask, { ms: 300 }),
     ]);
     expect(first.threadId).not.toBe(second.threadId);
+  });
+
+  it('starts the tasks waiting for a thread in the order they were asked for', async () => {
+    // Each step's task carries its step's signal, which piscina's own queue does not keep in order.
+    const turns = new Int32Array(new SharedArrayBuffer(4));
+    const signal = new AbortController().signal;
+    const started = await Promise.all(
+      Array.from({ length: 12 }, () => pool.run(takeTurnTask, { turns, ms: 20 }, { signal })),
+    );
+    // Two threads: two tasks handed over one after the other may start in either order.
+    started.forEach((turn, asked) => expect(Math.abs(turn - asked)).toBeLessThanOrEqual(1));
   });
 
   (process.platform === 'linux' ? it : it.skip)(

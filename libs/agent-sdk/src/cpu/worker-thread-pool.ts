@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
 import { Piscina } from 'piscina';
 import { AgentError, CpuThreadError, describeError } from '../agent-errors';
 import { CpuPool, CpuPoolOptions, CpuPoolState, CpuTaskReport } from './cpu-pool';
@@ -21,12 +22,21 @@ const TYPESCRIPT_EXEC_ARGV = ['-r', 'ts-node/register/transpile-only', '-r', 'ts
  */
 export class WorkerThreadPool implements CpuPool {
   private pool: Piscina;
+  /**
+   * Hands piscina no more tasks than it has threads; the rest wait here, first asked, first run.
+   * piscina's own queue is not first in, first out for tasks with a signal (each step's has one):
+   * a task it cannot hand to a busy thread goes to the back of the queue (or, with its
+   * `stricterFIFO`, a newly asked one jumps to the front; piscinajs/piscina#1031), so under load
+   * some audits waited several times as long as the others.
+   */
+  private readonly turns: ReturnType<typeof pLimit>;
   private isRecycleDue = false;
   private readonly retiring = new Set<Promise<void>>();
   private readonly entryFile = resolveModuleFile(`${__dirname}/cpu-task.worker`);
 
   constructor(private readonly options: CpuPoolOptions) {
     this.pool = this.startPool();
+    this.turns = pLimit(options.threads);
   }
 
   async run<Input, Output>(
@@ -46,7 +56,10 @@ export class WorkerThreadPool implements CpuPool {
       });
     let reply: CpuTaskReply;
     try {
-      reply = (await this.pool.run(request, { signal: options.signal ?? null })) as CpuTaskReply;
+      // A signal that fired while the task waited its turn makes piscina reject it at once.
+      reply = (await this.turns(() =>
+        this.pool.run(request, { signal: options.signal ?? null }),
+      )) as CpuTaskReply;
     } catch (error) {
       const elapsedMs = performance.now() - submittedAt;
       if (options.signal?.aborted) {
@@ -74,12 +87,15 @@ export class WorkerThreadPool implements CpuPool {
   state(): CpuPoolState {
     return {
       threads: this.pool.threads.length,
-      queued: this.pool.queueSize,
+      queued: this.turns.pendingCount + this.pool.queueSize,
       utilization: this.pool.utilization,
     };
   }
 
   async close(): Promise<void> {
+    // Every task asked for before has been handed to piscina once this turn comes; piscina's
+    // close lets them finish.
+    await this.turns(() => undefined);
     await Promise.all([this.pool.close(), ...this.retiring]);
   }
 
