@@ -25,10 +25,11 @@ describe('the CPU pool on worker threads', () => {
   beforeAll(() => {
     pool = createCpuPool({
       threads: 2,
-      maxHeapMb: 64,
-      // Above a fresh thread's heap with ts-node loaded (about 29 MB on Node 20, 41 MB on Node 24),
-      // or every task would recycle the pool; below one more 12 MB leak.
-      recycleHeapMb: 48,
+      maxHeapMb: 96,
+      // Well above a fresh thread's heap with ts-node loaded (about 29 MB on Node 20, 41 MB on
+      // Node 24, more after a few tasks), or tasks would recycle the pool mid-spec and the new
+      // threads' start would blur the order of tasks; below one more 16 MB leak.
+      recycleHeapMb: 64,
       threadNiceness: 10,
       warmTasks: [spinTask],
       onTaskFinished: (report) => reports.push(report),
@@ -54,6 +55,8 @@ describe('the CPU pool on worker threads', () => {
 
   it('starts the tasks waiting for a thread in the order they were asked for', async () => {
     // Each step's task carries its step's signal, which piscina's own queue does not keep in order.
+    // Both threads serve first: a thread still starting would take its task late.
+    await Promise.all([pool.run(spinTask, { ms: 1 }), pool.run(spinTask, { ms: 1 })]);
     const turns = new Int32Array(new SharedArrayBuffer(4));
     const signal = new AbortController().signal;
     const started = await Promise.all(
@@ -109,12 +112,12 @@ describe('the CPU pool on worker threads', () => {
     const threadsSeen = new Set<number>();
     const heaps: number[] = [];
     for (let call = 0; call < 8; call++) {
-      threadsSeen.add((await pool.run(leakTask, { mb: 12 })).threadId);
+      threadsSeen.add((await pool.run(leakTask, { mb: 16 })).threadId);
       heaps.push(reports.at(-1)!.heapUsedBytes!);
     }
     expect(recycles.length).toBeGreaterThan(0);
-    // 8 × 12 MB would be 96 MB held by two threads; recycling keeps every thread under its limit.
-    expect(Math.max(...heaps)).toBeLessThan(64 * 1024 * 1024);
+    // 8 × 16 MB would be 128 MB held by two threads; recycling keeps every thread under its limit.
+    expect(Math.max(...heaps)).toBeLessThan(96 * 1024 * 1024);
     expect(threadsSeen.size).toBeGreaterThan(2);
   }, 60_000);
 });
@@ -134,6 +137,34 @@ describe('the CPU pool with a task module that cannot load', () => {
       await expect(pool.run(broken, undefined)).rejects.toThrow('this task module cannot load');
       await expect(pool.run(spinTask, { ms: 1 })).resolves.toHaveProperty('threadId');
       expect(threadErrors).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('the CPU pool replacing its threads', () => {
+  it('lets the tasks its old threads run finish', async () => {
+    const recycles: string[] = [];
+    const pool = createCpuPool({
+      threads: 2,
+      maxHeapMb: 128,
+      recycleHeapMb: 64,
+      warmTasks: [spinTask],
+      onRecycled: (reason) => recycles.push(reason),
+    });
+    try {
+      await Promise.all([pool.run(spinTask, { ms: 1 }), pool.run(spinTask, { ms: 1 })]);
+      // The leak passes the mark while the first spin runs beside it and the second takes its
+      // thread, so the old threads are busy with two tasks when they are retired. piscina's own
+      // close() ended one of them as soon as the other finished.
+      const outcomes = await Promise.allSettled([
+        pool.run(spinTask, { ms: 600 }),
+        pool.run(leakTask, { mb: 40 }),
+        pool.run(spinTask, { ms: 200 }),
+      ]);
+      expect(recycles.length).toBeGreaterThan(0);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     } finally {
       await pool.close();
     }

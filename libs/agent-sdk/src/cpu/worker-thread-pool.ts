@@ -30,6 +30,12 @@ export class WorkerThreadPool implements CpuPool {
    * some audits waited several times as long as the others.
    */
   private readonly turns: ReturnType<typeof pLimit>;
+  /**
+   * The tasks each piscina runs. Its close() ends a busy thread's task as soon as another thread
+   * finishes one (it counts that thread as done once per listener it added), so a piscina is
+   * closed only once none of its tasks runs.
+   */
+  private readonly running = new WeakMap<Piscina, Set<Promise<unknown>>>();
   private isRecycleDue = false;
   private readonly retiring = new Set<Promise<void>>();
   private readonly entryFile = resolveModuleFile(`${__dirname}/cpu-task.worker`);
@@ -57,9 +63,7 @@ export class WorkerThreadPool implements CpuPool {
     let reply: CpuTaskReply;
     try {
       // A signal that fired while the task waited its turn makes piscina reject it at once.
-      reply = (await this.turns(() =>
-        this.pool.run(request, { signal: options.signal ?? null }),
-      )) as CpuTaskReply;
+      reply = (await this.turns(() => this.runOn(this.pool, request, options.signal))) as CpuTaskReply;
     } catch (error) {
       const elapsedMs = performance.now() - submittedAt;
       if (options.signal?.aborted) {
@@ -93,10 +97,26 @@ export class WorkerThreadPool implements CpuPool {
   }
 
   async close(): Promise<void> {
-    // Every task asked for before has been handed to piscina once this turn comes; piscina's
-    // close lets them finish.
+    // Every task asked for before has been handed to piscina once this turn comes; each runs to
+    // its end before the threads stop.
     await this.turns(() => undefined);
-    await Promise.all([this.pool.close(), ...this.retiring]);
+    await Promise.all([this.closeWhenIdle(this.pool), ...this.retiring]);
+  }
+
+  private runOn(pool: Piscina, request: CpuTaskRequest, signal?: AbortSignal): Promise<unknown> {
+    const tasks = this.running.get(pool)!;
+    const task = pool.run(request, { signal: signal ?? null });
+    const settled: Promise<boolean> = task.then(
+      () => tasks.delete(settled),
+      () => tasks.delete(settled),
+    );
+    tasks.add(settled);
+    return task;
+  }
+
+  private async closeWhenIdle(pool: Piscina): Promise<void> {
+    await Promise.all(this.running.get(pool)!);
+    await pool.close();
   }
 
   private startPool(): Piscina {
@@ -117,16 +137,20 @@ export class WorkerThreadPool implements CpuPool {
     // A thread that dies outside a task (its modules failed to load, say) is reported here; unheard,
     // the event would end the whole process. The tasks sent to it fail as CpuThreadError meanwhile.
     pool.on('error', (error: unknown) => this.options.onThreadError?.(describeError(error)));
+    this.running.set(pool, new Set());
     return pool;
   }
 
-  /** Swaps in a fresh pool once the current one has no queued task (those would be rejected). */
+  /**
+   * Swaps in a fresh pool once the current one has no queued task (those would be rejected); the
+   * retired one finishes the tasks it runs, then closes.
+   */
   private recycleIfDue(): void {
     if (!this.isRecycleDue || this.pool.queueSize > 0) return;
     this.isRecycleDue = false;
     const retired = this.pool;
     this.pool = this.startPool();
-    const closing = retired.close().finally(() => this.retiring.delete(closing));
+    const closing = this.closeWhenIdle(retired).finally(() => this.retiring.delete(closing));
     this.retiring.add(closing);
     this.options.onRecycled?.(`a thread's heap passed ${this.options.recycleHeapMb} MB`);
   }
