@@ -22,12 +22,16 @@ export class BudgetsService {
     return this.statusOf(await this.scopeOf(scopePath, subject), subject);
   }
 
-  /** Replaces the budget, then wakes the steps that waited for it (whether it was raised or not: each asks again). */
+  /**
+   * Replaces the budget, then wakes the steps that waited for it (whether it was raised or not: each
+   * asks again). The status is the one the change was made against, read before the wake: read
+   * after it, it could count a woken step's calls already.
+   */
   async set(scopePath: string, subject: string, request: SetBudgetRequest): Promise<BudgetStatus> {
     const scope = await this.scopeOf(scopePath, subject);
     await this.budgets.set(scope, subject, { tokens: request.tokens, costUsd: request.costUsd });
-    const wokenSteps = await this.wake(scope, subject);
-    return { ...(await this.statusOf(scope, subject)), wokenSteps };
+    const status = await this.statusOf(scope, subject);
+    return { ...status, wokenSteps: await this.wake(scope, subject) };
   }
 
   private async scopeOf(scopePath: string, subject: string): Promise<BudgetScope> {
