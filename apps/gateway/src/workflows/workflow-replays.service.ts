@@ -86,10 +86,14 @@ export class WorkflowReplays {
 
   /** Both workflows step by step; 404 for either unknown or of another tenant. */
   async diff(workflowId: string, otherWorkflowId: string, caller: Caller): Promise<WorkflowDiffResponse> {
-    const [workflow, other] = await Promise.all(
+    // Both are read at once; when neither may be seen, the error names the first, whichever answer
+    // came back first (on a Redis Cluster the two live on different nodes).
+    const [workflow, other] = await Promise.allSettled(
       [workflowId, otherWorkflowId].map((id) => this.workflows.get(id, caller)),
     );
-    return diffWorkflows(await this.sideOf(workflow), await this.sideOf(other));
+    if (workflow.status === 'rejected') throw workflow.reason;
+    if (other.status === 'rejected') throw other.reason;
+    return diffWorkflows(await this.sideOf(workflow.value), await this.sideOf(other.value));
   }
 
   /** The original's input with the given fields replaced, aliases renamed, checked whole. */
