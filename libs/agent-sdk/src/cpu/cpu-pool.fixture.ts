@@ -1,5 +1,6 @@
 // Tasks for the CPU pool's own specs, loaded by worker threads from this file.
 import { getPriority } from 'node:os';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { ValidationError } from '../agent-errors';
 import { defineCpuTask } from './cpu-task';
@@ -48,6 +49,20 @@ export function leak({ mb }: { mb: number }): { threadId: number } {
   return { threadId };
 }
 
+/**
+ * Makes `mb` megabytes of garbage that lives a little (as a page's DOM does) and says how many
+ * megabytes the thread's young generation has taken from the system meanwhile.
+ */
+export function churn({ mb }: { mb: number }): { newSpaceMb: number } {
+  let recent: { index: number; text: string }[] = [];
+  for (let made = 0; made < (mb * 1024 * 1024) / 64; made++) {
+    recent.push({ index: made, text: `item ${made}` });
+    if (recent.length > 50_000) recent = [];
+  }
+  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!;
+  return { newSpaceMb: newSpace.space_size / 2 ** 20 };
+}
+
 const here = __dirname;
 export const spinTask = defineCpuTask<{ ms: number }, { threadId: number }>(here, 'cpu-pool.fixture', 'spin');
 export const nicenessTask = defineCpuTask<void, number>(here, 'cpu-pool.fixture', 'niceness');
@@ -59,4 +74,9 @@ export const takeTurnTask = defineCpuTask<{ turns: Int32Array; ms: number }, num
 export const rejectTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'reject');
 export const crashTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'crash');
 export const exhaustHeapTask = defineCpuTask<void, never>(here, 'cpu-pool.fixture', 'exhaustHeap');
+export const churnTask = defineCpuTask<{ mb: number }, { newSpaceMb: number }>(
+  here,
+  'cpu-pool.fixture',
+  'churn',
+);
 export const leakTask = defineCpuTask<{ mb: number }, { threadId: number }>(here, 'cpu-pool.fixture', 'leak');

@@ -1,9 +1,11 @@
 import { threadId } from 'node:worker_threads';
 import { CpuThreadError, ErrorKind } from '../agent-errors';
 import { CpuPool, CpuTaskReport, createCpuPool } from '.';
+import { THREAD_YOUNG_GENERATION_MB } from './worker-thread-pool';
 import { getPriority } from 'node:os';
 import { defineCpuTask } from './cpu-task';
 import {
+  churnTask,
   crashTask,
   exhaustHeapTask,
   leakTask,
@@ -106,6 +108,11 @@ describe('the CPU pool on worker threads', () => {
   it('fails a task that exhausts its thread heap, and goes on serving', async () => {
     await expect(pool.run(exhaustHeapTask, undefined)).rejects.toThrow(/memory/);
     await expect(pool.run(spinTask, { ms: 1 })).resolves.toHaveProperty('threadId');
+  });
+
+  it("bounds each thread's young generation, which Node 24 would let take 192 MB", async () => {
+    const { newSpaceMb } = await pool.run(churnTask, { mb: 600 });
+    expect(newSpaceMb).toBeLessThanOrEqual(THREAD_YOUNG_GENERATION_MB);
   });
 
   it('replaces its threads once a heap stays above the recycle mark, and the heap comes back down', async () => {
