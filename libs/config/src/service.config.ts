@@ -52,4 +52,12 @@ export class ServiceConfig {
   /** Hours a finished workflow's state stays in Redis; PostgreSQL keeps it after that. */
   @IsIntegerBetween(1, 8760)
   WORKFLOW_STATE_TTL_HOURS = 24;
+
+  /**
+   * How far past what its last full collection kept the heap may grow before the next one, in
+   * percent (V8's `--heap-growing-percent`, for the process and its worker threads); 0 leaves
+   * V8's own factor. See limitHeapGrowth.
+   */
+  @IsIntegerBetween(0, 300)
+  HEAP_GROWTH_PERCENT = 50;
 }

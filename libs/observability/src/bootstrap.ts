@@ -2,6 +2,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigSchema, ConfigurationError, loadConfig, ServiceConfig } from '@app/config';
 import { Logger } from 'nestjs-pino';
+import { limitHeapGrowth } from './heap-growth';
 
 export interface BootstrapOptions<Config extends ServiceConfig> {
   module: Type<unknown>;
@@ -13,10 +14,10 @@ export interface BootstrapOptions<Config extends ServiceConfig> {
 }
 
 /**
- * Starts an app the same way everywhere: configuration validated first, buffered logs handed to
- * pino, shutdown hooks on (so SIGTERM drains workers). It never rejects: a wrong variable is
- * printed as its one line per variable, any other start-up error with its stack, and the process
- * exits with 1.
+ * Starts an app the same way everywhere: configuration validated first, the heap's growth limited
+ * (limitHeapGrowth), buffered logs handed to pino, shutdown hooks on (so SIGTERM drains workers).
+ * It never rejects: a wrong variable is printed as its one line per variable, any other start-up
+ * error with its stack, and the process exits with 1.
  */
 export async function bootstrapApp<Config extends ServiceConfig>(
   options: BootstrapOptions<Config>,
@@ -27,6 +28,7 @@ export async function bootstrapApp<Config extends ServiceConfig>(
   try {
     // Before Nest: a configuration error thrown inside Nest's injector is logged with its stack.
     const config = loadConfig(options.schema);
+    limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
     await options.beforeStart?.(config);
     creating = true;
     const app = await NestFactory.create(options.module, { bufferLogs: true, abortOnError: false });
