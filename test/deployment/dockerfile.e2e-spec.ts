@@ -73,9 +73,13 @@ describe('docker/Dockerfile', () => {
       expect(healthcheck?.arguments).toMatch(/CMD \["node",/);
     });
 
-    it('runs its own bundle on its own port', () => {
+    it('runs its own bundle on its own port, its young generation bounded', () => {
       const [command] = instructionsOf(chain, 'CMD').slice(-1);
-      expect(JSON.parse(command.arguments)).toEqual(['node', `dist/apps/${name}/main.js`]);
+      expect(JSON.parse(command.arguments)).toEqual([
+        'node',
+        '--max-semi-space-size=16',
+        `dist/apps/${name}/main.js`,
+      ]);
       expect(instructionsOf(chain, 'EXPOSE').map((expose) => expose.arguments)).toEqual([
         String(APPS[name].port),
       ]);

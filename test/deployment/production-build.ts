@@ -7,13 +7,16 @@ import { AppName, readRepoFile, REPO_ROOT } from './deployment-files';
 
 /**
  * What docker/Dockerfile does, read from it so that this test follows the image: the files its
- * build stage copies in (then `npm run build`), and the `npm ci` flags of its runtime stage.
+ * build stage copies in (then `npm run build`), the `npm ci` flags of its runtime stage, and the
+ * command each app's stage runs.
  */
 export interface DockerRecipe {
   /** Repository paths the build stage COPYs from the build context. */
   buildContext: string[];
   /** The runtime stage's `npm ci` arguments, e.g. ['--omit=dev', '--omit=optional', ...]. */
   productionInstall: string[];
+  /** Each app stage's CMD, e.g. ['node', '--max-semi-space-size=16', 'dist/apps/gateway/main.js']. */
+  commands: Partial<Record<AppName, string[]>>;
 }
 
 export function dockerRecipe(): DockerRecipe {
@@ -55,7 +58,12 @@ export function dockerRecipe(): DockerRecipe {
     .trim()
     .split(' ')
     .filter((word) => word.startsWith('--'));
-  return { buildContext, productionInstall };
+  const commands: DockerRecipe['commands'] = {};
+  for (const name of ['gateway', 'orchestrator', 'metrics'] as const) {
+    const command = stages.get(name)?.find((line) => /^CMD \[/i.test(line));
+    if (command) commands[name] = JSON.parse(command.replace(/^CMD /i, '')) as string[];
+  }
+  return { buildContext, productionInstall, commands };
 }
 
 /** Files .dockerignore keeps out of the build context inside apps/ and libs/. */
@@ -175,15 +183,21 @@ export function reachableNodeModules(dir: string): string[] {
   }
 }
 
-/** One app run as its image runs it: `node dist/apps/<name>/main.js` in the runtime folder. */
+/**
+ * One app run as its image runs it, in the runtime folder: its stage's CMD (`node`, the runtime's
+ * flags, `dist/apps/<name>/main.js`), with this process's Node.
+ */
 export function startBuiltApp(
   dir: string,
   name: AppName,
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<AppProcess> {
+  const command = dockerRecipe().commands[name];
+  if (command?.[0] !== 'node' || command.at(-1) !== `dist/apps/${name}/main.js`)
+    throw new Error(`docker/Dockerfile: expected the ${name} stage to run CMD ["node", ..., "dist/apps/${name}/main.js"]`);
   return AppProcess.spawn(name, {
-    args: [`dist/apps/${name}/main.js`, ...args],
+    args: [...command.slice(1), ...args],
     cwd: dir,
     env: cleanEnvironment({ ...env, NODE_ENV: 'production' }),
   });
