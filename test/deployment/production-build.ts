@@ -195,7 +195,9 @@ export function startBuiltApp(
 ): Promise<AppProcess> {
   const command = dockerRecipe().commands[name];
   if (command?.[0] !== 'node' || command.at(-1) !== `dist/apps/${name}/main.js`)
-    throw new Error(`docker/Dockerfile: expected the ${name} stage to run CMD ["node", ..., "dist/apps/${name}/main.js"]`);
+    throw new Error(
+      `docker/Dockerfile: expected the ${name} stage to run CMD ["node", ..., "dist/apps/${name}/main.js"]`,
+    );
   return AppProcess.spawn(name, {
     args: [...command.slice(1), ...args],
     cwd: dir,

@@ -19,4 +19,6 @@ for (let batch = 0; batch < 100_000; batch++) {
   if (batch % 200 === 0) peakMb = Math.max(peakMb, oldSpaceMb());
 }
 collect();
-process.stdout.write(JSON.stringify({ peakMb, liveMb: oldSpaceMb(), held: longLived.length + inFlight.length }));
+process.stdout.write(
+  JSON.stringify({ peakMb, liveMb: oldSpaceMb(), held: longLived.length + inFlight.length }),
+);
