@@ -118,6 +118,8 @@ export interface StepState {
 
 export interface WorkflowState extends WorkflowSummary {
   tenantId: string;
+  /** The id of the last event this state includes. */
+  lastEventId: number;
   input: Record<string, unknown>;
   preferences: Record<string, unknown>;
   steps: StepState[];

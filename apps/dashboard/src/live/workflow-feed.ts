@@ -81,12 +81,16 @@ export class WorkflowFeed {
     void this.live.request('workflow.unsubscribe', { workflowId: this.workflowId });
   }
 
-  /** Reloads the state (after cancel or retry, whose answer may come before the events). */
+  /**
+   * Reloads the state (after cancel or retry, whose answer may come before the events). Events
+   * the socket brought while it was read may be newer than it: the state they made is kept then,
+   * or a workflow that ended meanwhile would show the step before its end for good.
+   */
   async refresh(): Promise<void> {
     const state = await this.api.workflow(this.workflowId);
     const after = await this.api.events(this.workflowId, this.lastEventId);
     batch(() => {
-      this.state.value = state;
+      if (state.lastEventId >= this.lastEventId) this.state.value = state;
       this.accept(after);
     });
   }
