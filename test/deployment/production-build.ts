@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AppProcess } from '../support/app-process';
-import { AppName, readRepoFile, REPO_ROOT } from './deployment-files';
+import { APP_NAMES, AppName, readRepoFile, REPO_ROOT } from './deployment-files';
 
 /**
  * What docker/Dockerfile does, read from it so that this test follows the image: the files its
@@ -59,7 +59,7 @@ export function dockerRecipe(): DockerRecipe {
     .split(' ')
     .filter((word) => word.startsWith('--'));
   const commands: DockerRecipe['commands'] = {};
-  for (const name of ['gateway', 'orchestrator', 'metrics'] as const) {
+  for (const name of APP_NAMES) {
     const command = stages.get(name)?.find((line) => /^CMD \[/i.test(line));
     if (command) commands[name] = JSON.parse(command.replace(/^CMD /i, '')) as string[];
   }
