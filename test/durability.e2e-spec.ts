@@ -120,6 +120,54 @@ describe('durability of the orchestrator', () => {
     expect(begunTwice.length).toBeLessThanOrEqual(20);
   });
 
+  it('runs again the branches a killed worker had forked, and no committed step runs again', async () => {
+    const [victim, survivor] = await Promise.all([orchestrator(), orchestrator()]);
+    const branches = producer.graph({
+      type: 'BRANCHES',
+      description: 'a root, two branches after it, and a join',
+      steps: [
+        { id: 'a', agent: 'test-echo', dependsOn: [] },
+        { id: 'b', agent: 'test-echo', dependsOn: ['a'] },
+        { id: 'c', agent: 'test-echo', dependsOn: ['a'] },
+        { id: 'd', agent: 'test-echo', dependsOn: ['b', 'c'] },
+      ],
+    });
+    // The worker that finishes `a` claims `b` and forks `c` beside it, in a's job: the slow branch is
+    // what the victim holds when it dies.
+    const input = { sleepMs: { a: 50, b: 50, c: 600, d: 50 } };
+    const ids = await Promise.all(Array.from({ length: 30 }, () => producer.start(branches, input)));
+    const executing = (workflowId: string, stepId: string) =>
+      events.filter(
+        (event) =>
+          event.workflowId === workflowId &&
+          event.type === WorkflowEventType.AgentStatus &&
+          event.stepId === stepId &&
+          event.lifecycle === AgentLifecycle.Executing,
+      );
+    // Killed once both workers hold several slow branches (each worker ends about half the roots).
+    const inHand = () =>
+      ids.filter(
+        (workflowId) => executing(workflowId, 'c').length > 0 && committedAt(workflowId, 'c').length === 0,
+      );
+    await waitFor(async () => (inHand().length >= 10 ? true : undefined), 'the workers to hold branches');
+    await victim.kill();
+
+    const finals = await Promise.all(ids.map((id) => producer.finished(id)));
+    expect(finals.map((event) => (event as { status: string }).status)).toEqual(
+      ids.map(() => WorkflowStatus.Completed),
+    );
+    expect(survivor.child.exitCode).toBeNull();
+    for (const workflowId of ids)
+      for (const stepId of ['a', 'b', 'c', 'd']) expect(committedAt(workflowId, stepId)).toHaveLength(1);
+    // The branches the victim held when it died were begun again, and ran to the end elsewhere.
+    const begunAgain = ids.filter((workflowId) => executing(workflowId, 'c').length > 1);
+    expect(begunAgain.length).toBeGreaterThan(0);
+    for (const workflowId of begunAgain) {
+      const runs = await executionsOf(redis, namespace.redisPrefix, workflowId, 'c');
+      expect(runs.map((run) => run.pid)).not.toContain(victim.child.pid);
+    }
+  });
+
   it('finishes the step in hand on SIGTERM and takes no new one; another worker finishes the workflow', async () => {
     // Only this worker may take the workflow's steps.
     await Promise.all(apps.map((app) => app.stop()));

@@ -5,6 +5,8 @@ import {
   AgentLifecycle,
   AgentStatusEvent,
   agentStepsQueue,
+  queueKeyPrefix,
+  STEP_QUEUE_PARTITION_COUNTS,
   WorkflowEventType,
   WorkflowState,
   WorkflowStatus,
@@ -141,6 +143,18 @@ describe('flow control', () => {
     STEP_CONCURRENCY: '4',
     STEP_LOCK_MS: '2000',
   });
+
+  /** The orchestrators' `workflow_steps_begun_total` of an agent and way, summed. */
+  const begunSteps = async (agent: string, via: string) => {
+    const series = new RegExp(
+      `^workflow_steps_begun_total\\{[^}]*agent="${agent}",via="${via}"[^}]*\\} (\\d+)$`,
+      'm',
+    );
+    const texts = await Promise.all(
+      orchestrators.map(async (app) => (await fetch(`${app.url}/metrics`)).text()),
+    );
+    return texts.reduce((sum, text) => sum + Number(series.exec(text)?.[1] ?? 0), 0);
+  };
 
   beforeAll(async () => {
     await namespace.prepare();
@@ -365,6 +379,67 @@ describe('flow control', () => {
     expect(await redis.llen(holdStartedKey(namespace.redisPrefix, claimed))).toBe(1);
     expect((await producer.finished(holder)).type).toBe(WorkflowEventType.Complete);
   }, 120_000);
+
+  it('runs both branches a step readies on the worker that finished it: neither goes through its queue', async () => {
+    const branches = producer.graph({
+      type: 'ECHO_THEN_TWO',
+      description: 'an echo, then two echoes after it',
+      steps: [
+        { id: 'e', agent: 'test-echo', dependsOn: [] },
+        { id: 'x', agent: 'test-echo', dependsOn: ['e'] },
+        { id: 'y', agent: 'test-echo', dependsOn: ['e'] },
+      ],
+    });
+    const forkedBefore = await begunSteps('test-echo', 'fork');
+    const workflowId = await producer.start(branches, {});
+    expect((await producer.finished(workflowId)).type).toBe(WorkflowEventType.Complete);
+    expect(await begunSteps('test-echo', 'fork')).toBe(forkedBefore + 1);
+    // One branch is claimed for the job's chain, the other forked beside it: the root is the only job.
+    const queue = agentStepsQueue('test-echo', 1);
+    const jobKeys = (stepId: string) =>
+      // In whichever partition: this spec runs with one, and on a Redis Cluster with more.
+      Array.from(
+        { length: Math.max(...STEP_QUEUE_PARTITION_COUNTS) },
+        (_, partition) =>
+          `${queueKeyPrefix(namespace.redisPrefix, queue, partition)}:${queue}:${workflowId}.${stepId}.1`,
+      );
+    const found = async (stepId: string) =>
+      (await Promise.all(jobKeys(stepId).map((key) => redis.exists(key)))).reduce((sum, one) => sum + one, 0);
+    expect([await found('e'), await found('x'), await found('y')]).toEqual([1, 0, 0]);
+    const state = await producer.store.get(workflowId);
+    expect(state?.steps.map((step) => [step.stepId, step.lifecycle, step.attempts])).toEqual([
+      ['e', AgentLifecycle.Completed, 1],
+      ['x', AgentLifecycle.Completed, 1],
+      ['y', AgentLifecycle.Completed, 1],
+    ]);
+  });
+
+  it('sends a branch that may not begin beside its sibling to its queue, waiting, and runs each branch once', async () => {
+    const branches = producer.graph({
+      type: 'ECHO_THEN_TWO_HOLDS',
+      description: 'an echo, then two steps of the single-slot agent after it',
+      steps: [
+        { id: 'e', agent: 'test-echo', dependsOn: [] },
+        { id: 'h1', agent: 'test-hold', dependsOn: ['e'] },
+        { id: 'h2', agent: 'test-hold', dependsOn: ['e'] },
+      ],
+    });
+    const workflowId = await producer.start(branches, { holdMs: 300 });
+    expect((await producer.finished(workflowId)).type).toBe(WorkflowEventType.Complete);
+    // Whichever branch asked second for the agent's only slot waited for it, saying why.
+    const waited = statuses.filter((event) => event.workflowId === workflowId && event.waitingFor);
+    expect(new Set(waited.map((event) => event.stepId)).size).toBe(1);
+    expect(waited[0].waitingFor).toBe(
+      'concurrency limit agent=test-hold: 1 at once (agent:test-hold/single)',
+    );
+    const state = await producer.store.get(workflowId);
+    expect(state?.steps.map((step) => [step.stepId, step.lifecycle, step.attempts])).toEqual([
+      ['e', AgentLifecycle.Completed, 1],
+      ['h1', AgentLifecycle.Completed, 1],
+      ['h2', AgentLifecycle.Completed, 1],
+    ]);
+    expect(await redis.llen(holdStartedKey(namespace.redisPrefix, workflowId))).toBe(2);
+  });
 
   it('passes the only slot from each step of a chain to the successor it claims: no step waits', async () => {
     const chain = producer.graph({

@@ -302,6 +302,8 @@ class RunningAgentWorker implements AgentWorker {
       logger: this.logger,
       maxRetries: options.maxRetries ?? 3,
       defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 300,
+      // As many as a queue's slots: a worker's forks never outnumber the steps one agent may run.
+      forkLimit: concurrency,
     });
     this.consumers = new StepConsumers(
       runner,

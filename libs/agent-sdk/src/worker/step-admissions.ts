@@ -1,6 +1,13 @@
 import { ExecuteStepJob, LogLevel, StepJobFlow } from '@app/contracts';
 import { Admission, AdmissionStep, FairShare, StepAdmissionGate, StepSubject } from '@app/flow-control';
-import { StepExecution, StepQueues, WorkflowStore, stepOriginOf } from '@app/workflow-store';
+import {
+  StepDispatch,
+  StepExecution,
+  StepOrigin,
+  StepQueues,
+  WorkflowStore,
+  stepOriginOf,
+} from '@app/workflow-store';
 import { Counter, Registry, register } from 'prom-client';
 import { Agent } from '../agent';
 import { WorkerLogger } from './worker-logger';
@@ -80,6 +87,25 @@ export class StepAdmissions {
         await admission.release();
       },
     };
+  }
+
+  /**
+   * Asks the gate whether a ready step a finishing step forks (runs beside its chain, in the same
+   * job, never queued) may begin. Refused, it waits as a refused job does: marked, logged, and
+   * queued delayed by what the limiter computed. Never queued, it was never counted for fair share.
+   */
+  async admitForked(job: ExecuteStepJob, dispatch: StepDispatch, origin: StepOrigin): Promise<Admission> {
+    const step = await this.stepOf({ data: job, queueName: dispatch.queue });
+    if (!this.parts.gate.appliesTo(step)) return { admitted: true, release: async () => {} };
+    const admission = await this.parts.gate.admit(step);
+    if (admission.admitted) return admission;
+    this.refused(job, step, admission);
+    const marked = await this.parts.store.markWaiting(job.workflowId, [job.stepId], admission.reason, {
+      holdsWorkflow: admission.holdsWorkflow,
+    });
+    if (marked > 0) await this.logOnWorkflow(job, step, admission);
+    await this.parts.queues.add(job.workflowId, [dispatch], { delayMs: admission.retryInMs }, origin);
+    return admission;
   }
 
   /**

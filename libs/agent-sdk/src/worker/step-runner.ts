@@ -61,6 +61,12 @@ export interface StepRunnerParts {
   defaultTimeoutSeconds: number;
   /** Flow control's gate for the successors a finishing step claims (eager dispatch); none without it. */
   admissions?: StepAdmissions;
+  /**
+   * Steps it runs forked at most at once: the further ready steps a completion leaves that this
+   * worker serves, run beside the claimed one in the same job instead of through their queues.
+   * 0 (the default) queues them all.
+   */
+  forkLimit?: number;
 }
 
 /**
@@ -72,6 +78,8 @@ interface StepClaim {
   jobId: string;
   canContinue: () => boolean;
   releaseHeld: () => Promise<void>;
+  /** Runs a ready step beside the chain, in the same job (see StepRunner.fork). */
+  fork: (step: StepDispatch, meta: WorkflowMeta) => void;
 }
 
 /** A successor a completion claimed, with flow control's answer for it when asked ahead. */
@@ -94,6 +102,8 @@ export class StepRunner {
   private readonly servedQueues: ReadonlySet<string>;
   /** What a check's RevisionRequested does (a quality loop). */
   private readonly revisions: StepRevisions;
+  /** Steps running forked now (see fork), against `forkLimit`. */
+  private forksRunning = 0;
 
   constructor(private readonly parts: StepRunnerParts) {
     this.servedQueues = new Set(parts.agents.keys());
@@ -105,7 +115,8 @@ export class StepRunner {
 
   /**
    * Runs the step of a queue job, then keeps going with the steps its completion claims for this
-   * worker (eager dispatch) while `canContinue()` says the worker is still taking work.
+   * worker (eager dispatch) while `canContinue()` says the worker is still taking work. Returns
+   * once the steps it forked have ended too: the job, and its lock, last as long as its steps.
    */
   async executeStep(
     job: ExecuteStepJob,
@@ -113,6 +124,42 @@ export class StepRunner {
     canContinue: () => boolean,
     /** Gives back what flow control's gate lent the job's step (a slot), once that step has run. */
     releaseAdmission: () => Promise<void> = async () => {},
+  ): Promise<void> {
+    return this.runWithForks(job, jobId, canContinue, releaseAdmission, 'queue');
+  }
+
+  /**
+   * Runs a step and the successors its chain claims, and waits for the steps its completions forked:
+   * the chain's error, else a fork's, is thrown once all have ended.
+   */
+  private async runWithForks(
+    job: ExecuteStepJob,
+    jobId: string,
+    canContinue: () => boolean,
+    releaseAdmission: () => Promise<void>,
+    via: 'queue' | 'fork',
+  ): Promise<void> {
+    const forks: Promise<void>[] = [];
+    const fork: StepClaim['fork'] = (step, meta) =>
+      forks.push(this.fork(job, step, meta, jobId, canContinue));
+    const chain = await this.runChain(job, jobId, canContinue, releaseAdmission, fork, via).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+    const ended = await Promise.allSettled(forks);
+    if (chain) throw chain.error;
+    const failed = ended.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** The job's step and the successors each completion claims, one after the other. */
+  private async runChain(
+    job: ExecuteStepJob,
+    jobId: string,
+    canContinue: () => boolean,
+    releaseAdmission: () => Promise<void>,
+    fork: StepClaim['fork'],
+    via: 'queue' | 'fork',
   ): Promise<void> {
     const { workflowId } = job;
     // Tracked before the step begins, so a cancel that lands meanwhile still reaches it.
@@ -127,6 +174,7 @@ export class StepRunner {
         case 'stale':
           return;
         case 'run':
+          this.parts.metrics.stepsBegun.inc({ agent: begun.agent, via });
           if (begun.isFirstStep) await this.parts.hooks.emit('workflow.started', { workflowId });
           break;
       }
@@ -137,6 +185,7 @@ export class StepRunner {
           jobId,
           canContinue,
           releaseHeld: release,
+          fork,
         });
         const claimedJob = claimed && {
           workflowId,
@@ -160,6 +209,7 @@ export class StepRunner {
         }
         next = null;
         if (claimed && claimedJob && admission.admitted) {
+          this.parts.metrics.stepsBegun.inc({ agent: claimed.execution.agent, via: 'claim' });
           next = { job: claimedJob, execution: claimed.execution };
           release = once(admission.release);
         }
@@ -434,7 +484,12 @@ export class StepRunner {
       this.parts.logger.log(`workflow ${workflowId} COMPLETED`);
       await this.parts.hooks.emit('workflow.completed', { workflowId });
     }
-    await this.enqueue(workflowId, result.readySteps, execution.meta);
+    const queued = [];
+    for (const step of result.readySteps) {
+      if (mayClaim && this.mayFork(step)) claim.fork(step, execution.meta);
+      else queued.push(step);
+    }
+    await this.enqueue(workflowId, queued, execution.meta);
     if (!claimed) return null;
     return asked?.stepId === claimed.stepId
       ? { execution: claimed, askedAhead: asked.answer }
@@ -474,6 +529,49 @@ export class StepRunner {
     // is not an unhandled rejection; whoever awaits it still gets the error.
     answer.catch(() => undefined);
     return { stepId: likely.stepId, answer };
+  }
+
+  /**
+   * Whether a ready step the completion did not claim may run forked: a first attempt (as a claim
+   * is) of an agent this worker serves, while fewer than `forkLimit` forked steps run.
+   */
+  private mayFork(step: StepDispatch): boolean {
+    return (
+      this.servedQueues.has(step.queue) &&
+      step.attempt === 1 &&
+      this.forksRunning < (this.parts.forkLimit ?? 0)
+    );
+  }
+
+  /**
+   * Runs a ready step beside the chain that readied it, in the same job: the branches of a
+   * parallel step (a CREATE_SITE's content and design) start at once instead of after a trip
+   * through their queue. It begins as a queue job's step does, marked as the job's, so a worker
+   * that dies mid-step leaves it to the job's next delivery (beginStep hands it back). The gate is
+   * asked first; refused, the step waits in its queue as a refused job does.
+   */
+  private async fork(
+    parent: ExecuteStepJob,
+    step: StepDispatch,
+    meta: WorkflowMeta,
+    jobId: string,
+    canContinue: () => boolean,
+  ): Promise<void> {
+    this.forksRunning += 1;
+    try {
+      const job: ExecuteStepJob = {
+        workflowId: parent.workflowId,
+        stepId: step.stepId,
+        attempt: step.attempt,
+        flow: parent.flow,
+      };
+      const admission = this.parts.admissions
+        ? await this.parts.admissions.admitForked(job, step, stepOriginOf(meta))
+        : { admitted: true as const, release: async () => {} };
+      if (admission.admitted) await this.runWithForks(job, jobId, canContinue, admission.release, 'fork');
+    } finally {
+      this.forksRunning -= 1;
+    }
   }
 
   /** Runs the agent; a timeout or cancel settles the step even if the agent ignores its signal. */

@@ -42,6 +42,13 @@ export class WorkerMetrics {
     labelNames: ['agent', 'outcome'],
     buckets: STEP_SECONDS_BUCKETS,
   });
+  readonly stepsBegun = this.counter({
+    name: 'workflow_steps_begun_total',
+    help:
+      'Steps begun, by agent and how the worker got them: from their queue, claimed by the step ' +
+      'before them, or forked beside that claim (both run in the same job, with no queue hop)',
+    labelNames: ['agent', 'via'],
+  });
   readonly stepRetries = this.counter({
     name: 'workflow_step_retries_total',
     help: 'Step attempts retried, by agent and error kind',
