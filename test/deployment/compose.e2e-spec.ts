@@ -38,6 +38,7 @@ const METRIC_NAMES = [
   'workflows_started_total',
   'workflows_finished_total',
   'workflow_step_retries_total',
+  'workflow_steps_begun_total',
   'bullmq_job_count',
   'llm_tokens_total',
   'http_request_duration_seconds',

@@ -56,7 +56,10 @@ export interface AgentWorkerOptions {
   agents: Agent[];
   /** A name for people, as `GET /workers` shows it: the service this worker belongs to. */
   name?: string;
-  /** Steps run at once, per agent served. Default 10. */
+  /**
+   * Steps run at once, per agent served, and the most it runs forked beside the steps that readied
+   * them (eager dispatch). Default 10.
+   */
   concurrency?: number;
   /** Milliseconds before a step of a worker that died is handed to another. Default 30 000. */
   lockMs?: number;
