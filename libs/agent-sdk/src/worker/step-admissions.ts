@@ -61,14 +61,7 @@ export class StepAdmissions {
       ? await this.parts.gate.admit(step)
       : { admitted: true as const, release: async () => {} };
     if (!admission.admitted) {
-      this.refused(job.data, step, admission);
-      const marked = await this.parts.store.markWaiting(
-        job.data.workflowId,
-        [job.data.stepId],
-        admission.reason,
-        { holdsWorkflow: admission.holdsWorkflow },
-      );
-      if (marked > 0) await this.logOnWorkflow(job.data, step, admission);
+      await this.markWaiting(job.data, step, admission);
       return admission;
     }
     if (job.data.flow) {
@@ -99,11 +92,7 @@ export class StepAdmissions {
     if (!this.parts.gate.appliesTo(step)) return { admitted: true, release: async () => {} };
     const admission = await this.parts.gate.admit(step);
     if (admission.admitted) return admission;
-    this.refused(job, step, admission);
-    const marked = await this.parts.store.markWaiting(job.workflowId, [job.stepId], admission.reason, {
-      holdsWorkflow: admission.holdsWorkflow,
-    });
-    if (marked > 0) await this.logOnWorkflow(job, step, admission);
+    await this.markWaiting(job, step, admission);
     await this.parts.queues.add(job.workflowId, [dispatch], { delayMs: admission.retryInMs }, origin);
     return admission;
   }
@@ -173,6 +162,22 @@ export class StepAdmissions {
       );
     }
     return { admitted: false };
+  }
+
+  /**
+   * What a refusal of an unbegun step does: its log line and metric, the READY step marked waiting
+   * for the reason (once per reason), and a line of the workflow's log when only a person ends it.
+   */
+  private async markWaiting(
+    job: ExecuteStepJob,
+    step: AdmissionStep,
+    refusal: Extract<Admission, { admitted: false }>,
+  ): Promise<void> {
+    this.refused(job, step, refusal);
+    const marked = await this.parts.store.markWaiting(job.workflowId, [job.stepId], refusal.reason, {
+      holdsWorkflow: refusal.holdsWorkflow,
+    });
+    if (marked > 0) await this.logOnWorkflow(job, step, refusal);
   }
 
   /** A refusal's log line and metric. */

@@ -36,7 +36,7 @@ import { StepRevisions } from './step-revisions';
 import { inStepSpan } from './step-span';
 import { TelemetryShipper } from './telemetry-shipper';
 import { WorkerLogger } from './worker-logger';
-import { WorkerMetrics } from './worker-metrics';
+import { StepBegunVia, WorkerMetrics } from './worker-metrics';
 import { WorkflowHooks } from './workflow-hooks';
 
 /** What a step runner is made of; the agent worker assembles it. */
@@ -137,7 +137,7 @@ export class StepRunner {
     jobId: string,
     canContinue: () => boolean,
     releaseAdmission: () => Promise<void>,
-    via: 'queue' | 'fork',
+    via: Exclude<StepBegunVia, 'claim'>,
   ): Promise<void> {
     const forks: Promise<void>[] = [];
     const fork: StepClaim['fork'] = (step, meta) =>
@@ -159,7 +159,7 @@ export class StepRunner {
     canContinue: () => boolean,
     releaseAdmission: () => Promise<void>,
     fork: StepClaim['fork'],
-    via: 'queue' | 'fork',
+    via: Exclude<StepBegunVia, 'claim'>,
   ): Promise<void> {
     const { workflowId } = job;
     // Tracked before the step begins, so a cancel that lands meanwhile still reaches it.

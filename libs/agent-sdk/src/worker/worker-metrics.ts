@@ -32,6 +32,12 @@ const POOL_GAUGES: { name: string; help: string; read: (state: CpuPoolState) => 
 ];
 
 /**
+ * How a worker got a step it began (`workflow_steps_begun_total`'s `via`): taken off its queue,
+ * claimed by the job of the step before it, or forked beside that claim in the same job.
+ */
+export type StepBegunVia = 'queue' | 'claim' | 'fork';
+
+/**
  * A worker's Prometheus metrics, in the registry it is given (prom-client's default one unless
  * told otherwise). A second worker in the same process shares them: a name is registered once.
  */
