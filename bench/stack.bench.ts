@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { WorkflowState } from '@app/contracts';
 import Redis from 'ioredis';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../test/support/api-client';
 import { TEST_ADMIN_KEY, TEST_REDIS_URL } from '../test/support/test-environment';
@@ -187,7 +188,7 @@ async function runLevel({
   const lag = await new EventLoopLagScraper(`${stack.apps.orchestrator.url}/metrics`).start({
     intervalMs: LAG_SCRAPE_INTERVAL_MS,
   });
-  const cpuReader = new CpuReader({ ...stack.pids, ...cpuPids });
+  const cpuReader = new CpuReader({ ...stack.pids, ...cpuPids }, ['orchestrator']);
   const cpuStart = cpuReader.now();
   const begin = performance.now();
   const progressEvery = Math.max(50, Math.ceil(level.workflows / 10));
@@ -279,7 +280,10 @@ function combineRounds(rounds: LevelResult[], rssAfter: RssSample): LevelResult 
 /** CPU per completed workflow, in ms, by process and for everything else on the machine. */
 function cpuPerWorkflow(result: LevelResult): {
   byProcess: Record<string, number>;
+  /** The orchestrator's event loop alone (part of its process's figure). */
+  orchestratorMainThread: number;
   rest: number;
+  machine: number;
   busyShare: number;
 } {
   const completed = Math.max(1, result.outcomes.length - result.failures.length);
@@ -291,14 +295,32 @@ function cpuPerWorkflow(result: LevelResult): {
   }
   return {
     byProcess,
+    orchestratorMainThread: result.cpu.mainThreadMs.orchestrator / completed,
     rest: (result.cpu.machineBusyMs - named) / completed,
+    machine: result.cpu.machineBusyMs / completed,
     busyShare: result.cpu.machineBusyMs / Math.max(1, result.cpu.machineTotalMs),
   };
 }
 
+/**
+ * The most the pool can gain over inline on this machine at the CPU each workflow costs with it:
+ * with the pool every process shares the machine's CPUs, so it finishes at most CPUs / (the
+ * machine's CPU per workflow) workflows a second; inline finished what it measured, bound by its
+ * one event loop (its main thread's CPU per workflow is in the table). A measured ratio near this
+ * ceiling means the pool is doing all a machine this size allows; the ceiling rises with CPUs and
+ * with the agents' share of the work, since inline is bound by one core whatever the machine has.
+ */
+function poolCeiling(pool: LevelResult, inline: LevelResult): number {
+  const poolMostPerSecond = (availableParallelism() * 1000) / cpuPerWorkflow(pool).machine;
+  return poolMostPerSecond / inline.workflowsPerSecond;
+}
+
 function cpuLine(result: LevelResult): string {
-  const { byProcess, rest, busyShare } = cpuPerWorkflow(result);
-  const parts = Object.entries(byProcess).map(([name, ms]) => `${name} ${ms.toFixed(0)}`);
+  const { byProcess, orchestratorMainThread, rest, busyShare } = cpuPerWorkflow(result);
+  const parts = Object.entries(byProcess).map(
+    ([name, ms]) =>
+      `${name} ${ms.toFixed(0)}${name === 'orchestrator' ? ` (main thread ${orchestratorMainThread.toFixed(0)})` : ''}`,
+  );
   return (
     `  CPU per workflow, ms: ${parts.join(', ')}, everything else ${rest.toFixed(0)} ` +
     `(PostgreSQL, the load client, the OS); machine ${(busyShare * 100).toFixed(0)}% busy`
@@ -387,6 +409,15 @@ function rowsOf({
       baseline: inlineAt20.workflowsPerSecond,
       baselineName: 'inline',
       target: '>= 1.5',
+    }),
+    row({
+      ...common,
+      metric: `pool/inline throughput, 20 in flight, against what ${availableParallelism()} CPUs allow (CPUs / machine CPU per workflow with the pool, over inline's throughput)`,
+      unit: 'x',
+      ours: poolAt20.workflowsPerSecond / inlineAt20.workflowsPerSecond,
+      baseline: poolCeiling(poolAt20, inlineAt20),
+      baselineName: 'ceiling',
+      target: null,
     }),
     row({
       ...common,
@@ -492,6 +523,7 @@ function rowsOf({
       ...Object.entries(cpu.byProcess).map(([name, ms]) =>
         info(`${name} CPU per workflow, ${where}`, 'ms', ms),
       ),
+      info(`orchestrator main-thread CPU per workflow, ${where}`, 'ms', cpu.orchestratorMainThread),
       info(`other CPU per workflow (PostgreSQL, load client, OS), ${where}`, 'ms', cpu.rest),
       info(`machine busy, ${where}`, '%', cpu.busyShare * 100),
     );

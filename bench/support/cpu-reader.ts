@@ -7,6 +7,8 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().
 /** CPU time spent so far, in ms: by each named process (all its threads) and by the whole machine. */
 export interface CpuReading {
   processMs: Record<string, number>;
+  /** The main thread alone (the event loop), of the processes asked for. */
+  mainThreadMs: Record<string, number>;
   machineBusyMs: number;
   machineTotalMs: number;
 }
@@ -14,6 +16,7 @@ export interface CpuReading {
 /** What a piece of work cost between two readings, in ms. */
 export interface CpuSpent {
   processMs: Record<string, number>;
+  mainThreadMs: Record<string, number>;
   /** Busy time of every core together (2 cores busy for 1 s read 2,000). */
   machineBusyMs: number;
   /** What all cores could give over the same time. */
@@ -22,9 +25,12 @@ export interface CpuSpent {
 
 const ticksToMs = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
 
-/** A process's user + system time (fields 14 and 15 of /proc/PID/stat, after the parenthesised name). */
-function processTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * User + system time of a process (/proc/PID/stat), or of one of its threads (/proc/PID/task/TID/stat;
+ * a process's main thread has its pid as tid): fields 14 and 15, after the parenthesised name.
+ */
+function ticksOf(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
@@ -43,27 +49,42 @@ function machineTicks(): { busy: number; total: number } {
  * database, the load client, the OS).
  */
 export class CpuReader {
-  constructor(private readonly pids: Record<string, number>) {}
+  constructor(
+    private readonly pids: Record<string, number>,
+    /** Processes (of `pids`) whose main thread is read on its own too. */
+    private readonly mainThreadsOf: readonly string[] = [],
+  ) {}
 
   now(): CpuReading {
-    const processMs: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.pids)) {
+    const read = (statPath: string) => {
       try {
-        processMs[name] = ticksToMs(processTicks(pid));
+        return ticksToMs(ticksOf(statPath));
       } catch {
-        processMs[name] = NaN;
+        return NaN;
       }
+    };
+    const processMs: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.pids)) processMs[name] = read(`/proc/${pid}/stat`);
+    const mainThreadMs: Record<string, number> = {};
+    for (const name of this.mainThreadsOf) {
+      const pid = this.pids[name];
+      mainThreadMs[name] = read(`/proc/${pid}/task/${pid}/stat`);
     }
     const machine = machineTicks();
-    return { processMs, machineBusyMs: ticksToMs(machine.busy), machineTotalMs: ticksToMs(machine.total) };
+    return {
+      processMs,
+      mainThreadMs,
+      machineBusyMs: ticksToMs(machine.busy),
+      machineTotalMs: ticksToMs(machine.total),
+    };
   }
 
   static spent(from: CpuReading, to: CpuReading): CpuSpent {
-    const processMs: Record<string, number> = {};
-    for (const name of Object.keys(from.processMs))
-      processMs[name] = to.processMs[name] - from.processMs[name];
+    const difference = (field: 'processMs' | 'mainThreadMs') =>
+      Object.fromEntries(Object.keys(from[field]).map((name) => [name, to[field][name] - from[field][name]]));
     return {
-      processMs,
+      processMs: difference('processMs'),
+      mainThreadMs: difference('mainThreadMs'),
       machineBusyMs: to.machineBusyMs - from.machineBusyMs,
       machineTotalMs: to.machineTotalMs - from.machineTotalMs,
     };
@@ -71,11 +92,19 @@ export class CpuReader {
 
   /** Adds up several spans (the rounds of one configuration). */
   static sum(spans: CpuSpent[]): CpuSpent {
-    const processMs: Record<string, number> = {};
-    for (const span of spans)
-      for (const [name, ms] of Object.entries(span.processMs)) processMs[name] = (processMs[name] ?? 0) + ms;
+    const byName = (field: 'processMs' | 'mainThreadMs') => {
+      const sums: Record<string, number> = {};
+      for (const span of spans)
+        for (const [name, ms] of Object.entries(span[field])) sums[name] = (sums[name] ?? 0) + ms;
+      return sums;
+    };
     const total = (field: 'machineBusyMs' | 'machineTotalMs') =>
       spans.reduce((sum, span) => sum + span[field], 0);
-    return { processMs, machineBusyMs: total('machineBusyMs'), machineTotalMs: total('machineTotalMs') };
+    return {
+      processMs: byName('processMs'),
+      mainThreadMs: byName('mainThreadMs'),
+      machineBusyMs: total('machineBusyMs'),
+      machineTotalMs: total('machineTotalMs'),
+    };
   }
 }
