@@ -25,6 +25,10 @@ const WARM_UP_WORKFLOWS = 4;
 /** The drift figures compare this many workflows at the start of the long level with as many at its end. */
 const DRIFT_WINDOW = 100;
 const LAG_BUDGET_MS = 50;
+/** The CPUs every process of the stack shares. */
+const CPUS = availableParallelism();
+/** The app whose event loop bounds inline, so its main thread's CPU is read on its own too. */
+const LOOP_BOUND_APP = 'orchestrator';
 const MAX_FAILURES_PRINTED = 20;
 
 interface Level {
@@ -188,7 +192,7 @@ async function runLevel({
   const lag = await new EventLoopLagScraper(`${stack.apps.orchestrator.url}/metrics`).start({
     intervalMs: LAG_SCRAPE_INTERVAL_MS,
   });
-  const cpuReader = new CpuReader({ ...stack.pids, ...cpuPids }, ['orchestrator']);
+  const cpuReader = new CpuReader({ ...stack.pids, ...cpuPids }, [LOOP_BOUND_APP]);
   const cpuStart = cpuReader.now();
   const begin = performance.now();
   const progressEvery = Math.max(50, Math.ceil(level.workflows / 10));
@@ -295,7 +299,7 @@ function cpuPerWorkflow(result: LevelResult): {
   }
   return {
     byProcess,
-    orchestratorMainThread: result.cpu.mainThreadMs.orchestrator / completed,
+    orchestratorMainThread: result.cpu.mainThreadMs[LOOP_BOUND_APP] / completed,
     rest: (result.cpu.machineBusyMs - named) / completed,
     machine: result.cpu.machineBusyMs / completed,
     busyShare: result.cpu.machineBusyMs / Math.max(1, result.cpu.machineTotalMs),
@@ -311,7 +315,7 @@ function cpuPerWorkflow(result: LevelResult): {
  * with the agents' share of the work, since inline is bound by one core whatever the machine has.
  */
 function poolCeiling(pool: LevelResult, inline: LevelResult): number {
-  const poolMostPerSecond = (availableParallelism() * 1000) / cpuPerWorkflow(pool).machine;
+  const poolMostPerSecond = (CPUS * 1000) / cpuPerWorkflow(pool).machine;
   return poolMostPerSecond / inline.workflowsPerSecond;
 }
 
@@ -319,7 +323,7 @@ function cpuLine(result: LevelResult): string {
   const { byProcess, orchestratorMainThread, rest, busyShare } = cpuPerWorkflow(result);
   const parts = Object.entries(byProcess).map(
     ([name, ms]) =>
-      `${name} ${ms.toFixed(0)}${name === 'orchestrator' ? ` (main thread ${orchestratorMainThread.toFixed(0)})` : ''}`,
+      `${name} ${ms.toFixed(0)}${name === LOOP_BOUND_APP ? ` (main thread ${orchestratorMainThread.toFixed(0)})` : ''}`,
   );
   return (
     `  CPU per workflow, ms: ${parts.join(', ')}, everything else ${rest.toFixed(0)} ` +
@@ -412,7 +416,7 @@ function rowsOf({
     }),
     row({
       ...common,
-      metric: `pool/inline throughput, 20 in flight, against what ${availableParallelism()} CPUs allow (CPUs / machine CPU per workflow with the pool, over inline's throughput)`,
+      metric: `pool/inline throughput, 20 in flight, against what ${CPUS} CPUs allow (CPUs / machine CPU per workflow with the pool, over inline's throughput)`,
       unit: 'x',
       ours: poolAt20.workflowsPerSecond / inlineAt20.workflowsPerSecond,
       baseline: poolCeiling(poolAt20, inlineAt20),
