@@ -80,7 +80,7 @@ export class ContentAgent implements Agent<ContentOutput> {
     const sections = spec.pages.reduce((count, page) => count + page.sections.length, 0);
     context.log(
       LogLevel.Info,
-      `wrote copy for ${spec.pages.length} pages and ${sections} sections in a ${spec.tone} tone`,
+      `wrote copy for ${spec.pages.length} pages and ${sections} sections (${spec.tone} tone)`,
       { source },
     );
     return { copy, source };
