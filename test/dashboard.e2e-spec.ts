@@ -225,6 +225,55 @@ describe('the dashboard in a browser', () => {
     await page.context().close();
   });
 
+  it('on a phone, a log line cut at the edge of the screen is read whole by tapping it', async () => {
+    const workflowId = await api.startWorkflow({
+      type: 'CREATE_SITE',
+      input: { request: 'Create a portfolio website for a wildlife photographer' },
+      sessionId: 'dashboard-log-line',
+    });
+    await waitFor(
+      async () => ((await state(workflowId)).status === WorkflowStatus.Completed ? true : undefined),
+      `${workflowId} COMPLETED`,
+      LIVE_MS,
+    );
+    // The log is stored apart from the run's state: wait for its last line, then for the page to show them all.
+    const stored = await waitFor(async () => {
+      const { items } = await api.json<{ items: { message: string }[] }>(`/workflows/${workflowId}/logs`);
+      return items.some((line) => line.message.startsWith('step deploy completed')) ? items : undefined;
+    }, `${workflowId}'s last log line stored`);
+    const page = await signedIn(TEST_ADMIN_KEY, 'mobile');
+    await page.goto(url(`/runs/${workflowId}`));
+    await page.getByText(`${stored.length} of ${stored.length} lines`).waitFor();
+    // The rows whose message the screen cuts off: a phone has no hover to show the rest.
+    const cut = await page.$$eval('[data-testid="log-line"] .log-message', (messages) =>
+      messages
+        .filter((message) => message.scrollWidth > message.clientWidth)
+        .map((message) => message.textContent!),
+    );
+    expect(cut.length).toBeGreaterThan(0);
+    const message = cut.at(-1)!;
+    const row = page.getByTestId('log-line').filter({ has: page.getByText(message, { exact: true }) });
+    await row.click();
+    expect(await row.getAttribute('aria-expanded')).toBe('true');
+
+    const whole = page.getByTestId('log-line-whole');
+    expect(await whole.locator('.log-whole-message').textContent()).toBe(message);
+    expect(
+      await whole.evaluate((element) => ({
+        cut: element.scrollWidth > element.clientWidth,
+        inView: element.getBoundingClientRect().right <= window.innerWidth,
+      })),
+    ).toEqual({ cut: false, inView: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      VIEWPORTS.mobile.width,
+    );
+
+    await whole.getByRole('button', { name: 'Close' }).click();
+    await whole.waitFor({ state: 'detached' });
+    expect(await row.getAttribute('aria-expanded')).toBe('false');
+    await page.context().close();
+  });
+
   it('cancels a running workflow from its run view and shows CANCELLED', async () => {
     const workflowId = await api.startWorkflow({ type: 'WAITS', input: {}, sessionId: 'dashboard-cancel' });
     const page = await signedIn();

@@ -16,7 +16,9 @@ const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, er
 
 /**
  * The workflow's log: the lines stored in PostgreSQL, then the live `log` events (the same line
- * from both, known by its id, is shown once), filtered by lowest level and by text.
+ * from both, known by its id, is shown once), filtered by lowest level and by text. A line keeps
+ * one row (the list is virtual), so a long one is cut at the row's end; clicking or tapping it
+ * shows it whole below the list (a phone has no hover to show the row's title).
  */
 export function LogStream({
   store,
@@ -30,7 +32,9 @@ export function LogStream({
   const level = store.logLevel.value;
   const search = store.logSearch.value.trim().toLowerCase();
   const [isFollowing, setFollowing] = useState(true);
+  const [openKey, setOpenKey] = useState<string | null>(null);
   const list = useRef<VirtualListHandle | null>(null);
+  const detail = useRef<HTMLDivElement>(null);
 
   const lines = useMemo(() => {
     // A live line carries the id of its stored copy: each line is shown once.
@@ -76,6 +80,11 @@ export function LogStream({
   useEffect(() => {
     if (isFollowing && shown.length) list.current?.scrollToIndex(shown.length - 1);
   }, [shown.length, isFollowing]);
+
+  const opened = openKey === null ? undefined : lines.find((line) => line.key === openKey);
+  useEffect(() => {
+    if (opened) detail.current?.scrollIntoView({ block: 'nearest' });
+  }, [opened?.key]);
 
   return (
     <section aria-labelledby="logs-title" class="panel logs" data-testid="log-stream">
@@ -132,8 +141,17 @@ export function LogStream({
           handle={list}
           renderRow={(index) => {
             const line = shown[index];
+            const isOpen = line.key === openKey;
             return (
-              <div class={`log-line level-${line.level}`} title={line.message} data-testid="log-line">
+              <button
+                type="button"
+                class={`log-line level-${line.level}${isOpen ? ' open' : ''}`}
+                title={line.message}
+                aria-expanded={isOpen}
+                aria-controls={isOpen ? 'log-line-whole' : undefined}
+                onClick={() => setOpenKey(isOpen ? null : line.key)}
+                data-testid="log-line"
+              >
                 <time dateTime={line.timestamp}>
                   {line.timestamp.slice(11, 19)}
                   <span class="log-ms">{line.timestamp.slice(19, 23)}</span>
@@ -141,10 +159,30 @@ export function LogStream({
                 <span class="log-level">{line.level}</span>
                 {line.source && <span class="log-source">{line.source}</span>}
                 <span class="log-message">{line.message}</span>
-              </div>
+              </button>
             );
           }}
         />
+      )}
+      {opened && (
+        <div
+          class={`log-whole level-${opened.level}`}
+          id="log-line-whole"
+          role="region"
+          aria-label="Log line"
+          ref={detail}
+          data-testid="log-line-whole"
+        >
+          <div class="log-whole-header">
+            <time dateTime={opened.timestamp}>{opened.timestamp}</time>
+            <span class="log-level">{opened.level}</span>
+            {opened.source && <span class="log-source">{opened.source}</span>}
+            <button type="button" class="ghost" onClick={() => setOpenKey(null)}>
+              Close
+            </button>
+          </div>
+          <p class="log-whole-message">{opened.message}</p>
+        </div>
       )}
     </section>
   );
