@@ -55,6 +55,10 @@ describe('the dashboard in a browser', () => {
     );
   }
 
+  /** How much of the graph its panel hides sideways (0: every node in view without scrolling). */
+  const graphOverflow = (page: Page) =>
+    page.$eval('.graph-scroll', (scroller) => scroller.scrollWidth - scroller.clientWidth);
+
   /** Records, in the page, every lifecycle each graph node shows, to prove the graph changed live. */
   async function recordLifecycles(page: Page): Promise<void> {
     await page.evaluate(() => {
@@ -202,6 +206,8 @@ describe('the dashboard in a browser', () => {
     // The last nodes were seen before they completed: the graph changed in front of us.
     expect(seen.deploy?.length).toBeGreaterThan(1);
     expect(seen.deploy?.at(-1)).toBe('COMPLETED');
+    // Its six columns fit the panel, narrowed, with no scrolling sideways.
+    expect(await graphOverflow(page)).toBe(0);
 
     const link = page.getByTestId('site-link');
     const href = await link.getAttribute('href');
@@ -225,7 +231,7 @@ describe('the dashboard in a browser', () => {
     await page.context().close();
   });
 
-  it('on a phone, a log line cut at the edge of the screen is read whole by tapping it', async () => {
+  it('on a phone, the run view shows the whole graph, and a log line cut at the edge of the screen is read whole by tapping it', async () => {
     const workflowId = await api.startWorkflow({
       type: 'CREATE_SITE',
       input: { request: 'Create a portfolio website for a wildlife photographer' },
@@ -244,6 +250,8 @@ describe('the dashboard in a browser', () => {
     const page = await signedIn(TEST_ADMIN_KEY, 'mobile');
     await page.goto(url(`/runs/${workflowId}`));
     await page.getByText(`${stored.length} of ${stored.length} lines`).waitFor();
+    // Top to bottom, with content and design side by side within the screen.
+    expect(await graphOverflow(page)).toBe(0);
     // The rows whose message the screen cuts off: a phone has no hover to show the rest.
     const cut = await page.$$eval('[data-testid="log-line"] .log-message', (messages) =>
       messages

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WorkflowState } from '../../api/types';
 import { DISPLAY_LABELS, displayOf, layoutOf, subStepSummaryOf } from './run-model';
 
@@ -7,6 +7,11 @@ const NODE_HEIGHT = 56;
 /** Between depths (columns across, rows down) and between the steps of one depth. */
 const DEPTH_GAP = 56;
 const SIBLING_GAP = 20;
+/**
+ * How far nodes and gaps narrow so that the graph fits its panel (a CREATE_SITE's seven columns
+ * on a laptop, its two branches side by side on a phone); a graph that would need more scrolls.
+ */
+const MIN_WIDTH_SCALE = 0.68;
 /** Below this width the graph runs top to bottom, so a phone sees it without scrolling sideways. */
 const NARROW = '(max-width: 600px)';
 
@@ -19,6 +24,20 @@ function useIsNarrow(): boolean {
     return () => query.removeEventListener('change', update);
   }, []);
   return isNarrow;
+}
+
+/** The width an element offers its content, kept up to date. */
+function useClientWidth(element: { current: HTMLElement | null }): number | null {
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const target = element.current;
+    if (!target) return;
+    const observer = new ResizeObserver(() => setWidth(target.clientWidth));
+    observer.observe(target);
+    setWidth(target.clientWidth);
+    return () => observer.disconnect();
+  }, []);
+  return width;
 }
 
 /**
@@ -35,18 +54,36 @@ export function WorkflowGraph({
   selectedStepId: string | null;
   onSelect: (stepId: string) => void;
 }) {
-  const isVertical = useIsNarrow();
+  const isNarrow = useIsNarrow();
+  const scroller = useRef<HTMLDivElement>(null);
+  const available = useClientWidth(scroller);
   const { columns, positions } = layoutOf(state.steps);
   const breadth = Math.max(1, ...columns.map((column) => column.length));
+  /** The graph's width at full size, with depth across or down. */
+  const widthOf = (vertical: boolean) =>
+    vertical
+      ? breadth * NODE_WIDTH + (breadth - 1) * SIBLING_GAP
+      : columns.length * NODE_WIDTH + (columns.length - 1) * DEPTH_GAP;
+  // Top to bottom on a phone, and wherever only that way fits the panel (a tablet).
+  const isVertical =
+    isNarrow ||
+    (available !== null &&
+      widthOf(false) * MIN_WIDTH_SCALE > available &&
+      widthOf(true) * MIN_WIDTH_SCALE <= available);
+  // Widths and the gaps across narrow together to fit the panel; heights stay.
+  const scale = available ? Math.min(1, Math.max(MIN_WIDTH_SCALE, available / widthOf(isVertical))) : 1;
+  const nodeWidth = Math.floor(NODE_WIDTH * scale);
+  const depthGap = isVertical ? DEPTH_GAP : Math.floor(DEPTH_GAP * scale);
+  const siblingGap = isVertical ? Math.floor(SIBLING_GAP * scale) : SIBLING_GAP;
   // Depth runs along `main` (x, or y when vertical), the steps of one depth along `cross`.
-  const mainSize = isVertical ? NODE_HEIGHT : NODE_WIDTH;
-  const crossSize = isVertical ? NODE_WIDTH : NODE_HEIGHT;
-  const mainExtent = columns.length * mainSize + (columns.length - 1) * DEPTH_GAP;
-  const crossExtent = breadth * crossSize + (breadth - 1) * SIBLING_GAP;
-  const mainOf = (depth: number) => depth * (mainSize + DEPTH_GAP);
+  const mainSize = isVertical ? NODE_HEIGHT : nodeWidth;
+  const crossSize = isVertical ? nodeWidth : NODE_HEIGHT;
+  const mainExtent = columns.length * mainSize + (columns.length - 1) * depthGap;
+  const crossExtent = breadth * crossSize + (breadth - 1) * siblingGap;
+  const mainOf = (depth: number) => depth * (mainSize + depthGap);
   const crossOf = (depth: number, index: number) => {
     const count = columns[depth]?.length ?? 1;
-    return ((breadth - count) * (crossSize + SIBLING_GAP)) / 2 + index * (crossSize + SIBLING_GAP);
+    return ((breadth - count) * (crossSize + siblingGap)) / 2 + index * (crossSize + siblingGap);
   };
   const width = isVertical ? crossExtent : mainExtent;
   const height = isVertical ? mainExtent : crossExtent;
@@ -55,14 +92,14 @@ export function WorkflowGraph({
   /** Where an arrow leaves a node (its end along the depth axis) and where one enters it. */
   const exitOf = (depth: number, index: number): [number, number] =>
     isVertical
-      ? [xOf(depth, index) + NODE_WIDTH / 2, yOf(depth, index) + NODE_HEIGHT]
-      : [xOf(depth, index) + NODE_WIDTH, yOf(depth, index) + NODE_HEIGHT / 2];
+      ? [xOf(depth, index) + nodeWidth / 2, yOf(depth, index) + NODE_HEIGHT]
+      : [xOf(depth, index) + nodeWidth, yOf(depth, index) + NODE_HEIGHT / 2];
   const entryOf = (depth: number, index: number): [number, number] =>
     isVertical
-      ? [xOf(depth, index) + NODE_WIDTH / 2, yOf(depth, index) - 2]
+      ? [xOf(depth, index) + nodeWidth / 2, yOf(depth, index) - 2]
       : [xOf(depth, index) - 2, yOf(depth, index) + NODE_HEIGHT / 2];
   return (
-    <div class="graph-scroll" tabIndex={-1}>
+    <div class="graph-scroll" tabIndex={-1} ref={scroller}>
       <div class="graph" style={{ width: `${width}px`, height: `${height}px` }} data-testid="graph">
         <svg width={width} height={height} aria-hidden="true" class="graph-edges">
           <defs>
@@ -107,7 +144,7 @@ export function WorkflowGraph({
               style={{
                 left: `${xOf(position.column, position.row)}px`,
                 top: `${yOf(position.column, position.row)}px`,
-                width: `${NODE_WIDTH}px`,
+                width: `${nodeWidth}px`,
                 height: `${NODE_HEIGHT}px`,
               }}
               data-testid={`node-${step.stepId}`}
