@@ -591,6 +591,13 @@ describe('the dashboard in a browser', () => {
           // Nothing wider than the screen: a phone scrolls down, never sideways (tables scroll in place).
           const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
           if (pageWidth > VIEWPORTS[viewport].width) findings[`${shot} width`] = pageWidth;
+          // The agents' figures and the queues' counts stack on a phone: none is off the screen.
+          if (name === 'agents' || name === 'queues') {
+            const hidden = await page
+              .getByTestId(`${name}-table`)
+              .evaluate((table) => table.scrollWidth - table.parentElement!.clientWidth);
+            if (hidden > 0) findings[`${shot} table hides`] = hidden;
+          }
         }
       }
       expect(findings).toEqual({});

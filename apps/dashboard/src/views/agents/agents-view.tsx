@@ -1,15 +1,31 @@
 import { useEffect, useMemo } from 'preact/hooks';
-import type { AgentMetrics, MetricsTrends } from '../../api/types';
+import type { AgentMetrics, MetricsTrends, RegisteredAgent } from '../../api/types';
 import { Notice } from '../../components/notice';
 import { location, setQuery } from '../../router';
 import { formatDuration } from '../run/run-model';
 import { AGENT_RANGES, type AgentRange, AgentsStore } from './agents.store';
 import { TrendChart, type TrendSeries } from './trend-chart';
-import { TableScroll } from '../../components/table-scroll';
+import { CellLabel, TableScroll } from '../../components/table-scroll';
 
 function percent(rate: number | undefined): string {
   return rate === undefined ? '—' : `${(rate * 100).toFixed(1)} %`;
 }
+
+/** The table's columns after the agent's name: its header, and each agent's value. */
+const FIGURE_COLUMNS: {
+  label: string;
+  valueOf: (agent: RegisteredAgent, figures?: AgentMetrics) => string | number;
+}[] = [
+  { label: 'Version', valueOf: (agent) => agent.version },
+  {
+    label: 'Live workers',
+    valueOf: (agent) => (agent.liveWorkers === 0 ? '0 (steps wait)' : agent.liveWorkers),
+  },
+  { label: 'Executions', valueOf: (_, figures) => figures?.executionCount ?? 0 },
+  { label: 'Success', valueOf: (_, figures) => percent(figures?.successRate) },
+  { label: 'Errors', valueOf: (_, figures) => percent(figures?.errorRate) },
+  { label: 'p95', valueOf: (_, figures) => formatDuration(figures?.p95DurationMs) },
+];
 
 export function AgentsView() {
   const store = useMemo(() => new AgentsStore(), []);
@@ -54,18 +70,17 @@ export function AgentsView() {
       )}
       {!agents && !store.error.value && <p role="status">Loading agents…</p>}
       {agents && (
-        <TableScroll label="Agents">
+        <TableScroll label="Agents" stacksOnPhone>
           <table class="table" data-testid="agents-table">
             <caption class="visually-hidden">Registered agents and their figures over the range</caption>
             <thead>
               <tr>
                 <th scope="col">Agent</th>
-                <th scope="col">Version</th>
-                <th scope="col">Live workers</th>
-                <th scope="col">Executions</th>
-                <th scope="col">Success</th>
-                <th scope="col">Errors</th>
-                <th scope="col">p95</th>
+                {FIGURE_COLUMNS.map((column) => (
+                  <th scope="col" key={column.label}>
+                    {column.label}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -77,18 +92,20 @@ export function AgentsView() {
                       {agent.name}
                       <span class="hint block">{agent.description}</span>
                     </th>
-                    <td>{agent.version}</td>
-                    <td>{agent.liveWorkers === 0 ? '0 (steps wait)' : agent.liveWorkers}</td>
-                    <td>{figures?.executionCount ?? 0}</td>
-                    <td>{percent(figures?.successRate)}</td>
-                    <td>{percent(figures?.errorRate)}</td>
-                    <td>{formatDuration(figures?.p95DurationMs)}</td>
+                    {FIGURE_COLUMNS.map((column) => (
+                      <td key={column.label}>
+                        <CellLabel>{column.label}</CellLabel>
+                        {column.valueOf(agent, figures)}
+                      </td>
+                    ))}
                   </tr>
                 );
               })}
               {agents.length === 0 && (
                 <tr>
-                  <td colSpan={7}>No agent is registered: no worker has announced one.</td>
+                  <td colSpan={FIGURE_COLUMNS.length + 1}>
+                    No agent is registered: no worker has announced one.
+                  </td>
                 </tr>
               )}
             </tbody>

@@ -5,7 +5,7 @@ import type { QueueStatus } from '../../api/types';
 import { COUNTED_JOB_STATES } from '../../api/types';
 import { Notice } from '../../components/notice';
 import { api } from '../../session';
-import { TableScroll } from '../../components/table-scroll';
+import { CellLabel, TableScroll } from '../../components/table-scroll';
 
 /** The system's queues (admins): job counts per state, pause and resume. */
 class QueuesStore {
@@ -78,7 +78,7 @@ export function QueuesView() {
       {store.error.value && <Notice kind="error">{store.error.value}</Notice>}
       {!queues && !store.error.value && <p role="status">Loading queues…</p>}
       {queues && (
-        <TableScroll label="Queues">
+        <TableScroll label="Queues" stacksOnPhone>
           <table class="table" data-testid="queues-table">
             <caption class="visually-hidden">
               Queues with their job counts (refreshed every 5 seconds)
@@ -105,12 +105,14 @@ export function QueuesView() {
                     {queue.partitions > 1 && <span class="small block">{queue.partitions} partitions</span>}
                   </th>
                   <td>
+                    <CellLabel>State</CellLabel>
                     <span class={`badge ${queue.isPaused ? 'status-cancelled' : 'status-completed'}`}>
                       {queue.isPaused ? '❚❚ Paused' : '▶ Running'}
                     </span>
                   </td>
                   {COUNTED_JOB_STATES.map((state) => (
                     <td key={state} class="number">
+                      <CellLabel>{state}</CellLabel>
                       {queue.counts[state] ?? 0}
                     </td>
                   ))}
