@@ -5,7 +5,7 @@ import type { ApiKeySummary, CreatedApiKey, Role } from '../../api/types';
 import { ConfirmDialog, Dialog } from '../../components/dialog';
 import { Notice } from '../../components/notice';
 import { api } from '../../session';
-import { TableScroll } from '../../components/table-scroll';
+import { CellLabel, TableScroll } from '../../components/table-scroll';
 
 /** API keys (admins): list, create (the secret shown once), revoke. */
 class KeysStore {
@@ -108,7 +108,7 @@ export function KeysView() {
       </form>
       {!keys && !store.error.value && <p role="status">Loading keys…</p>}
       {keys && (
-        <TableScroll label="API keys">
+        <TableScroll label="API keys" stacksOnPhone>
           <table class="table" data-testid="keys-table">
             <caption class="visually-hidden">API keys, newest first</caption>
             <thead>
@@ -130,11 +130,26 @@ export function KeysView() {
                   <th scope="row" class="mono">
                     {key.id}
                   </th>
-                  <td>{key.name}</td>
-                  <td>{key.tenantId}</td>
-                  <td>{key.role}</td>
-                  <td>{new Date(key.createdAt).toLocaleString()}</td>
-                  <td>{key.revokedAt ? `Revoked ${new Date(key.revokedAt).toLocaleString()}` : 'Valid'}</td>
+                  <td>
+                    <CellLabel>Held by</CellLabel>
+                    {key.name}
+                  </td>
+                  <td>
+                    <CellLabel>Tenant</CellLabel>
+                    {key.tenantId}
+                  </td>
+                  <td>
+                    <CellLabel>Role</CellLabel>
+                    {key.role}
+                  </td>
+                  <td>
+                    <CellLabel>Created</CellLabel>
+                    {new Date(key.createdAt).toLocaleString()}
+                  </td>
+                  <td>
+                    <CellLabel>State</CellLabel>
+                    {key.revokedAt ? `Revoked ${new Date(key.revokedAt).toLocaleString()}` : 'Valid'}
+                  </td>
                   <td>
                     {!key.revokedAt && (
                       <button type="button" class="danger" data-nav-item onClick={() => setRevoking(key)}>

@@ -5,7 +5,7 @@ import { Notice } from '../../components/notice';
 import { location, setQuery } from '../../router';
 import { isAdmin } from '../../session';
 import { SiteStore } from './sites.store';
-import { TableScroll } from '../../components/table-scroll';
+import { CellLabel, TableScroll } from '../../components/table-scroll';
 
 export function SiteView({ siteId }: { siteId: string }) {
   const store = useMemo(() => new SiteStore(siteId), [siteId]);
@@ -35,7 +35,7 @@ export function SiteView({ siteId }: { siteId: string }) {
       {!versions && !store.error.value && <p role="status">Loading versions…</p>}
       {versions && (
         <div class="site-layout">
-          <TableScroll label="Versions">
+          <TableScroll label="Versions" stacksOnPhone>
             <table class="table" data-testid="versions-table">
               <caption class="visually-hidden">Versions of {siteId}, newest first</caption>
               <thead>
@@ -56,9 +56,16 @@ export function SiteView({ siteId }: { siteId: string }) {
                       {version.version}
                       {version.isCurrent && <span class="badge status-completed">✓ served</span>}
                     </th>
-                    <td>{new Date(version.publishedAt).toLocaleString()}</td>
-                    <td>{version.change ?? (version.version === 1 ? 'New site' : '—')}</td>
                     <td>
+                      <CellLabel>Published</CellLabel>
+                      {new Date(version.publishedAt).toLocaleString()}
+                    </td>
+                    <td>
+                      <CellLabel>Change</CellLabel>
+                      {version.change ?? (version.version === 1 ? 'New site' : '—')}
+                    </td>
+                    <td>
+                      <CellLabel>Workflow</CellLabel>
                       {version.workflowId ? (
                         <Link to={`/runs/${version.workflowId}`}>{version.workflowType ?? 'run'}</Link>
                       ) : (

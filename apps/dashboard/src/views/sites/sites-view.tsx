@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { Link } from '../../components/link';
 import { Notice } from '../../components/notice';
 import { SitesStore } from './sites.store';
-import { TableScroll } from '../../components/table-scroll';
+import { CellLabel, TableScroll } from '../../components/table-scroll';
 
 export function SitesView() {
   const store = useMemo(() => new SitesStore(), []);
@@ -17,7 +17,7 @@ export function SitesView() {
         <p class="empty">No site is published yet: a CREATE_SITE publishes one.</p>
       )}
       {sites && sites.length > 0 && (
-        <TableScroll label="Sites">
+        <TableScroll label="Sites" stacksOnPhone>
           <table class="table" data-testid="sites-table">
             <caption class="visually-hidden">Published sites</caption>
             <thead>
@@ -37,9 +37,18 @@ export function SitesView() {
                       {site.siteId}
                     </Link>
                   </th>
-                  <td>{site.currentVersion}</td>
-                  <td>{site.versionCount}</td>
-                  <td>{new Date(site.updatedAt).toLocaleString()}</td>
+                  <td>
+                    <CellLabel>Serves version</CellLabel>
+                    {site.currentVersion}
+                  </td>
+                  <td>
+                    <CellLabel>Versions</CellLabel>
+                    {site.versionCount}
+                  </td>
+                  <td>
+                    <CellLabel>Changed</CellLabel>
+                    {new Date(site.updatedAt).toLocaleString()}
+                  </td>
                   <td>
                     <a href={site.path} target="_blank" rel="noopener">
                       Open {site.siteId}
