@@ -1,3 +1,4 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { threadId } from 'node:worker_threads';
 import { CpuThreadError, ErrorKind } from '../agent-errors';
 import { CpuPool, CpuTaskReport, createCpuPool } from '.';
@@ -14,6 +15,7 @@ import {
   spinTask,
   takeTurnTask,
 } from './cpu-pool.fixture';
+import { WARM_GATE, warmedTask } from './cpu-pool.gated-warm.fixture';
 
 // A replacement thread (after a crash, an abort or a heap overrun) loads ts-node before it serves:
 // seconds on a busy machine, where jest's default 5 s is too tight.
@@ -129,6 +131,34 @@ describe('the CPU pool on worker threads', () => {
   }, 60_000);
 });
 
+describe('the CPU pool warming its threads', () => {
+  afterAll(() => rm(WARM_GATE, { force: true }));
+
+  it('says it is warm only once every thread has warmed its tasks', async () => {
+    const pool = createCpuPool({ threads: 2, maxHeapMb: 64, recycleHeapMb: 48, warmTasks: [warmedTask] });
+    let isWarm = false;
+    const warm = pool.whenWarm().then(() => (isWarm = true));
+    try {
+      // Both threads are up and serve tasks (warm() waits without holding them), yet neither is warm.
+      const answers = await Promise.all([pool.run(warmedTask, undefined), pool.run(warmedTask, undefined)]);
+      expect({ answers, isWarm }).toEqual({ answers: [false, false], isWarm: false });
+      await writeFile(WARM_GATE, '');
+      await warm;
+      expect(await Promise.all([pool.run(warmedTask, undefined), pool.run(warmedTask, undefined)])).toEqual([
+        true,
+        true,
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is warm at once when switched off', async () => {
+    const pool = createCpuPool({ threads: 0, maxHeapMb: 64, recycleHeapMb: 48, warmTasks: [warmedTask] });
+    await expect(pool.whenWarm()).resolves.toBeUndefined();
+  });
+});
+
 describe('the CPU pool with a task module that cannot load', () => {
   it("fails that module's tasks with its own error, and keeps its threads serving the others", async () => {
     const broken = defineCpuTask<void, never>(__dirname, 'cpu-pool.broken.fixture', 'never');
@@ -141,6 +171,8 @@ describe('the CPU pool with a task module that cannot load', () => {
       onThreadError: (message) => threadErrors.push(message),
     });
     try {
+      // A module that cannot load does not keep the thread from saying it is warm.
+      await pool.whenWarm();
       await expect(pool.run(broken, undefined)).rejects.toThrow('this task module cannot load');
       await expect(pool.run(spinTask, { ms: 1 })).resolves.toHaveProperty('threadId');
       expect(threadErrors).toEqual([]);

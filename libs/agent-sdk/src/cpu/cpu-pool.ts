@@ -15,6 +15,11 @@ export interface CpuPool {
   ): Promise<Output>;
   /** What the pool is doing now, for metrics and health. */
   state(): CpuPoolState;
+  /**
+   * Resolves once every thread the pool started with has loaded and warmed its `warmTasks`, so a
+   * task asked for then starts at once instead of waiting seconds behind that (at once inline).
+   */
+  whenWarm(): Promise<void>;
   /** Lets running tasks finish, then stops the threads. */
   close(): Promise<void>;
 }

@@ -12,6 +12,21 @@ export type CpuTaskReply = (
   { ok: true; output: unknown } | { ok: false; error: { kind: ErrorKind; name: string; message: string } }
 ) & { runMs: number; heapUsedBytes: number };
 
+/**
+ * What a thread posts once it has loaded and warmed its modules (each `warm()` settled), so the
+ * pool can say when its first task would no longer wait behind that (piscina counts a thread of
+ * its first set as ready before its modules are even loaded).
+ */
+export interface CpuThreadWarmed {
+  cpuThreadWarmed: true;
+}
+
+export function isCpuThreadWarmed(message: unknown): message is CpuThreadWarmed {
+  return (
+    typeof message === 'object' && message !== null && (message as CpuThreadWarmed).cpuThreadWarmed === true
+  );
+}
+
 /** `workerData` of every thread. */
 export interface CpuThreadData {
   /** Module paths (no extension) to load, and `warm()`, when the thread starts. */

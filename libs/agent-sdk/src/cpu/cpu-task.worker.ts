@@ -2,11 +2,11 @@
 // reports the thread's heap after each, so the pool can recycle a thread whose heap only grows.
 import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { errorKindOf } from '../agent-errors';
 import { requireAtRunTime } from '../run-time-require';
 import { loadCpuTaskFunction, resolveModuleFile } from './cpu-task';
-import type { CpuTaskReply, CpuTaskRequest, CpuThreadData } from './cpu-task.messages';
+import type { CpuTaskReply, CpuTaskRequest, CpuThreadData, CpuThreadWarmed } from './cpu-task.messages';
 
 /** Runs a task; a thrown error comes back as data, so its kind survives the thread boundary. */
 export async function runCpuTask(request: CpuTaskRequest): Promise<CpuTaskReply> {
@@ -41,15 +41,22 @@ if (process.platform === 'linux' && threadData?.niceness) setPriority(threadData
 // first step a fresh thread serves does not pay for loading jsdom, axe and the like.
 // A module that fails to load does not take the thread down with it: its tasks fail, each with
 // the module's own error, and the other modules' tasks run.
+const warmings: Promise<unknown>[] = [];
 for (const modulePath of threadData?.warmModules ?? []) {
   try {
     const loaded = requireAtRunTime(resolveModuleFile(modulePath)) as { warm?: () => unknown };
     if (typeof loaded.warm === 'function') {
-      Promise.resolve(loaded.warm()).catch((error: unknown) =>
-        process.emitWarning(`warming ${modulePath} failed: ${String(error)}`),
+      warmings.push(
+        Promise.resolve(loaded.warm()).catch((error: unknown) =>
+          process.emitWarning(`warming ${modulePath} failed: ${String(error)}`),
+        ),
       );
     }
   } catch (error) {
     process.emitWarning(`loading ${modulePath} failed: ${String(error)}`);
   }
 }
+// Warm, or as warm as it will get: the pool hears it as a message of its own (not piscina's).
+void Promise.allSettled(warmings).then(() =>
+  parentPort?.postMessage({ cpuThreadWarmed: true } satisfies CpuThreadWarmed),
+);

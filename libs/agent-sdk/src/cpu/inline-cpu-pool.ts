@@ -36,5 +36,7 @@ export class InlineCpuPool implements CpuPool {
     return { threads: 0, queued: 0, utilization: 0 };
   }
 
+  async whenWarm(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -4,7 +4,12 @@ import { Piscina } from 'piscina';
 import { AgentError, CpuThreadError, describeError } from '../agent-errors';
 import { CpuPool, CpuPoolOptions, CpuPoolState, CpuTaskReport } from './cpu-pool';
 import { CpuTask, resolveModuleFile } from './cpu-task';
-import type { CpuTaskReply, CpuTaskRequest, CpuThreadData } from './cpu-task.messages';
+import {
+  isCpuThreadWarmed,
+  type CpuTaskReply,
+  type CpuTaskRequest,
+  type CpuThreadData,
+} from './cpu-task.messages';
 
 /**
  * What a thread running TypeScript sources needs (tests, `npm start`, benches), and nothing else:
@@ -47,10 +52,21 @@ export class WorkerThreadPool implements CpuPool {
   private isRecycleDue = false;
   private readonly retiring = new Set<Promise<void>>();
   private readonly entryFile = resolveModuleFile(`${__dirname}/cpu-task.worker`);
+  private readonly warm: Promise<void>;
 
   constructor(private readonly options: CpuPoolOptions) {
     this.pool = this.startPool();
     this.turns = pLimit(options.threads);
+    const first = this.pool;
+    this.warm = new Promise((resolve) => {
+      let warmed = 0;
+      const onMessage = (message: unknown) => {
+        if (!isCpuThreadWarmed(message) || ++warmed < options.threads) return;
+        first.off('message', onMessage);
+        resolve();
+      };
+      first.on('message', onMessage);
+    });
   }
 
   async run<Input, Output>(
@@ -104,6 +120,10 @@ export class WorkerThreadPool implements CpuPool {
     };
   }
 
+  whenWarm(): Promise<void> {
+    return this.warm;
+  }
+
   async close(): Promise<void> {
     // Every task asked for before has been handed to piscina once this turn comes; each runs to
     // its end before the threads stop.
@@ -138,6 +158,10 @@ export class WorkerThreadPool implements CpuPool {
       minThreads: this.options.threads,
       maxThreads: this.options.threads,
       idleTimeout: Number.POSITIVE_INFINITY,
+      // An idle thread waits for its next task without blocking its event loop (piscina's default,
+      // 'sync', blocks it in Atomics.wait): a task module's async warm() (the audit's first run in
+      // a jsdom window) then finishes before the first task instead of stalling until one comes.
+      atomics: 'async',
       resourceLimits: {
         maxOldGenerationSizeMb: this.options.maxHeapMb,
         maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { WorkerAnnouncement, agentStepsQueue } from '@app/contracts';
 import {
   BreakerConfiguration,
@@ -46,6 +47,12 @@ import { WorkerLogger, consoleLogger } from './worker-logger';
 import { countingLlmUsage } from './llm-usage-metrics';
 import { WorkerMetrics } from './worker-metrics';
 import { WorkflowHooks } from './workflow-hooks';
+
+/**
+ * How long a starting worker waits for its CPU pool to warm before it takes steps anyway: a thread
+ * that never reports warm must not keep the worker out for good.
+ */
+const POOL_WARM_WAIT_LIMIT_MS = 30_000;
 
 export interface AgentWorkerOptions {
   /** The Redis the gateway and the other workers use (`REDIS_URL`). */
@@ -113,7 +120,10 @@ export interface AgentWorker {
   readonly hooks: WorkflowHooks;
   /** The dependencies' circuit breakers its gate consults; an agent may call through them too. */
   readonly breakers: CircuitBreakers;
-  /** Announces the worker and starts taking steps; rejects when an agent is malformed. */
+  /**
+   * Announces the worker and starts taking steps once its CPU pool is warm; rejects when an agent
+   * is malformed.
+   */
   start(): Promise<void>;
   /** Takes no new steps, finishes those in hand, withdraws, and closes its connections. */
   close(): Promise<void>;
@@ -148,6 +158,9 @@ class RunningAgentWorker implements AgentWorker {
   private readonly announcement: WorkerAnnouncement;
   private heartbeat: NodeJS.Timeout | null = null;
   private stopWatchingPool = () => {};
+  private readonly warmingTasks: string[];
+  private readonly createdAt = performance.now();
+  private isClosing = false;
 
   constructor(options: AgentWorkerOptions) {
     const name = options.name ?? 'agent-worker';
@@ -234,6 +247,7 @@ class RunningAgentWorker implements AgentWorker {
       threadNiceness: options.cpuPool?.threadNiceness,
     };
     const warmTasks = options.agents.flatMap((agent) => agent.descriptor.cpuTasks ?? []);
+    this.warmingTasks = pool.threads === 0 ? [] : warmTasks.map((task) => task.name);
     this.cpuPool = createCpuPool({
       ...pool,
       warmTasks,
@@ -327,6 +341,8 @@ class RunningAgentWorker implements AgentWorker {
     await this.directory.announce(this.announcement);
     await this.cancellations.start();
     await this.budgeted.start();
+    await this.untilPoolWarm();
+    if (this.isClosing) return;
     await this.consumers.start();
     this.heartbeat = setInterval(() => void this.beat(), this.announcement.heartbeatMs);
     this.heartbeat.unref();
@@ -336,6 +352,7 @@ class RunningAgentWorker implements AgentWorker {
   }
 
   async close(): Promise<void> {
+    this.isClosing = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.logger.log(`worker ${this.id} shutting down: finishing the steps in hand, taking no new ones`);
@@ -356,6 +373,26 @@ class RunningAgentWorker implements AgentWorker {
 
   cpuPoolState(): CpuPoolState {
     return this.cpuPool.state();
+  }
+
+  /**
+   * Waits (bounded) for the CPU pool's threads to warm their tasks: a step taken sooner would hold
+   * its slot and its lock for the seconds a fresh thread spends loading jsdom and axe, while a
+   * worker already warm could run it.
+   */
+  private async untilPoolWarm(): Promise<void> {
+    if (this.warmingTasks.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const isWarm = await Promise.race([
+      this.cpuPool.whenWarm().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), POOL_WARM_WAIT_LIMIT_MS))),
+    ]).finally(() => clearTimeout(timer));
+    const afterMs = Math.round(performance.now() - this.createdAt);
+    if (isWarm) this.logger.log(`CPU pool warm (${this.warmingTasks.join(', ')}) ${afterMs} ms after start`);
+    else
+      this.logger.warn(
+        `CPU pool not warm ${afterMs} ms after start: taking steps anyway; its first CPU tasks wait for their threads`,
+      );
   }
 
   /** A heartbeat; a directory that forgot this worker (Redis flushed, say) hears it announce again. */
