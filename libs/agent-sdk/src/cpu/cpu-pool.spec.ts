@@ -1,4 +1,6 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { CpuThreadError, ErrorKind } from '../agent-errors';
 import { CpuPool, CpuTaskReport, createCpuPool } from '.';
@@ -16,6 +18,7 @@ import {
   takeTurnTask,
 } from './cpu-pool.fixture';
 import { WARM_GATE, warmedTask } from './cpu-pool.gated-warm.fixture';
+import { waitFor } from '../../../../test/support/wait-for';
 
 // A replacement thread (after a crash, an abort or a heap overrun) loads ts-node before it serves:
 // seconds on a busy machine, where jest's default 5 s is too tight.
@@ -132,22 +135,26 @@ describe('the CPU pool on worker threads', () => {
 });
 
 describe('the CPU pool warming its threads', () => {
-  afterAll(() => rm(WARM_GATE, { force: true }));
+  const marks = () =>
+    readdir(tmpdir()).then((names) => names.filter((name) => name.startsWith(`${basename(WARM_GATE)}.`)));
+  afterAll(async () => {
+    for (const name of await marks()) await rm(join(tmpdir(), name), { force: true });
+    await rm(WARM_GATE, { force: true });
+  });
 
-  it('says it is warm only once every thread has warmed its tasks', async () => {
+  it('runs no task on a thread before its warm-up ends, and says when every thread is warm', async () => {
     const pool = createCpuPool({ threads: 2, maxHeapMb: 64, recycleHeapMb: 48, warmTasks: [warmedTask] });
     let isWarm = false;
     const warm = pool.whenWarm().then(() => (isWarm = true));
     try {
-      // Both threads are up and serve tasks (warm() waits without holding them), yet neither is warm.
-      const answers = await Promise.all([pool.run(warmedTask, undefined), pool.run(warmedTask, undefined)]);
-      expect({ answers, isWarm }).toEqual({ answers: [false, false], isWarm: false });
+      const answers = Promise.all([pool.run(warmedTask, undefined), pool.run(warmedTask, undefined)]);
+      // Both threads are warming (each marked it), and the gate holds them there.
+      await waitFor(async () => ((await marks()).length === 2 ? true : undefined), 'both threads warming');
+      expect(isWarm).toBe(false);
       await writeFile(WARM_GATE, '');
       await warm;
-      expect(await Promise.all([pool.run(warmedTask, undefined), pool.run(warmedTask, undefined)])).toEqual([
-        true,
-        true,
-      ]);
+      // Asked for while the threads warmed, the tasks ran after: the async warm-up did not stall.
+      expect(await answers).toEqual([true, true]);
     } finally {
       await pool.close();
     }

@@ -158,10 +158,6 @@ export class WorkerThreadPool implements CpuPool {
       minThreads: this.options.threads,
       maxThreads: this.options.threads,
       idleTimeout: Number.POSITIVE_INFINITY,
-      // An idle thread waits for its next task without blocking its event loop (piscina's default,
-      // 'sync', blocks it in Atomics.wait): a task module's async warm() (the audit's first run in
-      // a jsdom window) then finishes before the first task instead of stalling until one comes.
-      atomics: 'async',
       resourceLimits: {
         maxOldGenerationSizeMb: this.options.maxHeapMb,
         maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
