@@ -1,5 +1,6 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useClientSize } from './use-client-size';
 
 /*
  * A windowed list with a fixed row height: only the rows in view (plus a few) are in the DOM,
@@ -29,16 +30,8 @@ export function VirtualList(props: VirtualListProps) {
   const { count, rowHeight, renderRow, onEndReached, overscan = 8 } = props;
   const container = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(600);
-
-  useEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    const observer = new ResizeObserver(() => setViewport(element.clientHeight));
-    observer.observe(element);
-    setViewport(element.clientHeight);
-    return () => observer.disconnect();
-  }, []);
+  // Until measured, enough rows for a tall list.
+  const viewport = useClientSize(container)?.height ?? 600;
 
   useEffect(() => {
     if (!props.handle) return;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WorkflowState } from '../../api/types';
+import { useClientSize } from '../../components/use-client-size';
 import { DISPLAY_LABELS, displayOf, layoutOf, subStepSummaryOf } from './run-model';
 
 const NODE_WIDTH = 184;
@@ -26,20 +27,6 @@ function useIsNarrow(): boolean {
   return isNarrow;
 }
 
-/** The width an element offers its content, kept up to date. */
-function useClientWidth(element: { current: HTMLElement | null }): number | null {
-  const [width, setWidth] = useState<number | null>(null);
-  useEffect(() => {
-    const target = element.current;
-    if (!target) return;
-    const observer = new ResizeObserver(() => setWidth(target.clientWidth));
-    observer.observe(target);
-    setWidth(target.clientWidth);
-    return () => observer.disconnect();
-  }, []);
-  return width;
-}
-
 /**
  * The workflow's steps by depth (columns left to right; rows top to bottom on a narrow screen),
  * arrows from each dependency. Nodes are buttons over an SVG of the arrows, so they take focus
@@ -56,7 +43,7 @@ export function WorkflowGraph({
 }) {
   const isNarrow = useIsNarrow();
   const scroller = useRef<HTMLDivElement>(null);
-  const available = useClientWidth(scroller);
+  const available = useClientSize(scroller)?.width ?? null;
   const { columns, positions } = layoutOf(state.steps);
   const breadth = Math.max(1, ...columns.map((column) => column.length));
   /** The graph's width at full size, with depth across or down. */
