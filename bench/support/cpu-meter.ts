@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 
 /** CPU time spent since a mark, in microseconds: by Redis (all its threads) and by this process. */
-export interface CpuSpent {
+export interface RedisAndOwnCpu {
   redisUs: number;
   processUs: number;
 }
@@ -9,6 +9,8 @@ export interface CpuSpent {
 /**
  * Measures the CPU Redis and this process spend on a piece of work, so a benchmark can say where
  * the time per workflow goes (a closed loop on a shared 2-core machine is bound by the busier one).
+ * It asks Redis itself (INFO), so it works for a Redis elsewhere or a cluster's nodes; processes of
+ * this machine known by pid are read with CpuReader instead.
  */
 export class CpuMeter {
   private readonly redis: Redis;
@@ -18,7 +20,7 @@ export class CpuMeter {
   }
 
   /** Starts a measurement; the returned function ends it. */
-  async start(): Promise<() => Promise<CpuSpent>> {
+  async start(): Promise<() => Promise<RedisAndOwnCpu>> {
     const [redisStart, processStart] = [await this.redisCpuSeconds(), process.cpuUsage()];
     return async () => {
       const processSpent = process.cpuUsage(processStart);
