@@ -7,20 +7,22 @@
 //
 // REDIS_URL unset    → a private redis-server from the PATH on a free port (nothing kept on disk)
 // DATABASE_URL unset → an embedded PostgreSQL kept in .data/postgres (ESM-only package: hence .mjs)
+// DEV_DATA_DIR       → another folder than .data for that database and the published sites
 // Variables come from the environment and from .env (see .env.example); the environment wins.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { freePort, startEmbeddedPostgres, startRedisServer, waitFor } from './private-services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = join(ROOT, '.data');
 const ENV_FILE = join(ROOT, '.env');
 // As the apps read it (libs/config/src/environment-file.ts): .env under the real environment.
 const ENV = { ...(existsSync(ENV_FILE) ? parseEnv(readFileSync(ENV_FILE, 'utf8')) : {}), ...process.env };
+const DATA = ENV.DEV_DATA_DIR ? resolve(ENV.DEV_DATA_DIR) : join(ROOT, '.data');
+const shownData = DATA.startsWith(`${ROOT}/`) ? relative(ROOT, DATA) : DATA;
 const isDemo = process.argv.includes('--demo');
 const cleanups = [];
 let stopping = false;
@@ -59,7 +61,7 @@ async function startPostgres() {
     ownsSignals: true,
   });
   cleanups.push(postgres.stop);
-  say(`• PostgreSQL     ${postgres.url} (embedded, data in .data/postgres)`);
+  say(`• PostgreSQL     ${postgres.url} (embedded, data in ${join(shownData, 'postgres')})`);
   return postgres.url;
 }
 
