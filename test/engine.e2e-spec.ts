@@ -297,6 +297,36 @@ describe('the workflow engine', () => {
     expect((await executions(workflowId, 'gate')).map((run) => run.attempt)).toEqual([1, 2]);
   });
 
+  it("ends a socket's subscription once its workflow completes: a connection that runs workflow after workflow holds none of the ended ones", async () => {
+    const followed = async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      return Number(/^socket_workflow_subscriptions(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]);
+    };
+    const before = await followed();
+    const driver = new WorkflowClient(gateway.url);
+    await driver.connected();
+    try {
+      for (let index = 0; index < 3; index++) {
+        const workflowId = await api.startWorkflow({ type: 'DIAMOND', input: {}, sessionId: 'engine' });
+        await driver.socket.emitWithAck('workflow.subscribe', { workflowId });
+        expect(await driver.finished(workflowId)).toMatchObject({ status: WorkflowStatus.Completed });
+      }
+      expect(driver.socket.connected).toBe(true);
+      // Other tests' FAILED workflows stay followed (a retry resumes them); none of these three is.
+      expect(await followed()).toBeLessThanOrEqual(before);
+      // Following an ended workflow again replays it whole, then ends that subscription too.
+      const [first] = driver.events;
+      const replayed = new WorkflowClient(gateway.url);
+      await replayed.connected();
+      await replayed.socket.emitWithAck('workflow.subscribe', { workflowId: first.workflowId });
+      expect(await replayed.finished(first.workflowId)).toMatchObject({ status: WorkflowStatus.Completed });
+      expect(await followed()).toBeLessThanOrEqual(before);
+      replayed.close();
+    } finally {
+      driver.close();
+    }
+  });
+
   it('passes a large output by reference: state, events and queue payloads stay small, the next step gets it whole', async () => {
     await api.defineWorkflow('LARGE', [
       { id: 'large', agent: 'test-large' },

@@ -43,6 +43,7 @@ const METRIC_NAMES = [
   'llm_tokens_total',
   'http_request_duration_seconds',
   'socket_connections',
+  'socket_workflow_subscriptions',
   'socket_events_delivered_total',
   'nodejs_eventloop_lag_p99_seconds',
   'database_write_failures_total',
