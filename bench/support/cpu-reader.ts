@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readProcStat } from '../../test/support/proc-stat';
 
 /** The kernel's clock ticks per second, the unit of /proc's CPU times. */
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -25,16 +26,6 @@ export interface CpuSpent {
 
 const ticksToMs = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
 
-/**
- * User + system time of a process (/proc/PID/stat), or of one of its threads (/proc/PID/task/TID/stat;
- * a process's main thread has its pid as tid): fields 14 and 15, after the parenthesised name.
- */
-function ticksOf(statPath: string): number {
-  const stat = readFileSync(statPath, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
 /** The machine's busy and total ticks over all cores, from /proc/stat's first line (iowait counts as idle). */
 function machineTicks(): { busy: number; total: number } {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
@@ -58,7 +49,7 @@ export class CpuReader {
   now(): CpuReading {
     const read = (statPath: string) => {
       try {
-        return ticksToMs(ticksOf(statPath));
+        return ticksToMs(readProcStat(statPath).cpuTicks);
       } catch {
         return NaN;
       }
@@ -68,6 +59,7 @@ export class CpuReader {
     const mainThreadMs: Record<string, number> = {};
     for (const name of this.mainThreadsOf) {
       const pid = this.pids[name];
+      // A process's main thread has its pid as its thread id.
       mainThreadMs[name] = read(`/proc/${pid}/task/${pid}/stat`);
     }
     const machine = machineTicks();

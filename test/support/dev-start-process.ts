@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readProcStat } from './proc-stat';
 
 const ROOT = resolve(__dirname, '../..');
 /** How often the process tree is read while the script runs: often enough to see every child. */
@@ -23,13 +24,16 @@ export interface Descendant {
 
 function readEntry(pid: number): ProcessEntry | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised name (which may hold spaces): state, ppid, ..., starttime (22nd).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, parentPid: Number(fields[1]), startTime: fields[19] };
+    const { parentPid, startTime } = readProcStat(`/proc/${pid}/stat`);
+    return { pid, parentPid, startTime };
   } catch {
     return null; // it ended meanwhile
   }
+}
+
+/** Still running, and not another process that was given the same pid since. */
+function isRunning(descendant: Descendant): boolean {
+  return readEntry(descendant.pid)?.startTime === descendant.startTime;
 }
 
 function commandLineOf(pid: number): string {
@@ -104,9 +108,7 @@ export class DevStartProcess {
   async survivors(graceMs: number): Promise<Descendant[]> {
     const deadline = Date.now() + graceMs;
     for (;;) {
-      const alive = [...this.descendants.values()].filter(
-        (descendant) => readEntry(descendant.pid)?.startTime === descendant.startTime,
-      );
+      const alive = [...this.descendants.values()].filter(isRunning);
       if (alive.length === 0 || Date.now() > deadline) return alive;
       await new Promise((resolveWait) => setTimeout(resolveWait, 200));
     }
@@ -128,8 +130,7 @@ export class DevStartProcess {
       }
     };
     kill(-this.child.pid!);
-    for (const descendant of this.descendants.values())
-      if (readEntry(descendant.pid)?.startTime === descendant.startTime) kill(descendant.pid);
+    for (const descendant of this.descendants.values()) if (isRunning(descendant)) kill(descendant.pid);
   }
 
   /** Adds every process whose chain of parents leads to the script. */

@@ -64,10 +64,14 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
     await this.subscriber?.quit().catch(() => this.subscriber.disconnect());
   }
 
-  /** Sends the events after `lastEventId` (all, by default), then the live ones. */
+  /**
+   * Puts the socket in the workflow's room (its step tokens go there) and sends it the workflow's
+   * events after `lastEventId` (all, by default), then the live ones.
+   */
   async subscribe(socket: Socket, workflowId: string, lastEventId = 0): Promise<void> {
     // A socket that left while its subscription was being checked must not leave a cursor behind.
     if (socket.disconnected) return;
+    await socket.join(workflowRoom(workflowId));
     const sockets = this.cursors.get(workflowId) ?? new Map<string, Cursor>();
     this.cursors.set(workflowId, sockets);
     if (this.isTraced && !this.traceLinks.has(workflowId)) {
@@ -79,18 +83,24 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
     await this.catchUp(cursor);
   }
 
-  unsubscribe(socket: Socket, workflowId: string): void {
+  /** Ends a socket's subscription: its cursor, and its place in the workflow's room. */
+  async unsubscribe(socket: Socket, workflowId: string): Promise<void> {
+    this.dropCursor(socket, workflowId);
+    await socket.leave(workflowRoom(workflowId));
+  }
+
+  /** Forgets a disconnected socket everywhere (Socket.IO has taken it out of its rooms). */
+  forget(socket: Socket): void {
+    for (const workflowId of [...this.cursors.keys()]) this.dropCursor(socket, workflowId);
+  }
+
+  private dropCursor(socket: Socket, workflowId: string): void {
     const sockets = this.cursors.get(workflowId);
     if (sockets?.delete(socket.id)) this.metrics.subscriptionClosed();
     if (sockets?.size === 0) {
       this.cursors.delete(workflowId);
       this.traceLinks.delete(workflowId);
     }
-  }
-
-  /** Forgets a disconnected socket everywhere. */
-  forget(socket: Socket): void {
-    for (const workflowId of [...this.cursors.keys()]) this.unsubscribe(socket, workflowId);
   }
 
   /**
@@ -176,8 +186,7 @@ export class WorkflowEventRelay implements OnModuleInit, OnApplicationShutdown {
     const { socket, workflowId } = cursor;
     // Subscribed again meanwhile: that newer subscription stays.
     if (this.cursors.get(workflowId)?.get(socket.id) !== cursor) return;
-    this.unsubscribe(socket, workflowId);
-    Promise.resolve(socket.leave(workflowRoom(workflowId))).catch((error: unknown) =>
+    this.unsubscribe(socket, workflowId).catch((error: unknown) =>
       this.logger.warn(
         `socket ${socket.id} could not leave the room of workflow ${workflowId}: ${String(error)}`,
       ),

@@ -21,7 +21,6 @@ import {
   SubscribeWorkflowMessage,
   WatchRunsMessage,
   WorkflowIdMessage,
-  workflowRoom,
   WorkflowState,
 } from '@app/contracts';
 import { Subscription } from 'rxjs';
@@ -167,7 +166,7 @@ export class WorkflowEventsGateway
     return this.handle(socket, ClientSocketEvent.Start, StartWorkflowMessage, payload, async (message) => {
       const { idempotencyKey, ...request } = message;
       const { workflowId } = await this.workflows.start(request, this.callerOf(socket), idempotencyKey);
-      await this.follow(socket, workflowId, 0);
+      await this.relay.subscribe(socket, workflowId);
       return { ok: true, workflowId };
     });
   }
@@ -185,7 +184,7 @@ export class WorkflowEventsGateway
       async ({ workflowId, lastEventId }) => {
         // Throws NOT_FOUND for another tenant's workflow: a client only joins its own tenant's rooms.
         const state = await this.workflows.get(workflowId, this.callerOf(socket));
-        await this.follow(socket, workflowId, lastEventId ?? 0);
+        await this.relay.subscribe(socket, workflowId, lastEventId ?? 0);
         return { ok: true, workflowId, status: state.status };
       },
     );
@@ -202,8 +201,7 @@ export class WorkflowEventsGateway
       SubscribeWorkflowMessage,
       payload,
       async ({ workflowId }) => {
-        this.relay.unsubscribe(socket, workflowId);
-        await socket.leave(workflowRoom(workflowId));
+        await this.relay.unsubscribe(socket, workflowId);
         return { ok: true, workflowId };
       },
     );
@@ -328,11 +326,6 @@ export class WorkflowEventsGateway
 
   private callerOf(socket: Socket): Caller {
     return socket.data.caller as Caller;
-  }
-
-  private async follow(socket: Socket, workflowId: string, lastEventId: number): Promise<void> {
-    await socket.join(workflowRoom(workflowId));
-    await this.relay.subscribe(socket, workflowId, lastEventId);
   }
 
   /** `handle` for a message that acts on one workflow, acked with the status it leaves it in. */
