@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { BenchRow, row } from './bench-row';
+import { HeapSampler } from './support/heap-sampler';
 import { RssSampler } from './support/rss-sampler';
 import { SiteLoad, WorkflowOutcome } from './support/site-load';
 import { STACK_APPS, StackProcesses } from './support/stack-processes';
@@ -8,6 +9,7 @@ const BENCHMARK = 'soak (CREATE_SITE, 20 in flight, 3 production processes)';
 const IN_FLIGHT = 20;
 const MINUTE_MS = 60_000;
 const RSS_INTERVAL_MS = 2_000;
+const HEAP_INTERVAL_MS = 5_000;
 const MAX_FAILURES_PRINTED = 20;
 
 function soakMinutes(): number {
@@ -32,6 +34,10 @@ function median(values: number[]): number {
  * of the pool threads' heaps (each recycled past CPU_POOL_RECYCLE_HEAP_MB), so two readings can
  * differ by a third with nothing leaking. Every minute's peak after the first is compared with the
  * median of those peaks: flat means all of them within ±15% of it, the last one included.
+ * Beside RSS, each app's JS heap, read from /metrics every 5 s, says what a rise is: the lowest
+ * heap in use of a minute (what its collections kept) grows with objects kept alive; the highest
+ * heap total (what V8 holds from the system) grows with the garbage made between collections;
+ * external memory grows with Buffers.
  */
 export default async function soakBench(): Promise<BenchRow[]> {
   const minutes = soakMinutes();
@@ -42,6 +48,9 @@ export default async function soakBench(): Promise<BenchRow[]> {
   try {
     const load = await SiteLoad.connect({ gatewayUrl: stack.gatewayUrl, inFlight: IN_FLIGHT });
     const sampler = new RssSampler(stack.pids).start({ intervalMs: RSS_INTERVAL_MS });
+    const heaps = new HeapSampler(
+      Object.fromEntries(STACK_APPS.map((name) => [name, stack.apps[name].url])),
+    ).start({ intervalMs: HEAP_INTERVAL_MS });
     const begin = performance.now();
     const endedPerMinute = Array.from({ length: minutes + 1 }, () => ({ completed: 0, failed: 0 }));
     const minuteOf = (at: number) => Math.min(minutes, Math.floor((at - begin) / MINUTE_MS));
@@ -57,9 +66,16 @@ export default async function soakBench(): Promise<BenchRow[]> {
       }
     };
     let minute = 0;
-    log(`minute  completed  failed  ${STACK_APPS.map((name) => `${name} peak MB`).join('  ')}`);
-    const minutePeak = (name: string, index: number) =>
-      sampler.peak({ name, from: begin + index * MINUTE_MS, to: begin + (index + 1) * MINUTE_MS });
+    log(
+      `minute  completed  failed  ${STACK_APPS.map((name) => `${name} peak MB`).join('  ')}  ` +
+        `JS heap MB, lowest used-highest total (${STACK_APPS.join(' / ')})`,
+    );
+    const minuteOfRun = (index: number) => ({
+      from: begin + index * MINUTE_MS,
+      to: begin + (index + 1) * MINUTE_MS,
+    });
+    const minutePeak = (name: string, index: number) => sampler.peak({ name, ...minuteOfRun(index) });
+    const minuteHeapFloor = (name: string, index: number) => heaps.floor({ name, ...minuteOfRun(index) });
     const reporter = setInterval(() => {
       const { completed, failed } = endedPerMinute[minute];
       sampler.samples.push(sampler.now());
@@ -69,7 +85,13 @@ export default async function soakBench(): Promise<BenchRow[]> {
             minutePeak(name, minute)
               .toFixed(0)
               .padStart(name.length + 8),
-          ).join('  '),
+          ).join('  ') +
+          '  ' +
+          STACK_APPS.map(
+            (name) =>
+              `${minuteHeapFloor(name, minute).toFixed(0)}-` +
+              heaps.peak({ name, of: 'heapTotalMb', ...minuteOfRun(minute) }).toFixed(0),
+          ).join(' / '),
       );
       minute += 1;
       try {
@@ -84,6 +106,7 @@ export default async function soakBench(): Promise<BenchRow[]> {
     } finally {
       clearInterval(reporter);
       sampler.stop();
+      await heaps.stop();
       load.close();
     }
     const end = performance.now();
@@ -124,7 +147,43 @@ export default async function soakBench(): Promise<BenchRow[]> {
           target: null,
         }),
       );
+      // Whether the RSS above follows the main thread's heap (no target: RSS is what a limit holds).
+      const heapFloors = warmMinutes.map((index) => minuteHeapFloor(name, index));
+      const heapPeak = (of: 'heapTotalMb' | 'externalMb') =>
+        warmMinutes.map((index) => heaps.peak({ name, of, ...minuteOfRun(index) }));
+      const [heapTotalPeaks, externalPeaks] = [heapPeak('heapTotalMb'), heapPeak('externalMb')];
+      rows.push(
+        row({
+          ...common,
+          baseline: heapFloors[0],
+          baselineName: 'minute 2 floor',
+          metric: `${name} JS heap (main thread), minute ${warmMinutes.length + 1} floor`,
+          unit: 'MB',
+          ours: heapFloors[heapFloors.length - 1],
+          target: null,
+        }),
+        row({
+          ...common,
+          baseline: heapTotalPeaks[0],
+          baselineName: 'minute 2 peak',
+          metric: `${name} JS heap total (main thread), minute ${warmMinutes.length + 1} peak`,
+          unit: 'MB',
+          ours: heapTotalPeaks[heapTotalPeaks.length - 1],
+          target: null,
+        }),
+        row({
+          ...common,
+          baseline: externalPeaks[0],
+          baselineName: 'minute 2 peak',
+          metric: `${name} external memory (Buffers), minute ${warmMinutes.length + 1} peak`,
+          unit: 'MB',
+          ours: externalPeaks[externalPeaks.length - 1],
+          target: null,
+        }),
+      );
     }
+    for (const failure of heaps.failures.slice(0, MAX_FAILURES_PRINTED))
+      log(`  heap sample failed: ${failure}`);
     rows.push(
       row({
         ...common,
