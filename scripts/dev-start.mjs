@@ -99,7 +99,7 @@ function startApp(name, env) {
 /** The dashboard's static build, which the gateway serves at /dashboard (a few seconds). */
 function buildDashboard() {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/dashboard/vite.config.ts', '--logLevel', 'warn'], {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'warn'], {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -12,7 +12,7 @@ export async function buildDashboard(outDir: string): Promise<void> {
       resolve(ROOT, 'node_modules/vite/bin/vite.js'),
       'build',
       '--config',
-      'apps/dashboard/vite.config.ts',
+      'apps/dashboard/vite.config.mts',
       '--outDir',
       outDir,
       '--logLevel',
