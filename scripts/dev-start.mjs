@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
+import pinoPretty from 'pino-pretty';
 import { freePort, startEmbeddedPostgres, startRedisServer, waitFor } from './private-services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +29,14 @@ const cleanups = [];
 let stopping = false;
 
 const say = (message) => process.stdout.write(`${message}\n`);
+// The apps log JSON lines, what a log pipeline reads; a person reads them as text, one per line.
+const formatLogLine = pinoPretty.prettyFactory({
+  colorize: Boolean(process.stdout.isTTY),
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname,service,context,req,res,responseTime',
+  messageFormat: '{if context}{context}: {end}{if req.url}{req.method} {req.url} {res.statusCode} ({responseTime} ms) {end}{msg}',
+  singleLine: true,
+});
 const fail = (message) => {
   process.stderr.write(`\n${message}\n`);
   return shutdown(1);
@@ -76,7 +85,10 @@ function startApp(name, env) {
     stream.on('data', (chunk) => {
       const lines = (rest + chunk.toString()).split('\n');
       rest = lines.pop();
-      for (const line of lines) if (!isDemo || /"level":(40|50|60)|Error/.test(line)) target.write(`[${name}] ${line}\n`);
+      for (const line of lines) {
+        if (isDemo && !/"level":(40|50|60)|Error/.test(line)) continue;
+        target.write(`[${name}] ${line.startsWith('{') ? formatLogLine(line) : `${line}\n`}`);
+      }
     });
   };
   relay(child.stdout, process.stdout);
