@@ -148,39 +148,38 @@ export default async function soakBench(): Promise<BenchRow[]> {
         }),
       );
       // Whether the RSS above follows the main thread's heap (no target: RSS is what a limit holds).
-      const heapFloors = warmMinutes.map((index) => minuteHeapFloor(name, index));
-      const heapPeak = (of: 'heapTotalMb' | 'externalMb') =>
-        warmMinutes.map((index) => heaps.peak({ name, of, ...minuteOfRun(index) }));
-      const [heapTotalPeaks, externalPeaks] = [heapPeak('heapTotalMb'), heapPeak('externalMb')];
-      rows.push(
-        row({
-          ...common,
-          baseline: heapFloors[0],
-          baselineName: 'minute 2 floor',
-          metric: `${name} JS heap (main thread), minute ${warmMinutes.length + 1} floor`,
-          unit: 'MB',
-          ours: heapFloors[heapFloors.length - 1],
-          target: null,
-        }),
-        row({
-          ...common,
-          baseline: heapTotalPeaks[0],
-          baselineName: 'minute 2 peak',
-          metric: `${name} JS heap total (main thread), minute ${warmMinutes.length + 1} peak`,
-          unit: 'MB',
-          ours: heapTotalPeaks[heapTotalPeaks.length - 1],
-          target: null,
-        }),
-        row({
-          ...common,
-          baseline: externalPeaks[0],
-          baselineName: 'minute 2 peak',
-          metric: `${name} external memory (Buffers), minute ${warmMinutes.length + 1} peak`,
-          unit: 'MB',
-          ours: externalPeaks[externalPeaks.length - 1],
-          target: null,
-        }),
-      );
+      const lastMinute = warmMinutes.length + 1;
+      const heapRows: [metric: string, baselineName: string, perMinute: (index: number) => number][] = [
+        [
+          `JS heap (main thread), minute ${lastMinute} floor`,
+          'minute 2 floor',
+          (index) => minuteHeapFloor(name, index),
+        ],
+        [
+          `JS heap total (main thread), minute ${lastMinute} peak`,
+          'minute 2 peak',
+          (index) => heaps.peak({ name, of: 'heapTotalMb', ...minuteOfRun(index) }),
+        ],
+        [
+          `external memory (Buffers), minute ${lastMinute} peak`,
+          'minute 2 peak',
+          (index) => heaps.peak({ name, of: 'externalMb', ...minuteOfRun(index) }),
+        ],
+      ];
+      for (const [metric, baselineName, perMinute] of heapRows) {
+        const values = warmMinutes.map(perMinute);
+        rows.push(
+          row({
+            ...common,
+            baseline: values[0],
+            baselineName,
+            metric: `${name} ${metric}`,
+            unit: 'MB',
+            ours: values[values.length - 1],
+            target: null,
+          }),
+        );
+      }
     }
     for (const failure of heaps.failures.slice(0, MAX_FAILURES_PRINTED))
       log(`  heap sample failed: ${failure}`);

@@ -46,31 +46,32 @@ export class HeapSampler {
   }
 
   /** The lowest heap in use of `name` among samples taken in [from, to], in MB (NaN with none). */
-  floor({ name, from, to }: { name: string; from: number; to: number }): number {
-    const values = this.samples
-      .filter((sample) => sample.at >= from && sample.at <= to)
-      .map((sample) => sample.heapUsedMb[name])
-      .filter(Number.isFinite);
+  floor(window: { name: string; from: number; to: number }): number {
+    const values = this.valuesIn({ ...window, of: 'heapUsedMb' });
     return values.length ? Math.min(...values) : NaN;
   }
 
   /** The highest of `name`'s heap total or external memory among samples taken in [from, to], in MB (NaN with none). */
-  peak({
+  peak(window: { name: string; of: 'heapTotalMb' | 'externalMb'; from: number; to: number }): number {
+    const values = this.valuesIn(window);
+    return values.length ? Math.max(...values) : NaN;
+  }
+
+  private valuesIn({
     name,
     of,
     from,
     to,
   }: {
     name: string;
-    of: 'heapTotalMb' | 'externalMb';
+    of: Exclude<keyof HeapSample, 'at'>;
     from: number;
     to: number;
-  }): number {
-    const values = this.samples
+  }): number[] {
+    return this.samples
       .filter((sample) => sample.at >= from && sample.at <= to)
       .map((sample) => sample[of][name])
       .filter(Number.isFinite);
-    return values.length ? Math.max(...values) : NaN;
   }
 
   private async sample(): Promise<void> {
