@@ -93,18 +93,17 @@ function startApp(name, env) {
   };
   relay(child.stdout, process.stdout);
   relay(child.stderr, process.stderr);
+  // Awaited, not listened for at shutdown: a Ctrl-C reaches the apps too, and one that has
+  // already ended (by the signal, so with no exit code) would never emit 'exit' again.
+  const exited = new Promise((done) => child.once('exit', done));
   child.on('exit', (code, signal) => {
     if (!stopping) void fail(`${name} exited unexpectedly (${signal ?? code}); see its output above.`);
   });
-  cleanups.push(
-    () =>
-      new Promise((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', done);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-      }),
-  );
+  cleanups.push(() => {
+    child.kill('SIGTERM'); // a no-op once it has ended
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    return exited.finally(() => clearTimeout(killer));
+  });
   return child;
 }
 

@@ -94,4 +94,24 @@ describe('npm run demo and npm start (scripts/dev-start.mjs)', () => {
     },
     BOOT_TIMEOUT_MS + 2 * STOP_GRACE_MS,
   );
+
+  it(
+    'npm start with an app killed under it (SIGKILL, as the OOM killer kills) names it, stops the rest and exits 1',
+    async () => {
+      const dev = start([]);
+      await dev.waitForOutput('Ctrl-C stops everything.', BOOT_TIMEOUT_MS);
+      // The app the script stops last: an app that ended by a signal has no exit code, and
+      // shutdown used to wait for good for its exit, which had already happened.
+      const metrics = dev.started.find(({ commandLine }) => commandLine.includes('apps/metrics/src/main.ts'));
+      process.kill(metrics!.pid, 'SIGKILL');
+      const { code } = await dev.exited;
+      expect({ code, output: dev.output }).toEqual({
+        code: 1,
+        output: expect.stringContaining('metrics exited unexpectedly (SIGKILL)'),
+      });
+      const survivors = await dev.survivors(STOP_GRACE_MS);
+      expect(describeSurvivors(survivors)).toBe('');
+    },
+    BOOT_TIMEOUT_MS + 2 * STOP_GRACE_MS,
+  );
 });
