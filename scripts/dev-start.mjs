@@ -121,7 +121,10 @@ function buildDashboard() {
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  // The apps log little as they stop: a person at Ctrl-C sees what the wait is for and its end.
+  if (cleanups.length > 0) say('\nStopping...');
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+  if (cleanups.length > 0) say('Everything stopped.');
   process.exit(code);
 }
 

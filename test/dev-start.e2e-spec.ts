@@ -89,6 +89,7 @@ describe('npm run demo and npm start (scripts/dev-start.mjs)', () => {
       await dev.waitForOutput('Ctrl-C stops everything.', BOOT_TIMEOUT_MS);
       stop(dev);
       await dev.exited;
+      expect(dev.output).toContain('Everything stopped.');
       const survivors = await dev.survivors(STOP_GRACE_MS);
       expect(describeSurvivors(survivors)).toBe('');
     },
@@ -109,6 +110,7 @@ describe('npm run demo and npm start (scripts/dev-start.mjs)', () => {
         code: 1,
         output: expect.stringContaining('metrics exited unexpectedly (SIGKILL)'),
       });
+      expect(dev.output).toContain('Everything stopped.');
       const survivors = await dev.survivors(STOP_GRACE_MS);
       expect(describeSurvivors(survivors)).toBe('');
     },
