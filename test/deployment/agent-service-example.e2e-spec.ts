@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasExited } from '../support/child-exit';
 import { ApiClient } from '../support/api-client';
 import { AppProcess } from '../support/app-process';
 import { TEST_ADMIN_KEY, TEST_REDIS_URL, TestNamespace } from '../support/test-environment';
@@ -60,7 +61,8 @@ async function startService(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const workerId = await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${output}`);
+      if (hasExited(child))
+        throw new Error(`the service exited (${child.exitCode ?? child.signalCode}):\n${output}`);
       return /ready: worker (\S+)/.exec(output)?.[1];
     },
     'the example service to announce its worker',
@@ -117,7 +119,7 @@ describe('examples/agent-service', () => {
 
   afterAll(async () => {
     client?.close();
-    if (service && service.child.exitCode === null) {
+    if (service && !hasExited(service.child)) {
       service.child.kill('SIGKILL');
       await once(service.child, 'exit');
     }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { freePort } from './test-environment';
+import { hasExited } from './child-exit';
 
 export type AppName = 'gateway' | 'orchestrator' | 'metrics';
 
@@ -104,7 +105,7 @@ export class AppProcess {
   async waitUntilHealthy(timeoutMs = BOOT_TIMEOUT_MS): Promise<HealthReport> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      if (hasExited(this.child)) {
         throw new Error(
           `${this.name} exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output}`,
         );
@@ -123,7 +124,7 @@ export class AppProcess {
   /** Waits for the process to end by itself (within `timeoutMs`, else SIGKILL). */
   async exited(timeoutMs = STOP_TIMEOUT_MS): Promise<ExitReport> {
     let isKilled = false;
-    if (this.child.exitCode === null && this.child.signalCode === null) {
+    if (!hasExited(this.child)) {
       const timer = setTimeout(() => {
         isKilled = true;
         this.child.kill('SIGKILL');
@@ -136,13 +137,13 @@ export class AppProcess {
 
   /** SIGTERM, as Kubernetes and `docker stop` send, and wait for a graceful exit. */
   async stop(): Promise<ExitReport> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    if (!hasExited(this.child)) this.child.kill('SIGTERM');
     return this.exited();
   }
 
   /** SIGKILL: a crash, with no chance to finish or hand back work. */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (hasExited(this.child)) return;
     const exited = once(this.child, 'exit');
     this.child.kill('SIGKILL');
     await exited;

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readProcStat } from './proc-stat';
+import { hasExited } from './child-exit';
 
 const ROOT = resolve(__dirname, '../..');
 /** How often the process tree is read while the script runs: often enough to see every child. */
@@ -86,7 +87,7 @@ export class DevStartProcess {
   async waitForOutput(text: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.stdout.includes(text)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null)
+      if (hasExited(this.child))
         throw new Error(`dev-start exited before printing "${text}":\n${this.output}`);
       if (Date.now() > deadline)
         throw new Error(`dev-start did not print "${text}" within ${timeoutMs} ms:\n${this.output}`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './test-environment';
 import { untilRedisAnswers } from './redis-server';
+import { hasExited } from './child-exit';
 
 /**
  * A redis-server of a spec's own, on a free port, that fault tests may crash and restart (never
@@ -39,7 +40,7 @@ export class PrivateRedis {
   /** Kills the server at once (SIGKILL): a crash, not a shutdown. */
   async crash(): Promise<void> {
     const server = this.server;
-    if (!server || server.exitCode !== null) return;
+    if (!server || hasExited(server)) return;
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGKILL');
     await exited;

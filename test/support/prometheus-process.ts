@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './test-environment';
+import { hasExited } from './child-exit';
 
 /** Debian's `prometheus` package (`.ci/run` installs it). */
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? '/usr/bin/prometheus';
@@ -95,7 +96,7 @@ export class PrometheusProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
+    if (!hasExited(this.child)) {
       const exited = once(this.child, 'exit');
       this.child.kill('SIGTERM');
       await exited;
@@ -106,7 +107,7 @@ export class PrometheusProcess {
   private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`prometheus exited:\n${this.output}`);
+      if (hasExited(this.child)) throw new Error(`prometheus exited:\n${this.output}`);
       try {
         if ((await fetch(`${this.url}/-/ready`)).ok) return;
       } catch {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { freePort } from './test-environment';
 import { askRedis, untilRedisAnswers } from './redis-server';
 import { waitFor } from './wait-for';
+import { hasExited } from './child-exit';
 
 const run = promisify(execFile);
 
@@ -18,8 +19,7 @@ interface ClusterNode {
   server: ChildProcess;
 }
 
-/** Neither exited nor killed by a signal (a killed process has no exit code). */
-const isRunning = (node: ClusterNode) => node.server.exitCode === null && node.server.signalCode === null;
+const isRunning = (node: ClusterNode) => !hasExited(node.server);
 
 /**
  * A Redis Cluster of a spec's own, or of `npm run test:cluster` (test/support/with-redis-cluster.ts):

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { hasExited } from './child-exit';
 
 const ROOT = resolve(__dirname, '../..');
 const READY_TIMEOUT_MS = 60_000;
@@ -56,7 +57,8 @@ export class WorkerProcess {
     const worker = new WorkerProcess(child);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!/ready (\S+)/.test(worker.output)) {
-      if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${worker.output}`);
+      if (hasExited(child))
+        throw new Error(`worker exited (${child.exitCode ?? child.signalCode}):\n${worker.output}`);
       if (Date.now() > deadline)
         throw new Error(`worker not ready within ${READY_TIMEOUT_MS} ms:\n${worker.output}`);
       await new Promise((done) => setTimeout(done, 100));
@@ -67,14 +69,14 @@ export class WorkerProcess {
 
   /** SIGKILL: the process dies mid-step, as on an OOM kill or a lost node. */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (hasExited(this.child)) return;
     this.child.kill('SIGKILL');
     await once(this.child, 'exit');
   }
 
   /** SIGTERM: it finishes its steps, withdraws and exits. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (hasExited(this.child)) return;
     this.child.kill('SIGTERM');
     await once(this.child, 'exit');
   }
